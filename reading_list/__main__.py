@@ -1,0 +1,3 @@
+from reading_list.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""Pure citekey generation: ``surname + v1 year + first significant title word``. No I/O."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Collection
+
+from reading_list.names import fold_ascii, split_name
+
+DEFAULT_PATTERN = "{auth}{year}{title}"
+STOPWORDS = frozenset(
+    """a an the and or but nor of for to in on at by with from into onto over under via as is are
+    be been being was were it its this that these those what which who whom whose how why when
+    where do does did can could should would may might must will shall not no than then there
+    their our your his her we you they i me my us toward towards about above after again against
+    all any both each few more most other some such only own same so too very just also between
+    through during before below up down out off further once here if while because until""".split()
+)
+_ALLOWED = re.compile(r"[^a-z0-9]")
+_MATH = re.compile(r"\$[^$]*\$")
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+class PatternError(ValueError):
+    pass
+
+
+def _clean(text: str) -> str:
+    return _ALLOWED.sub("", fold_ascii(text).lower())
+
+
+def author_part(authors: list[str], fallback: str) -> str:
+    if authors:
+        name = split_name(authors[0])
+        key = _clean(name.full_family if not name.corporate else name.family.split()[0])
+        if key:
+            return key
+    return _clean(fallback) or "anon"
+
+
+def title_word(title: str) -> str:
+    text = _TEX_COMMAND.sub(" ", _MATH.sub(" ", title))
+    for word in re.split(r"[^0-9A-Za-z\u00c0-\uffff]+", text):
+        cleaned = _clean(word)
+        if cleaned and cleaned not in STOPWORDS:
+            return cleaned
+    return ""
+
+
+def base_citekey(
+    authors: list[str],
+    year: int | None,
+    title: str,
+    *,
+    fallback: str = "",
+    pattern: str = DEFAULT_PATTERN,
+) -> str:
+    """The key before clash suffixes. ``fallback`` (e.g. the arXiv id) stands in for a name
+    with no Latin letters."""
+    fields = {
+        "auth": author_part(authors, "arxiv" + fallback),
+        "year": str(year) if year else "",
+        "title": title_word(title),
+    }
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise PatternError(f"bad citekey pattern {pattern!r}: {exc}") from None
+    unknown = names - set(fields)
+    if unknown:
+        raise PatternError(
+            f"unknown field(s) {', '.join(sorted(unknown))} in citekey pattern {pattern!r}; "
+            "use {auth}, {year}, {title}"
+        )
+    return _clean(pattern.format(**fields)) or "ref"
+
+
+def unique_citekey(base: str, taken: Collection[str]) -> str:
+    """``base``, or base + a, b, ... z, aa, ab ... when taken (compared case-insensitively)."""
+    lowered = {t.lower() for t in taken}
+    if base.lower() not in lowered:
+        return base
+    n = 0
+    while True:
+        suffix, k = "", n
+        while True:
+            suffix = chr(ord("a") + k % 26) + suffix
+            k = k // 26 - 1
+            if k < 0:
+                break
+        if f"{base}{suffix}".lower() not in lowered:
+            return f"{base}{suffix}"
+        n += 1

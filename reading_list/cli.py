@@ -1,0 +1,452 @@
+"""Command line: parse, call one service function, render, map errors to exit codes.
+
+Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (try again later).
+Heavy modules (pydantic, sqlite-utils, requests, arxiv) are imported inside commands so that
+``--help`` and ``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from reading_list import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from reading_list.service import Library
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (retry later)."
+)
+
+app = typer.Typer(
+    name="reading-list",
+    help="Turn the papers a text cites into a tracked, searchable, citable reading list.\n\n"
+    + EXIT_CODES_HELP,
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict[str, Any] = {"db": None}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _stderr() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _stdout() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def say(message: str) -> None:
+    """A diagnostic for people: stderr, so that pipes stay clean."""
+    _stderr().print(message, markup=False)
+
+
+def emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def show(renderable: RenderableType) -> None:
+    _stdout().print(renderable)
+
+
+@contextmanager
+def library() -> Iterator[Library]:
+    from reading_list.service import Library
+
+    lib = Library.open(_state["db"], on_message=say)
+    try:
+        yield lib
+    finally:
+        lib.close()
+
+
+def command(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose project errors become one line on stderr and an exit code."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            from reading_list.errors import ReadingListError
+
+            try:
+                return fn(*args, **kw)
+            except ReadingListError as exc:
+                say(f"error: {exc}")
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                say("interrupted; everything finished so far is saved")
+                raise typer.Exit(130) from None
+
+        app.command(*names, **kwargs)(wrapper)
+        return fn
+
+    return decorate
+
+
+def _version(value: bool) -> None:
+    if value:
+        emit(f"reading-list {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="Library database file (default: $READING_LIST_DB, else the per-user data dir).",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    _state["db"] = db
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON with stable keys.")]
+
+
+def _read_inputs(values: list[str], from_file: Path | None) -> list[str]:
+    items = [v for v in values if v != "-"]
+    if "-" in values:
+        items += sys.stdin.read().split()
+    if from_file is not None:
+        try:
+            text = from_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            from reading_list.errors import InvalidInput
+
+            raise InvalidInput(f"cannot read {from_file}: {exc}") from None
+        items += [
+            line.split("#", 1)[0].strip()
+            for line in text.splitlines()
+            if line.split("#", 1)[0].strip()
+        ]
+    return items
+
+
+@command("add")
+def add_cmd(
+    ids: Annotated[
+        list[str] | None, typer.Argument(help="arXiv ids or URLs; '-' reads them from stdin.")
+    ] = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read ids from a file, one per line.")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Re-fetch metadata of papers already stored.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add papers by arXiv id or URL, fetched in one batched request.
+
+    Example: reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
+    """
+    from reading_list.errors import SourceUnavailable, UsageError
+    from reading_list.service import add_papers
+
+    inputs = _read_inputs(ids or [], from_file)
+    if not inputs:
+        raise UsageError("give at least one arXiv id, '-' for stdin, or --file")
+    with library() as lib:
+        report = add_papers(lib, inputs, refresh=refresh)
+    if as_json:
+        from reading_list.render import to_json
+
+        emit(to_json(report.outcomes))
+    else:
+        from reading_list.render import outcome_line
+
+        for outcome in report.outcomes:
+            emit(outcome_line(outcome))
+    if report.unavailable:
+        raise SourceUnavailable(report.unavailable)
+    if any(o.outcome in ("invalid", "not-found") for o in report.outcomes):
+        raise typer.Exit(1)
+
+
+def _paper_filter(
+    *,
+    ids: list[str] | None = None,
+    status: list[str] | None,
+    tag: list[str] | None,
+    list_name: str | None,
+    since: str | None = None,
+    sort: str = "added",
+    reverse: bool = False,
+    limit: int | None = None,
+) -> Any:
+    from reading_list.db import SORT_COLUMNS, PaperFilter
+    from reading_list.errors import UsageError
+
+    if sort not in SORT_COLUMNS:
+        raise UsageError(f"unknown sort key {sort!r}; use one of: {', '.join(SORT_COLUMNS)}")
+    return PaperFilter(
+        ids=ids or (),
+        statuses=[s.strip().lower() for s in status or []],
+        tags=[t.strip().lower() for t in tag or []],
+        list_name=list_name,
+        since=since,
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+    )
+
+
+StatusOpt = Annotated[
+    list[str] | None, typer.Option("--status", "-s", help="Only papers with this status.")
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only papers with this tag.")]
+ListOpt = Annotated[str | None, typer.Option("--list", "-l", help="Only papers on this list.")]
+
+
+@command("list")
+def list_cmd(
+    status: StatusOpt = None,
+    tag: TagOpt = None,
+    list_name: ListOpt = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only papers added on or after this date (YYYY-MM-DD).")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help="added, published, year, title, status, priority, citekey, id.")
+    ] = "added",
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N papers.")] = None,
+    as_json: JsonOpt = False,
+    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """List the papers you track.
+
+    Example: reading-list list --status to-read --tag few-shot --sort published
+    """
+    from reading_list.service import list_papers
+
+    flt = _paper_filter(
+        status=status,
+        tag=tag,
+        list_name=list_name,
+        since=since,
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+    )
+    with library() as lib:
+        papers = list_papers(lib, flt)
+    from reading_list import render
+
+    if as_json:
+        emit(render.to_json(papers))
+    elif csv_out:
+        sys.stdout.write(render.papers_csv(papers))
+    elif not sys.stdout.isatty() or len(papers) > 2000:
+        # A table renderer over 100k rows is slow and useless in a pipe.
+        sys.stdout.writelines(render.paper_line(p) + "\n" for p in papers)
+    else:
+        show(render.papers_table(papers))
+        say(f"{len(papers)} paper(s)")
+
+
+@command("show")
+def show_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show everything about one paper: metadata, abstract, status history, notes.
+
+    Example: reading-list show 1703.05175
+    """
+    from reading_list import render
+    from reading_list.service import show_paper
+
+    with library() as lib:
+        detail = show_paper(lib, ref)
+    if as_json:
+        emit(render.to_json(detail))
+    else:
+        show(render.paper_detail(detail))
+
+
+@command("status")
+def status_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    status: Annotated[str, typer.Argument(help="to-read, reading, read, skimmed or abandoned.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Set a paper's reading status; every change is kept with its time.
+
+    Example: reading-list status 1703.05175 read
+    """
+    from reading_list import render
+    from reading_list.service import set_status
+
+    with library() as lib:
+        detail = set_status(lib, ref, status)
+    if as_json:
+        emit(render.to_json(detail))
+    else:
+        say(f"{detail.id}: {detail.status.value}")
+
+
+@command("rate")
+def rate_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    rating: Annotated[int, typer.Argument(help="1 to 5.")],
+) -> None:
+    """Rate a paper from 1 to 5.
+
+    Example: reading-list rate 1703.05175 5
+    """
+    from reading_list.service import set_priority_rating
+
+    with library() as lib:
+        detail = set_priority_rating(lib, ref, priority=None, rating=rating)
+    say(f"{detail.id}: rated {detail.rating}/5")
+
+
+@command("priority")
+def priority_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    priority: Annotated[int, typer.Argument(help="Higher is read sooner; default 0.")],
+) -> None:
+    """Set a paper's priority (higher first in `next` and `list --sort priority`).
+
+    Example: reading-list priority 1703.05175 2
+    """
+    from reading_list.service import set_priority_rating
+
+    with library() as lib:
+        detail = set_priority_rating(lib, ref, priority=priority, rating=None)
+    say(f"{detail.id}: priority {detail.priority}")
+
+
+@command("tag", context_settings={"ignore_unknown_options": True})
+def tag_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    changes: Annotated[list[str], typer.Argument(help="+tag adds a tag, -tag removes one.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Add or remove tags.
+
+    Example: reading-list tag 1703.05175 +few-shot -todo
+    """
+    from reading_list import render
+    from reading_list.service import change_tags
+
+    with library() as lib:
+        detail = change_tags(lib, ref, changes)
+    if as_json:
+        emit(render.to_json(detail))
+    else:
+        say(f"{detail.id}: {', '.join(detail.tags) or '(no tags)'}")
+
+
+def _edit_note() -> str:
+    import shlex
+    import subprocess
+    import tempfile
+
+    from reading_list.errors import InvalidInput
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise InvalidInput("no note text given and $EDITOR is not set")
+    with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False) as handle:
+        path = handle.name
+    try:
+        # The editor command is the user's own setting, split like a shell would, never run by one.
+        result = subprocess.run([*shlex.split(editor), path], check=False)
+        if result.returncode != 0:
+            raise InvalidInput(f"the editor exited with status {result.returncode}; no note saved")
+        return Path(path).read_text(encoding="utf-8")
+    finally:
+        os.unlink(path)
+
+
+@command("note")
+def note_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    text: Annotated[str | None, typer.Argument(help="Note text; omit to open $EDITOR.")] = None,
+) -> None:
+    """Append a note to a paper.
+
+    Example: reading-list note 1703.05175 "compare with matching networks"
+    """
+    from reading_list.service import add_note
+
+    body = text if text is not None else _edit_note()
+    with library() as lib:
+        detail = add_note(lib, ref, body)
+    say(f"{detail.id}: {len(detail.notes)} note(s)")
+
+
+@command("rm")
+def rm_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove a paper with its tags, notes and history.
+
+    Example: reading-list rm 1703.05175 --yes
+    """
+    from reading_list.service import remove_paper, show_paper
+
+    with library() as lib:
+        if not yes:
+            paper = show_paper(lib, ref)
+            if not typer.confirm(f"Remove {paper.id} ({paper.title})?", err=True):
+                raise typer.Exit(1)
+        removed = remove_paper(lib, ref)
+    say(f"removed {removed.id}")
+
+
+@command("open")
+def open_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    pdf: Annotated[bool, typer.Option("--pdf", help="Open the PDF instead of the abstract.")] = False,
+) -> None:
+    """Open a paper's abstract page (or PDF) in the browser; prints the URL.
+
+    Example: reading-list open 1703.05175 --pdf
+    """
+    from reading_list.errors import NotFound
+    from reading_list.service import paper_url
+
+    with library() as lib:
+        url = paper_url(lib, ref, pdf=pdf)
+    if url is None:
+        raise NotFound(f"{ref} has no {'PDF' if pdf else 'web'} link")
+    emit(url)
+    import webbrowser
+
+    webbrowser.open(url)
+
+
+def main() -> None:
+    app(prog_name="reading-list")

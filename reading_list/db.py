@@ -1,0 +1,495 @@
+"""The only module that speaks SQL. Opens the library, applies migrations, returns models."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from reading_list.errors import ReadingListError
+from reading_list.migrations import migrations
+from reading_list.models import (
+    Candidate,
+    ListItem,
+    ListMembership,
+    ListSummary,
+    Note,
+    Paper,
+    PaperDetail,
+    Status,
+    StatusEvent,
+)
+
+# A writer waits this long for another process's transaction before giving up.
+BUSY_TIMEOUT_S = 30.0
+
+PAPER_COLUMNS = (
+    "id",
+    "arxiv_id",
+    "kind",
+    "citekey",
+    "title",
+    "authors",
+    "year",
+    "published",
+    "updated",
+    "version",
+    "abstract",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+    "url",
+    "pdf_url",
+    "status",
+    "priority",
+    "rating",
+    "added_at",
+    "fetched_at",
+    "status_changed_at",
+)
+METADATA_COLUMNS = (
+    "title",
+    "authors",
+    "year",
+    "published",
+    "updated",
+    "version",
+    "abstract",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+    "url",
+    "pdf_url",
+    "fetched_at",
+)
+SORT_COLUMNS = {
+    "added": "p.added_at, p.id",
+    "published": "p.published, p.id",
+    "year": "p.year, p.id",
+    "title": "p.title COLLATE NOCASE, p.id",
+    "status": "p.status, p.id",
+    "priority": "p.priority DESC, p.added_at, p.id",
+    "citekey": "p.citekey COLLATE NOCASE",
+    "id": "p.id",
+}
+
+
+@dataclass
+class PaperFilter:
+    ids: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    list_name: str | None = None
+    since: str | None = None
+    sort: str = "added"
+    reverse: bool = False
+    limit: int | None = None
+    extra_where: list[str] = field(default_factory=list)
+    extra_params: list[Any] = field(default_factory=list)
+
+
+class DatabaseError(ReadingListError):
+    """The file is not a reading-list database, or SQLite refused it."""
+
+
+def _create_private(path: Path) -> None:
+    # The library is personal data: readable by its owner only.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+class Store:
+    """A migrated reading-list database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn = db.conn
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """One short write transaction; taking the write lock up front avoids upgrade deadlocks."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.conn.execute(sql, list(params)).fetchone()
+        return None if row is None else row[0]
+
+    # ---- papers -------------------------------------------------------------------------
+
+    def find_paper_id(self, ref: str) -> str | None:
+        """A paper id from its id, arXiv id or citekey (case-insensitive)."""
+        row = self.conn.execute(
+            "SELECT id FROM papers WHERE id = ? OR arxiv_id = ? OR citekey = ? COLLATE NOCASE",
+            [ref, ref, ref],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def existing_arxiv_ids(self, arxiv_ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(arxiv_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT arxiv_id FROM papers WHERE arxiv_id IN ({marks})", chunk
+                )
+            )
+        return found
+
+    def citekeys_with_prefix(self, prefix: str) -> set[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return {
+            str(r[0]).lower()
+            for r in self.conn.execute(
+                "SELECT citekey FROM papers WHERE citekey LIKE ? ESCAPE '\\'", [escaped + "%"]
+            )
+        }
+
+    def insert_paper(self, row: dict[str, Any]) -> None:
+        values = dict(row)
+        values["authors"] = json.dumps(values.get("authors", []), ensure_ascii=False)
+        values["categories"] = json.dumps(values.get("categories", []), ensure_ascii=False)
+        cols = [c for c in PAPER_COLUMNS if c in values]
+        self.conn.execute(
+            f"INSERT INTO papers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
+
+    def update_metadata(self, paper_id: str, row: dict[str, Any]) -> None:
+        values = {c: row[c] for c in METADATA_COLUMNS if c in row}
+        for key in ("authors", "categories"):
+            if key in values:
+                values[key] = json.dumps(values[key], ensure_ascii=False)
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+
+    def delete_paper(self, paper_id: str) -> None:
+        self.conn.execute("DELETE FROM papers WHERE id = ?", [paper_id])
+
+    def set_status(self, paper_id: str, status: Status, at: str) -> None:
+        version = self._scalar("SELECT version FROM papers WHERE id = ?", [paper_id])
+        self.conn.execute(
+            "UPDATE papers SET status = ?, status_changed_at = ? WHERE id = ?",
+            [status.value, at, paper_id],
+        )
+        self.conn.execute(
+            "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, ?, ?)",
+            [paper_id, status.value, version, at],
+        )
+
+    def set_fields(self, paper_id: str, **fields: Any) -> None:
+        allowed = {"priority", "rating", "citekey"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"not settable: {sorted(bad)}")
+        sets = ", ".join(f"{c} = ?" for c in fields)
+        self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fields.values(), paper_id])
+
+    def add_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
+            [(paper_id, t) for t in tags],
+        )
+
+    def remove_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+        self.conn.executemany(
+            "DELETE FROM paper_tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in tags]
+        )
+
+    def add_note(self, paper_id: str, text: str, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", [paper_id, text, at]
+        )
+
+    def _paper_from_row(self, row: dict[str, Any], tags: list[str]) -> Paper:
+        data = dict(row)
+        data["authors"] = json.loads(data["authors"])
+        data["categories"] = json.loads(data["categories"])
+        data["tags"] = tags
+        return Paper.model_validate(data)
+
+    def _tags_by_paper(self, ids: Sequence[str] | None) -> dict[str, list[str]]:
+        tags: dict[str, list[str]] = {}
+        if ids is None:
+            rows = self.conn.execute("SELECT paper_id, tag FROM paper_tags ORDER BY paper_id, tag")
+            for pid, tag in rows:
+                tags.setdefault(pid, []).append(tag)
+            return tags
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for pid, tag in self.conn.execute(
+                f"SELECT paper_id, tag FROM paper_tags WHERE paper_id IN ({marks}) "
+                "ORDER BY paper_id, tag",
+                chunk,
+            ):
+                tags.setdefault(pid, []).append(tag)
+        return tags
+
+    def get_paper(self, paper_id: str) -> Paper | None:
+        rows = self._rows(
+            f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers WHERE id = ?", [paper_id]
+        )
+        if not rows:
+            return None
+        return self._paper_from_row(rows[0], self._tags_by_paper([paper_id]).get(paper_id, []))
+
+    def get_detail(self, paper_id: str) -> PaperDetail | None:
+        paper = self.get_paper(paper_id)
+        if paper is None:
+            return None
+        notes = [
+            Note.model_validate(r)
+            for r in self._rows(
+                "SELECT text, created_at FROM notes WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+        events = [
+            StatusEvent.model_validate(r)
+            for r in self._rows(
+                "SELECT status, version, at FROM status_events WHERE paper_id = ? ORDER BY id",
+                [paper_id],
+            )
+        ]
+        memberships = [
+            ListMembership.model_validate(r)
+            for r in self._rows(
+                "SELECT list_name AS list, position, cited_as, method, score FROM list_items "
+                "WHERE paper_id = ? ORDER BY list_name, position",
+                [paper_id],
+            )
+        ]
+        return PaperDetail(
+            **paper.model_dump(), notes=notes, events=events, lists=memberships
+        )
+
+    def query_papers(self, flt: PaperFilter) -> list[Paper]:
+        where: list[str] = []
+        params: list[Any] = []
+        joins = ""
+        order = SORT_COLUMNS.get(flt.sort, SORT_COLUMNS["added"])
+        if flt.ids:
+            where.append(f"p.id IN ({','.join('?' * len(flt.ids))})")
+            params.extend(flt.ids)
+        if flt.statuses:
+            where.append(f"p.status IN ({','.join('?' * len(flt.statuses))})")
+            params.extend(flt.statuses)
+        for tag in flt.tags:
+            where.append("EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = p.id AND t.tag = ?)")
+            params.append(tag)
+        if flt.since:
+            where.append("p.added_at >= ?")
+            params.append(flt.since)
+        if flt.list_name is not None:
+            joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
+            params.insert(0, flt.list_name)
+            if flt.sort == "added":
+                order = "li.position"
+        where.extend(flt.extra_where)
+        params.extend(flt.extra_params)
+        sql = f"SELECT DISTINCT {', '.join('p.' + c for c in PAPER_COLUMNS)} FROM papers p{joins}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order}"
+        rows = self._rows(sql, params)
+        if flt.reverse:
+            rows.reverse()
+        if flt.limit is not None:
+            rows = rows[: flt.limit]
+        tags = self._tags_by_paper(None if len(rows) > 500 else [r["id"] for r in rows])
+        return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
+
+    def count_papers(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM papers"))
+
+    # ---- lists --------------------------------------------------------------------------
+
+    def upsert_list(
+        self,
+        name: str,
+        *,
+        title: str | None,
+        source: str | None,
+        source_date: str | None,
+        description: str | None,
+        at: str,
+    ) -> None:
+        self.conn.execute(
+            "INSERT INTO lists (name, title, source, source_date, description, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title, "
+            "source = excluded.source, source_date = excluded.source_date, "
+            "description = excluded.description",
+            [name, title, source, source_date, description, at],
+        )
+
+    def list_exists(self, name: str) -> bool:
+        return self._scalar("SELECT 1 FROM lists WHERE name = ?", [name]) is not None
+
+    def save_list_item(self, item: ListItem, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO list_items (list_name, position, paper_id, state, cited_as, authors_hint,"
+            " year_hint, context, speaker, topic, method, score, query, candidates, resolved_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (list_name, position) DO UPDATE SET paper_id = excluded.paper_id,"
+            " state = excluded.state, cited_as = excluded.cited_as,"
+            " authors_hint = excluded.authors_hint, year_hint = excluded.year_hint,"
+            " context = excluded.context, speaker = excluded.speaker, topic = excluded.topic,"
+            " method = excluded.method, score = excluded.score, query = excluded.query,"
+            " candidates = excluded.candidates, resolved_at = excluded.resolved_at",
+            [
+                item.list,
+                item.position,
+                item.paper_id,
+                item.state,
+                item.cited_as,
+                item.authors_hint,
+                item.year_hint,
+                item.context,
+                item.speaker,
+                item.topic,
+                item.method,
+                item.score,
+                item.query,
+                json.dumps([c.model_dump() for c in item.candidates], ensure_ascii=False),
+                at,
+            ],
+        )
+
+    def list_items(self, name: str | None = None, unresolved_only: bool = False) -> list[ListItem]:
+        where, params = [], []
+        if name is not None:
+            where.append("list_name = ?")
+            params.append(name)
+        if unresolved_only:
+            where.append("state = 'unresolved'")
+        sql = (
+            "SELECT list_name, position, cited_as, state, paper_id, method, score, query,"
+            " candidates, context, speaker, topic, authors_hint, year_hint FROM list_items"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY list_name, position"
+        items = []
+        for r in self._rows(sql, params):
+            r["list"] = r.pop("list_name")
+            r["candidates"] = [Candidate.model_validate(c) for c in json.loads(r["candidates"])]
+            items.append(ListItem.model_validate(r))
+        return items
+
+    def list_positions(self, name: str) -> dict[int, str]:
+        return {
+            int(pos): str(state)
+            for pos, state in self.conn.execute(
+                "SELECT position, state FROM list_items WHERE list_name = ?", [name]
+            )
+        }
+
+    def list_summaries(self) -> list[ListSummary]:
+        out = []
+        for row in self._rows("SELECT name, title, source FROM lists ORDER BY name"):
+            counts = dict(
+                self.conn.execute(
+                    "SELECT p.status, count(DISTINCT p.id) FROM list_items li "
+                    "JOIN papers p ON p.id = li.paper_id WHERE li.list_name = ? GROUP BY p.status",
+                    [row["name"]],
+                ).fetchall()
+            )
+            items = self._scalar("SELECT count(*) FROM list_items WHERE list_name = ?", [row["name"]])
+            unresolved = self._scalar(
+                "SELECT count(*) FROM list_items WHERE list_name = ? AND state = 'unresolved'",
+                [row["name"]],
+            )
+            out.append(
+                ListSummary(
+                    name=row["name"],
+                    title=row["title"],
+                    source=row["source"],
+                    items=int(items),
+                    unresolved=int(unresolved),
+                    by_status={str(k): int(v) for k, v in sorted(counts.items())},
+                )
+            )
+        return out
+
+    # ---- whole-database views -----------------------------------------------------------
+
+    def schema_sql(self) -> str:
+        rows = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name"
+        ).fetchall()
+        return "".join(f"{r[0].strip()};\n" for r in rows)
+
+    def applied_migrations(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    def table_rows(self, table: str, order_by: str) -> list[dict[str, Any]]:
+        return self._rows(f"SELECT * FROM [{table}] ORDER BY {order_by}")
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [[r.get(c) for c in cols] for r in rows],
+        )
+
+    def integrity_check(self) -> list[str]:
+        return [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
+
+
+def open_db(path: Path) -> Store:
+    """Open (creating if needed) and migrate the library at ``path``."""
+    try:
+        _create_private(path)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        db = Database(conn, execute_plugins=False, recursive_triggers=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if migrations.pending(db):
+            # Serialise concurrent first opens; apply() itself runs each step atomically.
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("COMMIT")
+            migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot open {path}: {exc.strerror or exc}") from None
+    return Store(db)

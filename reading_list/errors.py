@@ -1,0 +1,48 @@
+"""The project's exceptions. Each knows the exit code the CLI maps it to."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_USER = 1
+EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 3
+
+
+class ReadingListError(Exception):
+    """Base class: a user or data error (exit 1)."""
+
+    exit_code = EXIT_USER
+
+
+class InvalidIdentifier(ReadingListError):
+    def __init__(self, value: str, reason: str = "not an arXiv identifier") -> None:
+        super().__init__(f"{value!r}: {reason}")
+        self.value = value
+
+
+class NotFound(ReadingListError):
+    """A paper, list or seed that does not exist."""
+
+
+class InvalidInput(ReadingListError):
+    """A file or argument whose content is wrong (bad JSON, bad status, ...)."""
+
+
+class UsageError(ReadingListError):
+    """Options that cannot go together; the CLI's usage error (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class SourceUnavailable(ReadingListError):
+    """arXiv could not be reached or kept failing (exit 3); the caller may retry later."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+    def __init__(self, message: str, pending: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.pending = pending or []
+
+
+class HostileResponse(SourceUnavailable):
+    """The source answered with XML that declares entities or a DTD; nothing is parsed."""

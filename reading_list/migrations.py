@@ -1,0 +1,113 @@
+"""Numbered, append-only schema migrations, applied on every open.
+
+Never edit, rename or reorder a migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("reading_list")
+
+STATUSES = ("to-read", "reading", "read", "skimmed", "abandoned")
+
+
+def _run_script(db: Database, script: str) -> None:
+    # executescript() would COMMIT first and break the migration's transaction.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    statuses = ", ".join(f"'{s}'" for s in STATUSES)
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE papers (
+            id TEXT PRIMARY KEY,
+            arxiv_id TEXT UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('arxiv', 'manual')),
+            citekey TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            year INTEGER,
+            published TEXT,
+            updated TEXT,
+            version INTEGER,
+            abstract TEXT,
+            categories TEXT NOT NULL DEFAULT '[]',
+            primary_category TEXT,
+            doi TEXT,
+            journal_ref TEXT,
+            comment TEXT,
+            url TEXT,
+            pdf_url TEXT,
+            status TEXT NOT NULL DEFAULT 'to-read' CHECK (status IN ({statuses})),
+            priority INTEGER NOT NULL DEFAULT 0,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            added_at TEXT NOT NULL,
+            fetched_at TEXT,
+            status_changed_at TEXT
+        );
+        CREATE INDEX idx_papers_status ON papers (status);
+        CREATE INDEX idx_papers_added_at ON papers (added_at);
+        CREATE INDEX idx_papers_year ON papers (year);
+
+        CREATE TABLE paper_tags (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (paper_id, tag)
+        );
+        CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_notes_paper_id ON notes (paper_id);
+
+        CREATE TABLE status_events (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ({statuses})),
+            version INTEGER,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);
+
+        CREATE TABLE lists (
+            name TEXT PRIMARY KEY,
+            title TEXT,
+            source TEXT,
+            source_date TEXT,
+            description TEXT,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE list_items (
+            id INTEGER PRIMARY KEY,
+            list_name TEXT NOT NULL REFERENCES lists (name) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            paper_id TEXT REFERENCES papers (id) ON DELETE SET NULL ON UPDATE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('resolved', 'unresolved', 'manual')),
+            cited_as TEXT NOT NULL,
+            authors_hint TEXT NOT NULL DEFAULT '',
+            year_hint INTEGER,
+            context TEXT,
+            speaker TEXT,
+            topic TEXT,
+            method TEXT,
+            score REAL,
+            query TEXT,
+            candidates TEXT NOT NULL DEFAULT '[]',
+            resolved_at TEXT,
+            UNIQUE (list_name, position)
+        );
+        CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
+        """
+    )

@@ -1,0 +1,163 @@
+"""Pydantic models: what services return and what files are validated into."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Status(StrEnum):
+    TO_READ = "to-read"
+    READING = "reading"
+    READ = "read"
+    SKIMMED = "skimmed"
+    ABANDONED = "abandoned"
+
+
+class ArxivRecord(BaseModel):
+    """Metadata of one paper exactly as arXiv returned it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    arxiv_id: str
+    version: int | None = None
+    title: str
+    authors: list[str]
+    summary: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    primary_category: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+
+
+class Note(BaseModel):
+    text: str
+    created_at: str
+
+
+class StatusEvent(BaseModel):
+    status: Status
+    version: int | None = None
+    at: str
+
+
+class Paper(BaseModel):
+    """A tracked item: an arXiv paper or a manual (non-arXiv) entry, with its reading state."""
+
+    id: str
+    kind: Literal["arxiv", "manual"]
+    arxiv_id: str | None = None
+    citekey: str
+    title: str
+    authors: list[str]
+    year: int | None = None
+    published: str | None = None
+    updated: str | None = None
+    version: int | None = None
+    abstract: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    primary_category: str | None = None
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    url: str | None = None
+    pdf_url: str | None = None
+    status: Status = Status.TO_READ
+    priority: int = 0
+    rating: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    added_at: str
+    fetched_at: str | None = None
+    status_changed_at: str | None = None
+
+
+class ListMembership(BaseModel):
+    list: str
+    position: int
+    cited_as: str
+    method: str | None = None
+    score: float | None = None
+
+
+class PaperDetail(Paper):
+    notes: list[Note] = Field(default_factory=list)
+    events: list[StatusEvent] = Field(default_factory=list)
+    lists: list[ListMembership] = Field(default_factory=list)
+
+
+class AddOutcome(BaseModel):
+    """What happened to one requested identifier."""
+
+    input: str
+    arxiv_id: str | None = None
+    outcome: Literal["added", "exists", "refreshed", "not-found", "invalid", "pending"]
+    title: str | None = None
+    message: str | None = None
+
+
+class Candidate(BaseModel):
+    arxiv_id: str
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = None
+    score: float
+    title_score: float = 0.0
+    author_score: float | None = None
+    year_score: float | None = None
+
+
+class Resolution(BaseModel):
+    """How one citation was (or was not) resolved to an arXiv id."""
+
+    cited_as: str
+    authors_hint: str = ""
+    year_hint: int | None = None
+    arxiv_id: str | None = None
+    score: float | None = None
+    method: Literal["id", "search", "manual", "none"]
+    queries: list[str] = Field(default_factory=list)
+    candidates: list[Candidate] = Field(default_factory=list)
+    reason: str = ""
+
+
+class Citation(BaseModel):
+    """One reference to resolve: how a text names a work, plus optional hints."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    cited_as: str = Field(min_length=1)
+    authors_hint: str = ""
+    year_hint: int | None = None
+
+
+class ListSummary(BaseModel):
+    name: str
+    title: str | None = None
+    source: str | None = None
+    items: int
+    unresolved: int
+    by_status: dict[str, int]
+
+
+class ListItem(BaseModel):
+    list: str
+    position: int
+    cited_as: str
+    state: Literal["resolved", "unresolved", "manual"]
+    paper_id: str | None = None
+    method: str | None = None
+    score: float | None = None
+    query: str | None = None
+    candidates: list[Candidate] = Field(default_factory=list)
+    context: str | None = None
+    speaker: str | None = None
+    topic: str | None = None
+    authors_hint: str = ""
+    year_hint: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    read: bool = False

@@ -1,0 +1,200 @@
+"""Models to text: rich tables for people, JSON / CSV / plain lines for scripts. No I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from reading_list.models import AddOutcome, ListSummary, Paper, PaperDetail, Resolution
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+CSV_COLUMNS = (
+    "id",
+    "citekey",
+    "title",
+    "authors",
+    "year",
+    "status",
+    "priority",
+    "rating",
+    "tags",
+    "arxiv_id",
+    "doi",
+    "url",
+    "added_at",
+)
+
+
+def to_jsonable(data: BaseModel | Sequence[BaseModel]) -> Any:
+    if isinstance(data, BaseModel):
+        return data.model_dump(mode="json")
+    return [item.model_dump(mode="json") for item in data]
+
+
+def to_json(data: BaseModel | Sequence[BaseModel]) -> str:
+    return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
+
+
+def json_lines(items: Iterable[BaseModel]) -> Iterable[str]:
+    for item in items:
+        yield json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
+
+
+def papers_csv(papers: Sequence[Paper]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in papers:
+        row = p.model_dump(mode="json")
+        row["authors"] = "; ".join(p.authors)
+        row["tags"] = "; ".join(p.tags)
+        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def short_authors(authors: Sequence[str], limit: int = 2) -> str:
+    if not authors:
+        return ""
+    if len(authors) <= limit:
+        return ", ".join(authors)
+    return f"{', '.join(authors[:limit])} et al."
+
+
+def paper_line(p: Paper) -> str:
+    """One tab-separated line per paper, for pipes and large lists."""
+    return "\t".join(
+        [p.id, p.status.value, str(p.year or ""), p.title, short_authors(p.authors), ",".join(p.tags)]
+    )
+
+
+def papers_table(papers: Sequence[Paper], title: str | None = None) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("id", no_wrap=True, style="cyan")
+    table.add_column("status", no_wrap=True)
+    table.add_column("year", justify="right")
+    table.add_column("title", ratio=3)
+    table.add_column("authors", ratio=1)
+    table.add_column("tags")
+    for p in papers:
+        table.add_row(
+            p.id,
+            p.status.value,
+            str(p.year or ""),
+            p.title,
+            short_authors(p.authors),
+            ", ".join(p.tags),
+        )
+    return table
+
+
+def paper_detail(d: PaperDetail) -> RenderableType:
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text(d.title, style="bold")
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="dim", no_wrap=True)
+    meta.add_column()
+    rows: list[tuple[str, str | None]] = [
+        ("id", d.id),
+        ("citekey", d.citekey),
+        ("authors", ", ".join(d.authors)),
+        ("published", d.published),
+        ("updated", d.updated),
+        ("version", f"v{d.version}" if d.version else None),
+        ("categories", ", ".join(d.categories) or None),
+        ("doi", d.doi),
+        ("journal", d.journal_ref),
+        ("comment", d.comment),
+        ("url", d.url),
+        ("pdf", d.pdf_url),
+        ("status", d.status.value),
+        ("priority", str(d.priority) if d.priority else None),
+        ("rating", f"{d.rating}/5" if d.rating else None),
+        ("tags", ", ".join(d.tags) or None),
+        ("lists", ", ".join(f"{m.list} #{m.position}" for m in d.lists) or None),
+        ("added", d.added_at),
+        ("fetched", d.fetched_at),
+    ]
+    for label, value in rows:
+        if value:
+            meta.add_row(label, escape(value))
+    parts: list[RenderableType] = [head, meta]
+    if d.abstract:
+        parts += [Text("\nabstract", style="dim"), Text(d.abstract)]
+    if d.events:
+        parts.append(Text("\nstatus history", style="dim"))
+        for e in d.events:
+            version = f" (v{e.version})" if e.version else ""
+            parts.append(Text(f"  {e.at}  {e.status.value}{version}"))
+    if d.notes:
+        parts.append(Text("\nnotes", style="dim"))
+        for n in d.notes:
+            parts.append(Text(f"  [{n.created_at}] {n.text}"))
+    return Group(*parts)
+
+
+OUTCOME_STYLE = {
+    "added": "green",
+    "exists": "dim",
+    "refreshed": "cyan",
+    "not-found": "red",
+    "invalid": "red",
+    "pending": "yellow",
+}
+
+
+def outcome_line(o: AddOutcome) -> str:
+    target = o.arxiv_id or o.input
+    detail = o.title or o.message or ""
+    return f"{o.outcome:<9} {target}  {detail}".rstrip()
+
+
+def list_summaries_table(lists: Sequence[ListSummary]) -> RenderableType:
+    from rich.table import Table
+
+    table = Table()
+    for col in ("list", "items", "unresolved", "to-read", "reading", "read", "other", "title"):
+        table.add_column(col, justify="right" if col not in ("list", "title") else "left")
+    for s in lists:
+        main = {k: s.by_status.get(k, 0) for k in ("to-read", "reading", "read")}
+        other = sum(v for k, v in s.by_status.items() if k not in main)
+        table.add_row(
+            s.name,
+            str(s.items),
+            str(s.unresolved),
+            *(str(v) for v in main.values()),
+            str(other),
+            s.title or "",
+        )
+    return table
+
+
+def resolutions_table(items: Sequence[Resolution]) -> RenderableType:
+    from rich.table import Table
+
+    table = Table()
+    for col in ("#", "cited as", "arxiv id", "score", "method", "best candidate"):
+        table.add_column(col)
+    for n, r in enumerate(items, 1):
+        best = r.candidates[0] if r.candidates else None
+        table.add_row(
+            str(n),
+            r.cited_as[:60],
+            r.arxiv_id or "-",
+            f"{r.score:.2f}" if r.score is not None else "",
+            r.method,
+            f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else "",
+        )
+    return table

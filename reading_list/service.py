@@ -1,0 +1,304 @@
+"""Use cases. Each public function is what one CLI command calls; all return models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reading_list.citekeys import DEFAULT_PATTERN, base_citekey, unique_citekey
+from reading_list.config import Settings, load_settings
+from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
+from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url
+from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail, Status
+
+if TYPE_CHECKING:
+    from reading_list.arxiv_client import ArxivClient
+    from reading_list.db import PaperFilter, Store
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+@dataclass
+class Library:
+    """What every use case needs: settings, the store and the arXiv client, opened on demand."""
+
+    settings: Settings
+    on_message: Callable[[str], None] = _ignore
+    citekey_pattern: str = DEFAULT_PATTERN
+    _store: Store | None = field(default=None, repr=False)
+    _client: ArxivClient | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
+        import os
+
+        return cls(
+            load_settings(db),
+            on_message=on_message,
+            citekey_pattern=os.environ.get("READING_LIST_CITEKEY_PATTERN") or DEFAULT_PATTERN,
+        )
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from reading_list.db import open_db
+
+            self._store = open_db(self.settings.db_path)
+        return self._store
+
+    @property
+    def client(self) -> ArxivClient:
+        if self._client is None:
+            from reading_list.arxiv_client import ArxivClient
+
+            self._client = ArxivClient(self.settings, on_wait=self.on_message)
+        return self._client
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+# ---- helpers shared by the use cases ------------------------------------------------------
+
+
+def require_paper_id(lib: Library, ref: str) -> str:
+    """The stored id for an arXiv id (any form), a manual id or a citekey."""
+    paper_id = lib.store.find_paper_id(ref.strip())
+    if paper_id is None:
+        try:
+            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
+        except InvalidIdentifier:
+            paper_id = None
+    if paper_id is None:
+        raise NotFound(f"{ref!r} is not on your list")
+    return paper_id
+
+
+def record_to_row(record: ArxivRecord, fetched_at: str) -> dict[str, object]:
+    year = int(record.published[:4]) if record.published and record.published[:4].isdigit() else None
+    return {
+        "title": record.title,
+        "authors": record.authors,
+        "year": year,
+        "published": record.published,
+        "updated": record.updated,
+        "version": record.version,
+        "abstract": record.summary,
+        "categories": record.categories,
+        "primary_category": record.primary_category,
+        "doi": record.doi,
+        "journal_ref": record.journal_ref,
+        "comment": record.comment,
+        "url": abs_url(record.arxiv_id),
+        "pdf_url": pdf_url(record.arxiv_id),
+        "fetched_at": fetched_at,
+    }
+
+
+def assign_citekey(
+    lib: Library, authors: list[str], year: int | None, title: str, fallback: str
+) -> str:
+    base = base_citekey(authors, year, title, fallback=fallback, pattern=lib.citekey_pattern)
+    return unique_citekey(base, lib.store.citekeys_with_prefix(base))
+
+
+def insert_arxiv_record(lib: Library, record: ArxivRecord, at: str) -> None:
+    row = record_to_row(record, at)
+    year = row["year"] if isinstance(row["year"], int) else None
+    row.update(
+        id=record.arxiv_id,
+        arxiv_id=record.arxiv_id,
+        kind="arxiv",
+        citekey=assign_citekey(lib, record.authors, year, record.title, record.arxiv_id),
+        added_at=at,
+    )
+    lib.store.insert_paper(row)
+
+
+def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -> list[str]:
+    """Insert new papers and (when refreshing) update known ones in one transaction.
+
+    Returns the ids that were newly inserted. The citekey is never touched by a refresh.
+    """
+    at = now()
+    inserted = []
+    with lib.store.write():
+        for record in records:
+            existing = lib.store.existing_arxiv_ids([record.arxiv_id])
+            if existing:
+                if refresh:
+                    lib.store.update_metadata(record.arxiv_id, record_to_row(record, at))
+                continue
+            insert_arxiv_record(lib, record, at)
+            inserted.append(record.arxiv_id)
+    return inserted
+
+
+# ---- issue 3: add / list / show / status / tag / note / rm / open ---------------------------
+
+
+@dataclass
+class AddReport:
+    outcomes: list[AddOutcome]
+    unavailable: str | None = None
+    requests: int = 0
+
+
+def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> AddReport:
+    """Add papers by id or URL: one batched lookup for the ones not already stored."""
+    outcomes: dict[str, AddOutcome] = {}
+    order: list[str] = []
+    wanted: list[str] = []
+    for raw in inputs:
+        text = raw.strip()
+        if not text or text in outcomes:
+            continue
+        order.append(text)
+        try:
+            ident = parse_arxiv_id(text)
+        except InvalidIdentifier as exc:
+            outcomes[text] = AddOutcome(input=text, outcome="invalid", message=str(exc))
+            continue
+        outcomes[text] = AddOutcome(input=text, arxiv_id=ident.id, outcome="pending")
+        wanted.append(ident.id)
+    known = lib.store.existing_arxiv_ids(wanted)
+    to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
+    titles: dict[str, str] = {}
+    results: dict[str, str] = {i: "exists" for i in known}
+    unavailable = None
+    sent_before = lib.client.requests_sent if to_fetch else 0
+    try:
+        for batch in lib.client.fetch_ids(to_fetch) if to_fetch else []:
+            inserted = set(store_records(lib, batch.records, refresh))
+            for record in batch.records:
+                titles[record.arxiv_id] = record.title
+                if record.arxiv_id in inserted:
+                    results[record.arxiv_id] = "added"
+                else:
+                    results[record.arxiv_id] = "refreshed" if refresh else "exists"
+            for missing in batch.missing:
+                results[missing] = "not-found"
+    except SourceUnavailable as exc:
+        unavailable = f"{exc}; still pending: {', '.join(exc.pending)}"
+    for outcome in outcomes.values():
+        if outcome.arxiv_id is None:
+            continue
+        state = results.get(outcome.arxiv_id, "pending")
+        outcome.outcome = state  # type: ignore[assignment]
+        if state == "not-found":
+            outcome.message = "arXiv has no paper with this id"
+        elif state == "pending":
+            outcome.message = "not fetched: arXiv unavailable; run the command again"
+        if state in ("exists", "added", "refreshed"):
+            paper = lib.store.get_paper(outcome.arxiv_id)
+            outcome.title = titles.get(outcome.arxiv_id) or (paper.title if paper else None)
+    requests = (lib.client.requests_sent - sent_before) if to_fetch else 0
+    return AddReport([outcomes[t] for t in order], unavailable, requests)
+
+
+def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
+    if flt.list_name is not None and not lib.store.list_exists(flt.list_name):
+        raise NotFound(f"no list named {flt.list_name!r}")
+    for status in flt.statuses:
+        parse_status(status)
+    return lib.store.query_papers(flt)
+
+
+def show_paper(lib: Library, ref: str) -> PaperDetail:
+    detail = lib.store.get_detail(require_paper_id(lib, ref))
+    assert detail is not None
+    return detail
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Status)
+        raise InvalidInput(f"unknown status {value!r}; use one of: {choices}") from None
+
+
+def set_status(lib: Library, ref: str, status: str) -> PaperDetail:
+    new = parse_status(status)
+    paper_id = require_paper_id(lib, ref)
+    with lib.store.write():
+        lib.store.set_status(paper_id, new, now())
+    return show_paper(lib, paper_id)
+
+
+def set_priority_rating(
+    lib: Library, ref: str, *, priority: int | None, rating: int | None
+) -> PaperDetail:
+    if rating is not None and not 1 <= rating <= 5:
+        raise InvalidInput(f"rating {rating} is outside 1-5")
+    paper_id = require_paper_id(lib, ref)
+    fields: dict[str, int] = {}
+    if priority is not None:
+        fields["priority"] = priority
+    if rating is not None:
+        fields["rating"] = rating
+    if fields:
+        with lib.store.write():
+            lib.store.set_fields(paper_id, **fields)
+    return show_paper(lib, paper_id)
+
+
+def normalise_tag(tag: str) -> str:
+    cleaned = " ".join(tag.split()).lower()
+    if not cleaned:
+        raise InvalidInput("empty tag")
+    return cleaned
+
+
+def change_tags(lib: Library, ref: str, changes: list[str]) -> PaperDetail:
+    """``+x`` (or bare ``x``) adds tag x, ``-y`` removes y."""
+    add, remove = [], []
+    for change in changes:
+        if change.startswith("-"):
+            remove.append(normalise_tag(change[1:]))
+        else:
+            add.append(normalise_tag(change[1:] if change.startswith("+") else change))
+    if not add and not remove:
+        raise InvalidInput("give tags to change: +tag adds, -tag removes")
+    paper_id = require_paper_id(lib, ref)
+    with lib.store.write():
+        lib.store.add_tags(paper_id, add)
+        lib.store.remove_tags(paper_id, remove)
+    return show_paper(lib, paper_id)
+
+
+def add_note(lib: Library, ref: str, text: str) -> PaperDetail:
+    if not text.strip():
+        raise InvalidInput("the note is empty; nothing was saved")
+    paper_id = require_paper_id(lib, ref)
+    with lib.store.write():
+        lib.store.add_note(paper_id, text.rstrip(), now())
+    return show_paper(lib, paper_id)
+
+
+def remove_paper(lib: Library, ref: str) -> Paper:
+    paper_id = require_paper_id(lib, ref)
+    paper = lib.store.get_paper(paper_id)
+    assert paper is not None
+    with lib.store.write():
+        lib.store.delete_paper(paper_id)
+    return paper
+
+
+def paper_url(lib: Library, ref: str, *, pdf: bool) -> str | None:
+    paper = show_paper(lib, ref)
+    url = paper.pdf_url if pdf else paper.url
+    if url and url.split(":", 1)[0].lower() in ("http", "https"):
+        return url
+    return None
