@@ -40,10 +40,15 @@ _throttle_lock = threading.Lock()
 _last_request_at = 0.0
 
 
+# With no route to the host, waiting rarely helps: give up after this many refusals in a row.
+MAX_CONNECTION_FAILURES = 2
+
+
 class _Retryable(Exception):
-    def __init__(self, reason: str, wait: float | None = None) -> None:
+    def __init__(self, reason: str, wait: float | None = None, *, connection: bool = False) -> None:
         super().__init__(reason)
         self.wait = wait
+        self.connection = connection
 
 
 @dataclass
@@ -252,13 +257,15 @@ class ArxivClient:
                 pass  # a damaged cache entry: fetch afresh
         attempts = self.settings.retries + 1
         last_reason = ""
+        refused = 0
         for attempt in range(1, attempts + 1):
             try:
                 body = self._send(url)
                 feed = self._validate(parse_feed(body), page_size)
             except _Retryable as exc:
                 last_reason = str(exc)
-                if attempt == attempts:
+                refused = refused + 1 if exc.connection else 0
+                if attempt == attempts or refused >= MAX_CONNECTION_FAILURES:
                     break
                 wait = exc.wait
                 if wait is None:
@@ -271,9 +278,7 @@ class ArxivClient:
                 continue
             self._write_cache(url, body)
             return feed
-        raise SourceUnavailable(
-            f"arXiv unavailable after {attempts} attempts: {last_reason}"
-        )
+        raise SourceUnavailable(f"arXiv unavailable: {last_reason}")
 
     def _send(self, url: str) -> bytes:
         import requests
@@ -286,7 +291,7 @@ class ArxivClient:
         except requests.Timeout:
             raise _Retryable(f"no answer within {self.settings.timeout:.0f} s") from None
         except requests.RequestException as exc:
-            raise _Retryable(f"connection failed ({type(exc).__name__})") from None
+            raise _Retryable(f"cannot connect ({type(exc).__name__})", connection=True) from None
         status = response.status_code
         if status == 200:
             return body

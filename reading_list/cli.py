@@ -448,5 +448,214 @@ def open_cmd(
     webbrowser.open(url)
 
 
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
+    """A transient progress bar on stderr (only when stderr is a terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda _done, _total, _label: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=_stderr(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.update(task, completed=done, total=total, description=item[:40])
+
+        yield update
+
+
+def _report_items(report: Any, as_json: bool) -> None:
+    from reading_list import render
+
+    if as_json:
+        emit(render.to_json(report))
+    else:
+        show(render.list_items_table(report.items))
+        for line in report.skipped:
+            say(f"skipped line {line.line} ({line.reason}): {line.text[:70]}")
+        counts: dict[str, int] = {}
+        for item in report.items:
+            counts[item.state] = counts.get(item.state, 0) + 1
+        summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        say(f"list {report.list}: {summary}; {report.requests} arXiv request(s)")
+    if report.offline:
+        say(f"offline: {report.unavailable}")
+    elif report.unavailable:
+        from reading_list.errors import SourceUnavailable
+
+        raise SourceUnavailable(report.unavailable)
+
+
+@command("seed")
+def seed_cmd(
+    name: Annotated[str | None, typer.Argument(help="A shipped seed list's name.")] = None,
+    show_all: Annotated[bool, typer.Option("--list", help="Show the shipped seed lists.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build a curated reading list shipped with the tool.
+
+    Example: reading-list seed google-brain-ama-2017
+    """
+    from reading_list import curation, render
+    from reading_list.errors import UsageError
+
+    if show_all or name is None:
+        if name is not None:
+            raise UsageError("give a seed name or --list, not both")
+        seeds = curation.seed_names()
+        if as_json:
+            emit(render.to_json(seeds))
+        else:
+            for seed in seeds:
+                emit(f"{seed.name}\t{len(seed.items)} items\t{seed.title}")
+        return
+    with library() as lib, progress_bar("seeding") as update:
+        report = curation.seed_list(lib, name, on_progress=update)
+    _report_items(report, as_json)
+
+
+@command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="JSON citations, plain text or Markdown.")],
+    list_name: Annotated[str, typer.Option("--list", "-l", help="Name of the list to fill.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Import your own references as a list; running it again resumes.
+
+    Example: reading-list import papers.md --list thesis
+    """
+    from reading_list import curation
+
+    with library() as lib, progress_bar("importing") as update:
+        report = curation.import_file(lib, path, list_name, on_progress=update)
+    _report_items(report, as_json)
+
+
+@command("resolve")
+def resolve_cmd(
+    path: Annotated[Path, typer.Argument(help="JSON citations, plain text or Markdown.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Dry run: show which arXiv paper each reference resolves to. Changes nothing.
+
+    Example: reading-list resolve citations.json --json
+    """
+    from reading_list import curation, render
+
+    with library() as lib, progress_bar("resolving") as update:
+        results = curation.resolve_file(lib, path, on_progress=update)
+    if as_json:
+        emit(render.to_json(results))
+    else:
+        show(render.resolutions_table(results))
+
+
+@command("why")
+def why_cmd(
+    ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Explain how a paper got on a list: method, score, query, runners-up.
+
+    Example: reading-list why 1611.01989
+    """
+    from reading_list import curation, render
+
+    with library() as lib:
+        items = curation.why(lib, ref)
+    if as_json:
+        emit(render.to_json(items))
+    else:
+        show(render.why_view(items))
+
+
+@command("lists")
+def lists_cmd(as_json: JsonOpt = False) -> None:
+    """Show each list with its counts by status.
+
+    Example: reading-list lists
+    """
+    from reading_list import curation, render
+
+    with library() as lib:
+        summaries = curation.list_summaries(lib)
+    if as_json:
+        emit(render.to_json(summaries))
+    else:
+        show(render.list_summaries_table(summaries))
+
+
+@command("review")
+def review_cmd(
+    list_name: ListOpt = None,
+    item: Annotated[int | None, typer.Option(help="The item number to settle.")] = None,
+    accept: Annotated[
+        str | None, typer.Option(help="Settle --item with this arXiv id (or candidate number).")
+    ] = None,
+    not_on_arxiv: Annotated[
+        bool, typer.Option("--not-on-arxiv", help="Settle --item as a manual entry.")
+    ] = False,
+    url: Annotated[str | None, typer.Option(help="URL of a manual entry.")] = None,
+) -> None:
+    """Walk unresolved items: accept a candidate, type an id, or mark not-on-arXiv.
+
+    Without --item it asks for each unresolved item in turn.
+    Example: reading-list review --list thesis --item 3 --accept 1703.05175
+    """
+    from reading_list import curation, render
+    from reading_list.errors import UsageError
+
+    with library() as lib:
+        if item is not None:
+            if list_name is None or (accept is None) == (not not_on_arxiv):
+                raise UsageError("--item needs --list and one of --accept or --not-on-arxiv")
+            pending = [i for i in curation.unresolved(lib, list_name) if i.position == item]
+            choice = accept
+            if accept is not None and accept.isdigit() and pending and pending[0].candidates:
+                index = int(accept) - 1
+                if 0 <= index < len(pending[0].candidates):
+                    choice = pending[0].candidates[index].arxiv_id
+            if choice is not None:
+                done = curation.accept(lib, list_name, item, choice)
+            else:
+                done = curation.mark_not_on_arxiv(lib, list_name, item, url=url)
+            say(f"{done.list} #{done.position}: {done.state} {done.paper_id or ''}")
+            return
+        items = curation.unresolved(lib, list_name)
+        if not items:
+            say("nothing to review")
+            return
+        if not sys.stdin.isatty():
+            raise UsageError("review asks questions: run it in a terminal, or use --item")
+        for entry in items:
+            show(render.review_view(entry))
+            answer = typer.prompt(
+                "number to accept, an arXiv id, n = not on arXiv, s = skip, q = quit",
+                default="s",
+                err=True,
+            ).strip()
+            if answer.lower() == "q":
+                break
+            if answer.lower() == "s" or not answer:
+                continue
+            if answer.lower() == "n":
+                done = curation.mark_not_on_arxiv(lib, entry.list, entry.position)
+            elif answer.isdigit() and 1 <= int(answer) <= len(entry.candidates):
+                done = curation.accept(
+                    lib, entry.list, entry.position, entry.candidates[int(answer) - 1].arxiv_id
+                )
+            else:
+                done = curation.accept(lib, entry.list, entry.position, answer)
+            say(f"  -> {done.state} {done.paper_id or ''}")
+
+
 def main() -> None:
     app(prog_name="reading-list")

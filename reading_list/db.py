@@ -362,18 +362,20 @@ class Store:
 
     def save_list_item(self, item: ListItem, at: str) -> None:
         self.conn.execute(
-            "INSERT INTO list_items (list_name, position, paper_id, state, cited_as, authors_hint,"
-            " year_hint, context, speaker, topic, method, score, query, candidates, resolved_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (list_name, position) DO UPDATE SET paper_id = excluded.paper_id,"
+            "INSERT INTO list_items (list_name, position, part, paper_id, state, cited_as,"
+            " authors_hint, year_hint, context, speaker, topic, method, score, query, candidates,"
+            " note, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (list_name, position, part) DO UPDATE SET paper_id = excluded.paper_id,"
             " state = excluded.state, cited_as = excluded.cited_as,"
             " authors_hint = excluded.authors_hint, year_hint = excluded.year_hint,"
             " context = excluded.context, speaker = excluded.speaker, topic = excluded.topic,"
             " method = excluded.method, score = excluded.score, query = excluded.query,"
-            " candidates = excluded.candidates, resolved_at = excluded.resolved_at",
+            " candidates = excluded.candidates, note = excluded.note,"
+            " resolved_at = excluded.resolved_at",
             [
                 item.list,
                 item.position,
+                item.part,
                 item.paper_id,
                 item.state,
                 item.cited_as,
@@ -386,24 +388,34 @@ class Store:
                 item.score,
                 item.query,
                 json.dumps([c.model_dump() for c in item.candidates], ensure_ascii=False),
+                item.note,
                 at,
             ],
         )
 
-    def list_items(self, name: str | None = None, unresolved_only: bool = False) -> list[ListItem]:
-        where, params = [], []
-        if name is not None:
-            where.append("list_name = ?")
-            params.append(name)
+    def list_items(
+        self,
+        name: str | None = None,
+        *,
+        unresolved_only: bool = False,
+        paper_id: str | None = None,
+        position: int | None = None,
+    ) -> list[ListItem]:
+        where: list[str] = []
+        params: list[Any] = []
+        for column, value in (("list_name", name), ("paper_id", paper_id), ("position", position)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
         if unresolved_only:
             where.append("state = 'unresolved'")
         sql = (
-            "SELECT list_name, position, cited_as, state, paper_id, method, score, query,"
-            " candidates, context, speaker, topic, authors_hint, year_hint FROM list_items"
+            "SELECT list_name, position, part, cited_as, state, paper_id, method, score, query,"
+            " candidates, context, speaker, topic, authors_hint, year_hint, note FROM list_items"
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY list_name, position"
+        sql += " ORDER BY list_name, position, part"
         items = []
         for r in self._rows(sql, params):
             r["list"] = r.pop("list_name")
@@ -411,13 +423,27 @@ class Store:
             items.append(ListItem.model_validate(r))
         return items
 
-    def list_positions(self, name: str) -> dict[int, str]:
+    def settled_positions(self, name: str) -> set[int]:
+        """Positions of a list whose items need no more work (resumable imports)."""
         return {
-            int(pos): str(state)
-            for pos, state in self.conn.execute(
-                "SELECT position, state FROM list_items WHERE list_name = ?", [name]
+            int(pos)
+            for (pos,) in self.conn.execute(
+                "SELECT DISTINCT position FROM list_items WHERE list_name = ? "
+                "AND state != 'unresolved'",
+                [name],
             )
         }
+
+    def find_manual(self, title: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM papers WHERE kind = 'manual' AND lower(title) = lower(?)", [title]
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def delete_list_items(self, name: str, position: int) -> None:
+        self.conn.execute(
+            "DELETE FROM list_items WHERE list_name = ? AND position = ?", [name, position]
+        )
 
     def list_summaries(self) -> list[ListSummary]:
         out = []

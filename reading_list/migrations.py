@@ -93,8 +93,10 @@ def m001_initial(db: Database) -> None:
             id INTEGER PRIMARY KEY,
             list_name TEXT NOT NULL REFERENCES lists (name) ON DELETE CASCADE ON UPDATE CASCADE,
             position INTEGER NOT NULL,
+            part INTEGER NOT NULL DEFAULT 0,
             paper_id TEXT REFERENCES papers (id) ON DELETE SET NULL ON UPDATE CASCADE,
-            state TEXT NOT NULL CHECK (state IN ('resolved', 'unresolved', 'manual')),
+            state TEXT NOT NULL
+                CHECK (state IN ('resolved', 'unresolved', 'manual', 'skipped')),
             cited_as TEXT NOT NULL,
             authors_hint TEXT NOT NULL DEFAULT '',
             year_hint INTEGER,
@@ -105,8 +107,9 @@ def m001_initial(db: Database) -> None:
             score REAL,
             query TEXT,
             candidates TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
             resolved_at TEXT,
-            UNIQUE (list_name, position)
+            UNIQUE (list_name, position, part)
         );
         CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
         """

@@ -120,6 +120,7 @@ class Resolution(BaseModel):
     arxiv_id: str | None = None
     score: float | None = None
     method: Literal["id", "search", "manual", "none"]
+    url: str | None = None
     queries: list[str] = Field(default_factory=list)
     candidates: list[Candidate] = Field(default_factory=list)
     reason: str = ""
@@ -144,11 +145,15 @@ class ListSummary(BaseModel):
     by_status: dict[str, int]
 
 
+ItemState = Literal["resolved", "unresolved", "manual", "skipped"]
+
+
 class ListItem(BaseModel):
     list: str
     position: int
+    part: int = 0
     cited_as: str
-    state: Literal["resolved", "unresolved", "manual"]
+    state: ItemState
     paper_id: str | None = None
     method: str | None = None
     score: float | None = None
@@ -159,5 +164,21 @@ class ListItem(BaseModel):
     topic: str | None = None
     authors_hint: str = ""
     year_hint: int | None = None
-    tags: list[str] = Field(default_factory=list)
-    read: bool = False
+    note: str | None = None
+
+
+class SkippedLine(BaseModel):
+    line: int
+    text: str
+    reason: str
+
+
+class ImportReport(BaseModel):
+    """What an import or seed did, item by item."""
+
+    list: str
+    items: list[ListItem]
+    skipped: list[SkippedLine] = Field(default_factory=list)
+    offline: bool = False
+    unavailable: str | None = None
+    requests: int = 0

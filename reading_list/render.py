@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from reading_list.models import AddOutcome, ListSummary, Paper, PaperDetail, Resolution
+from reading_list.models import (
+    AddOutcome,
+    ListItem,
+    ListSummary,
+    Paper,
+    PaperDetail,
+    Resolution,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -198,3 +205,68 @@ def resolutions_table(items: Sequence[Resolution]) -> RenderableType:
             f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else "",
         )
     return table
+
+
+def list_items_table(items: Sequence[ListItem]) -> RenderableType:
+    from rich.table import Table
+
+    table = Table()
+    for col in ("#", "cited as", "state", "paper", "method", "score"):
+        table.add_column(col)
+    for it in items:
+        number = f"{it.position}" + (f".{it.part}" if it.part else "")
+        table.add_row(
+            number,
+            it.cited_as[:60],
+            it.state,
+            it.paper_id or "",
+            it.method or "",
+            f"{it.score:.2f}" if it.score is not None else "",
+        )
+    return table
+
+
+def _candidates_table(item: ListItem) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(show_header=True)
+    for col in ("", "arxiv id", "score", "title", "authors", "year"):
+        table.add_column(col)
+    for n, c in enumerate(item.candidates, 1):
+        table.add_row(
+            str(n), c.arxiv_id, f"{c.score:.2f}", c.title, short_authors(c.authors), str(c.year or "")
+        )
+    return table
+
+
+def why_view(items: Sequence[ListItem]) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    for it in items:
+        score = f", score {it.score:.2f}" if it.score is not None else ""
+        parts.append(Text(f"{it.list} #{it.position}: cited as {it.cited_as!r}", style="bold"))
+        parts.append(Text(f"  {it.state} by {it.method or '?'}{score}"))
+        if it.speaker:
+            parts.append(Text(f"  cited by {it.speaker}"))
+        if it.context:
+            parts.append(Text(f"  context: {it.context}"))
+        if it.query:
+            parts.append(Text(f"  queries: {it.query}"))
+        if it.candidates:
+            parts.append(_candidates_table(it))
+    return Group(*parts)
+
+
+def review_view(item: ListItem) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    hints = ", ".join(x for x in (item.authors_hint, str(item.year_hint or "")) if x)
+    parts: list[RenderableType] = [
+        Text(f"{item.list} #{item.position}: {item.cited_as}", style="bold"),
+        Text(f"  hints: {hints}" if hints else "  no hints"),
+    ]
+    parts.append(_candidates_table(item) if item.candidates else Text("  no candidates"))
+    return Group(*parts)

@@ -85,7 +85,7 @@ def require_paper_id(lib: Library, ref: str) -> str:
     return paper_id
 
 
-def record_to_row(record: ArxivRecord, fetched_at: str) -> dict[str, object]:
+def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:
     year = int(record.published[:4]) if record.published and record.published[:4].isdigit() else None
     return {
         "title": record.title,
@@ -113,8 +113,9 @@ def assign_citekey(
     return unique_citekey(base, lib.store.citekeys_with_prefix(base))
 
 
-def insert_arxiv_record(lib: Library, record: ArxivRecord, at: str) -> None:
-    row = record_to_row(record, at)
+def insert_arxiv_record(lib: Library, record: ArxivRecord, at: str, *, fetched: bool = True) -> None:
+    """Insert a new paper; ``fetched=False`` for metadata that did not come from arXiv now."""
+    row = record_to_row(record, at if fetched else None)
     year = row["year"] if isinstance(row["year"], int) else None
     row.update(
         id=record.arxiv_id,
