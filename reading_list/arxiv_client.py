@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 from reading_list import __version__
 from reading_list.config import Settings
-from reading_list.errors import HostileResponse, InvalidInput, SourceUnavailable
-from reading_list.identifiers import InvalidIdentifier, parse_arxiv_id
+from reading_list.errors import HostileResponse, InvalidIdentifier, InvalidInput, SourceUnavailable
+from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import ArxivRecord
 
 if TYPE_CHECKING:
@@ -155,9 +155,7 @@ def _retry_after(value: str | None) -> float | None:
 class ArxivClient:
     """Throttled, cached, retrying access to the arXiv query API."""
 
-    def __init__(
-        self, settings: Settings, *, on_wait: Callable[[str], None] | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.on_wait = on_wait or (lambda _msg: None)
         self.requests_sent = 0

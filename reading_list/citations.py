@@ -137,7 +137,9 @@ def _parse_json(text: str) -> ParsedFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InvalidInput(
+            f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"
+        ) from None
     if not isinstance(data, list):
         raise InvalidInput("a JSON citations file must be an array of objects")
     refs = []

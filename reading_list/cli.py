@@ -429,7 +429,9 @@ def rm_cmd(
 @command("open")
 def open_cmd(
     ref: Annotated[str, typer.Argument(help="arXiv id, URL or citekey.")],
-    pdf: Annotated[bool, typer.Option("--pdf", help="Open the PDF instead of the abstract.")] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Open the PDF instead of the abstract.")
+    ] = False,
 ) -> None:
     """Open a paper's abstract page (or PDF) in the browser; prints the URL.
 

@@ -63,7 +63,9 @@ def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
 # ---- resolve: a dry run --------------------------------------------------------------------
 
 
-def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> list[Resolution]:
+def resolve_file(
+    lib: Library, path: Path, on_progress: Progress = _no_progress
+) -> list[Resolution]:
     """Resolve every reference in a file without changing the library."""
     parsed = read_reference_file(path)
     refs = parsed.references
@@ -92,9 +94,7 @@ def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress)
     resolve_citations(
         lib.client,
         [refs[i].citation for i in searchable],
-        known_ids={
-            n: refs[i].arxiv_id for n, i in enumerate(searchable) if refs[i].arxiv_id is not None
-        },
+        known_ids={n: aid for n, i in enumerate(searchable) if (aid := refs[i].arxiv_id)},
         on_result=settle,
     )
     return [r for r in out if r is not None]
@@ -179,7 +179,7 @@ def _save_resolution(
             candidates=resolution.candidates,
             authors_hint=resolution.authors_hint,
             year_hint=resolution.year_hint,
-            **(extra or {}),  # type: ignore[arg-type]
+            **(extra or {}),
         )
         lib.store.save_list_item(item, at)
         if paper_id:
@@ -204,7 +204,11 @@ def import_file(
     with lib.store.write():
         if not lib.store.list_exists(list_name):
             lib.store.upsert_list(
-                list_name, title=list_name, source=path.name, source_date=None, description=None,
+                list_name,
+                title=list_name,
+                source=path.name,
+                source_date=None,
+                description=None,
                 at=at,
             )
     settled = lib.store.settled_positions(list_name)
@@ -239,9 +243,7 @@ def import_file(
         resolve_citations(
             lib.client,
             [ref.citation for _, ref in searchable],
-            known_ids={
-                n: ref.arxiv_id for n, (_, ref) in enumerate(searchable) if ref.arxiv_id
-            },
+            known_ids={n: ref.arxiv_id for n, (_, ref) in enumerate(searchable) if ref.arxiv_id},
             on_result=settle,
         )
     except SourceUnavailable as exc:

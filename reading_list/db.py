@@ -262,9 +262,7 @@ class Store:
         return tags
 
     def get_paper(self, paper_id: str) -> Paper | None:
-        rows = self._rows(
-            f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers WHERE id = ?", [paper_id]
-        )
+        rows = self._rows(f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers WHERE id = ?", [paper_id])
         if not rows:
             return None
         return self._paper_from_row(rows[0], self._tags_by_paper([paper_id]).get(paper_id, []))
@@ -294,9 +292,7 @@ class Store:
                 [paper_id],
             )
         ]
-        return PaperDetail(
-            **paper.model_dump(), notes=notes, events=events, lists=memberships
-        )
+        return PaperDetail(**paper.model_dump(), notes=notes, events=events, lists=memberships)
 
     def query_papers(self, flt: PaperFilter) -> list[Paper]:
         where: list[str] = []
@@ -310,7 +306,9 @@ class Store:
             where.append(f"p.status IN ({','.join('?' * len(flt.statuses))})")
             params.extend(flt.statuses)
         for tag in flt.tags:
-            where.append("EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = p.id AND t.tag = ?)")
+            where.append(
+                "EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = p.id AND t.tag = ?)"
+            )
             params.append(tag)
         if flt.since:
             where.append("p.added_at >= ?")
@@ -455,7 +453,9 @@ class Store:
                     [row["name"]],
                 ).fetchall()
             )
-            items = self._scalar("SELECT count(*) FROM list_items WHERE list_name = ?", [row["name"]])
+            items = self._scalar(
+                "SELECT count(*) FROM list_items WHERE list_name = ?", [row["name"]]
+            )
             unresolved = self._scalar(
                 "SELECT count(*) FROM list_items WHERE list_name = ? AND state = 'unresolved'",
                 [row["name"]],

@@ -112,5 +112,5 @@ def m001_initial(db: Database) -> None:
             UNIQUE (list_name, position, part)
         );
         CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
-        """
+        """,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from enum import StrEnum
 from typing import Literal
 
@@ -26,7 +27,7 @@ class ArxivRecord(BaseModel):
     title: str
     authors: list[str]
     summary: str | None = None
-    categories: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=builtins.list)
     primary_category: str | None = None
     published: str | None = None
     updated: str | None = None
@@ -60,7 +61,7 @@ class Paper(BaseModel):
     updated: str | None = None
     version: int | None = None
     abstract: str | None = None
-    categories: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=builtins.list)
     primary_category: str | None = None
     doi: str | None = None
     journal_ref: str | None = None
@@ -70,7 +71,7 @@ class Paper(BaseModel):
     status: Status = Status.TO_READ
     priority: int = 0
     rating: int | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=builtins.list)
     added_at: str
     fetched_at: str | None = None
     status_changed_at: str | None = None
@@ -85,9 +86,9 @@ class ListMembership(BaseModel):
 
 
 class PaperDetail(Paper):
-    notes: list[Note] = Field(default_factory=list)
-    events: list[StatusEvent] = Field(default_factory=list)
-    lists: list[ListMembership] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=builtins.list)
+    events: list[StatusEvent] = Field(default_factory=builtins.list)
+    lists: list[ListMembership] = Field(default_factory=builtins.list)
 
 
 class AddOutcome(BaseModel):
@@ -103,7 +104,7 @@ class AddOutcome(BaseModel):
 class Candidate(BaseModel):
     arxiv_id: str
     title: str
-    authors: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=builtins.list)
     year: int | None = None
     score: float
     title_score: float = 0.0
@@ -121,8 +122,8 @@ class Resolution(BaseModel):
     score: float | None = None
     method: Literal["id", "search", "manual", "none"]
     url: str | None = None
-    queries: list[str] = Field(default_factory=list)
-    candidates: list[Candidate] = Field(default_factory=list)
+    queries: list[str] = Field(default_factory=builtins.list)
+    candidates: list[Candidate] = Field(default_factory=builtins.list)
     reason: str = ""
 
 
@@ -145,6 +146,7 @@ class ListSummary(BaseModel):
     by_status: dict[str, int]
 
 
+# ``list`` is a field name below, hence builtins.list in annotations.
 ItemState = Literal["resolved", "unresolved", "manual", "skipped"]
 
 
@@ -158,7 +160,7 @@ class ListItem(BaseModel):
     method: str | None = None
     score: float | None = None
     query: str | None = None
-    candidates: list[Candidate] = Field(default_factory=list)
+    candidates: builtins.list[Candidate] = Field(default_factory=builtins.list)
     context: str | None = None
     speaker: str | None = None
     topic: str | None = None
@@ -177,8 +179,8 @@ class ImportReport(BaseModel):
     """What an import or seed did, item by item."""
 
     list: str
-    items: list[ListItem]
-    skipped: list[SkippedLine] = Field(default_factory=list)
+    items: builtins.list[ListItem]
+    skipped: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
     offline: bool = False
     unavailable: str | None = None
     requests: int = 0

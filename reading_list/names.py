@@ -81,11 +81,11 @@ def split_name(name: str) -> PersonName:
         return PersonName("", "", words[0], suffix)
     family_start = len(words) - 1
     # Particles are the lower-case words just before the last one ("van den Oord").
-    while family_start > 1 and words[family_start - 1].lower() in PARTICLES and (
-        words[family_start - 1][0].islower()
+    while (
+        family_start > 1
+        and words[family_start - 1].lower() in PARTICLES
+        and (words[family_start - 1][0].islower())
     ):
         family_start -= 1
     particle_words = words[family_start:-1]
-    return PersonName(
-        " ".join(words[:family_start]), " ".join(particle_words), words[-1], suffix
-    )
+    return PersonName(" ".join(words[:family_start]), " ".join(particle_words), words[-1], suffix)

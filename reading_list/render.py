@@ -77,7 +77,14 @@ def short_authors(authors: Sequence[str], limit: int = 2) -> str:
 def paper_line(p: Paper) -> str:
     """One tab-separated line per paper, for pipes and large lists."""
     return "\t".join(
-        [p.id, p.status.value, str(p.year or ""), p.title, short_authors(p.authors), ",".join(p.tags)]
+        [
+            p.id,
+            p.status.value,
+            str(p.year or ""),
+            p.title,
+            short_authors(p.authors),
+            ",".join(p.tags),
+        ]
     )
 
 
@@ -234,7 +241,12 @@ def _candidates_table(item: ListItem) -> RenderableType:
         table.add_column(col)
     for n, c in enumerate(item.candidates, 1):
         table.add_row(
-            str(n), c.arxiv_id, f"{c.score:.2f}", c.title, short_authors(c.authors), str(c.year or "")
+            str(n),
+            c.arxiv_id,
+            f"{c.score:.2f}",
+            c.title,
+            short_authors(c.authors),
+            str(c.year or ""),
         )
     return table
 

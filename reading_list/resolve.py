@@ -23,8 +23,9 @@ class IdBatchLike(Protocol):
 
 
 class Source(Protocol):
-    def fetch_ids(self, arxiv_ids: list[str], *, use_cache: bool = True) -> Iterator[IdBatchLike]:
-        ...
+    def fetch_ids(
+        self, arxiv_ids: list[str], *, use_cache: bool = True
+    ) -> Iterator[IdBatchLike]: ...
 
     def search(self, query: str, max_results: int = 20) -> list[ArxivRecord]: ...
 

@@ -86,7 +86,9 @@ def require_paper_id(lib: Library, ref: str) -> str:
 
 
 def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:
-    year = int(record.published[:4]) if record.published and record.published[:4].isdigit() else None
+    year = (
+        int(record.published[:4]) if record.published and record.published[:4].isdigit() else None
+    )
     return {
         "title": record.title,
         "authors": record.authors,
@@ -113,7 +115,9 @@ def assign_citekey(
     return unique_citekey(base, lib.store.citekeys_with_prefix(base))
 
 
-def insert_arxiv_record(lib: Library, record: ArxivRecord, at: str, *, fetched: bool = True) -> None:
+def insert_arxiv_record(
+    lib: Library, record: ArxivRecord, at: str, *, fetched: bool = True
+) -> None:
     """Insert a new paper; ``fetched=False`` for metadata that did not come from arXiv now."""
     row = record_to_row(record, at if fetched else None)
     year = row["year"] if isinstance(row["year"], int) else None
@@ -176,11 +180,12 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     known = lib.store.existing_arxiv_ids(wanted)
     to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
     titles: dict[str, str] = {}
-    results: dict[str, str] = {i: "exists" for i in known}
+    results: dict[str, str] = dict.fromkeys(known, "exists")
     unavailable = None
     sent_before = lib.client.requests_sent if to_fetch else 0
     try:
-        for batch in lib.client.fetch_ids(to_fetch) if to_fetch else []:
+        batches = lib.client.fetch_ids(to_fetch, use_cache=not refresh) if to_fetch else []
+        for batch in batches:
             inserted = set(store_records(lib, batch.records, refresh))
             for record in batch.records:
                 titles[record.arxiv_id] = record.title

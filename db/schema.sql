@@ -1,0 +1,89 @@
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+CREATE TABLE list_items (
+            id INTEGER PRIMARY KEY,
+            list_name TEXT NOT NULL REFERENCES lists (name) ON DELETE CASCADE ON UPDATE CASCADE,
+            position INTEGER NOT NULL,
+            part INTEGER NOT NULL DEFAULT 0,
+            paper_id TEXT REFERENCES papers (id) ON DELETE SET NULL ON UPDATE CASCADE,
+            state TEXT NOT NULL
+                CHECK (state IN ('resolved', 'unresolved', 'manual', 'skipped')),
+            cited_as TEXT NOT NULL,
+            authors_hint TEXT NOT NULL DEFAULT '',
+            year_hint INTEGER,
+            context TEXT,
+            speaker TEXT,
+            topic TEXT,
+            method TEXT,
+            score REAL,
+            query TEXT,
+            candidates TEXT NOT NULL DEFAULT '[]',
+            note TEXT,
+            resolved_at TEXT,
+            UNIQUE (list_name, position, part)
+        );
+CREATE TABLE lists (
+            name TEXT PRIMARY KEY,
+            title TEXT,
+            source TEXT,
+            source_date TEXT,
+            description TEXT,
+            created_at TEXT NOT NULL
+        );
+CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+CREATE TABLE paper_tags (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (paper_id, tag)
+        );
+CREATE TABLE papers (
+            id TEXT PRIMARY KEY,
+            arxiv_id TEXT UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('arxiv', 'manual')),
+            citekey TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL DEFAULT '[]',
+            year INTEGER,
+            published TEXT,
+            updated TEXT,
+            version INTEGER,
+            abstract TEXT,
+            categories TEXT NOT NULL DEFAULT '[]',
+            primary_category TEXT,
+            doi TEXT,
+            journal_ref TEXT,
+            comment TEXT,
+            url TEXT,
+            pdf_url TEXT,
+            status TEXT NOT NULL DEFAULT 'to-read' CHECK (status IN ('to-read', 'reading', 'read', 'skimmed', 'abandoned')),
+            priority INTEGER NOT NULL DEFAULT 0,
+            rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+            added_at TEXT NOT NULL,
+            fetched_at TEXT,
+            status_changed_at TEXT
+        );
+CREATE TABLE status_events (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('to-read', 'reading', 'read', 'skimmed', 'abandoned')),
+            version INTEGER,
+            at TEXT NOT NULL
+        );
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
+CREATE INDEX idx_notes_paper_id ON notes (paper_id);
+CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
+CREATE INDEX idx_papers_added_at ON papers (added_at);
+CREATE INDEX idx_papers_status ON papers (status);
+CREATE INDEX idx_papers_year ON papers (year);
+CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);

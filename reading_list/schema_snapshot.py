@@ -1,0 +1,21 @@
+"""Regenerate db/schema.sql: ``python -m reading_list.schema_snapshot``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from reading_list.db import open_db
+
+
+def main() -> None:
+    target = Path(__file__).resolve().parent.parent / "db" / "schema.sql"
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_db(Path(tmp) / "snapshot.db")
+        target.write_text(store.schema_sql())
+        store.close()
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Each concern has one door: enforce who may import what."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "reading_list"
+PURE = {"identifiers", "names", "citekeys", "scoring", "citations", "models", "render", "bibtex"}
+RULES = {
+    "sqlite_utils": {"db", "migrations"},
+    "sqlite3": {"db"},
+    "requests": {"arxiv_client"},
+    "arxiv": {"arxiv_client"},
+    "lxml": {"arxiv_client"},
+    "typer": {"cli", "config"},
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def project_imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("reading_list.")
+        ):
+            out.add(node.module.split(".")[1])
+    return out
+
+
+def test_third_party_doors() -> None:
+    for path in PACKAGE.glob("*.py"):
+        module = path.stem
+        for lib, allowed in RULES.items():
+            if lib in imports_of(path):
+                assert module in allowed, f"{module} imports {lib}; only {sorted(allowed)} may"
+
+
+def test_pure_modules_do_no_io_and_cli_holds_no_sql() -> None:
+    for module in PURE:
+        path = PACKAGE / f"{module}.py"
+        if not path.exists():
+            continue
+        deps = project_imports_of(path)
+        assert not deps & {"db", "arxiv_client", "service", "curation", "cli"}, (module, deps)
+        source = path.read_text()
+        assert "open(" not in source.replace("fdopen(", ""), module
+    cli = (PACKAGE / "cli.py").read_text()
+    for word in ("SELECT ", "INSERT ", "UPDATE ", "requests.", "sqlite_utils"):
+        assert word not in cli, word
+    assert "db" not in project_imports_of(PACKAGE / "resolve.py")
+
+
+def test_help_and_version_do_not_import_heavy_modules() -> None:
+    code = (
+        "import sys; from reading_list.cli import main; sys.argv=['reading-list','--version'];\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "mods=('pydantic','sqlite_utils','requests','arxiv','lxml')\n"
+        "heavy=[m for m in mods if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stdout
