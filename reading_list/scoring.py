@@ -24,14 +24,18 @@ STOPWORDS = frozenset(
     """a an the and or of for to in on at by with from via as is are be its into using use
     towards toward through over under about this that these those we our new""".split()
 )
-_TEX_CMD = re.compile(r"\\[a-zA-Z]+\s*")
+_TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHck]\s*\{?\\?([A-Za-z])\}?")
+_TEX_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|L|l|O|o|i|j)(?![A-Za-z])\s*\}?")
+_TEX_STYLE = re.compile(r"\\(?:text[a-z]*|math[a-z]*|emph|bf|it|rm|tt|sf|sc)\b\s*")
 _ET_AL = re.compile(r"\bet\.?\s*al\.?", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
-    """Lower-case ASCII words: accents folded, TeX commands, braces and punctuation gone."""
-    text = _TEX_CMD.sub(" ", text)
-    text = fold_ascii(text).lower()
+    """Lower-case ASCII words: accents (Unicode or TeX) folded, TeX styling and punctuation
+    gone; a TeX symbol keeps its name ("$\\alpha$" -> "alpha")."""
+    text = _TEX_LETTER.sub(r"\1", _TEX_ACCENT.sub(r"\1", text))
+    text = _TEX_STYLE.sub(" ", text).replace("{", "").replace("}", "")
+    text = fold_ascii(text.replace("\\", " ")).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
 
