@@ -42,6 +42,7 @@ _last_request_at = 0.0
 
 # With no route to the host, waiting rarely helps: give up after this many refusals in a row.
 MAX_CONNECTION_FAILURES = 2
+MAX_RETRY_AFTER = 300.0
 
 
 class _Retryable(Exception):
@@ -265,12 +266,17 @@ class ArxivClient:
                 refused = refused + 1 if exc.connection else 0
                 if attempt == attempts or refused >= MAX_CONNECTION_FAILURES:
                     break
-                wait = exc.wait
-                if wait is None:
-                    wait = max(self.settings.arxiv_delay, 0.5) * 2 ** (attempt - 1)
-                wait = min(wait, self.settings.max_backoff)
+                if exc.wait is not None:
+                    # The server said how long: honour it, unless it is longer than a CLI can wait.
+                    if exc.wait > MAX_RETRY_AFTER:
+                        last_reason += f" (asked to wait {exc.wait:.0f} s)"
+                        break
+                    wait = exc.wait
+                else:
+                    backoff = max(self.settings.arxiv_delay, 0.5) * 2 ** (attempt - 1)
+                    wait = min(backoff, self.settings.max_backoff)
                 self.on_wait(
-                    f"arXiv: {last_reason}; retrying in {wait:.0f} s ({attempt}/{attempts - 1})"
+                    f"arXiv: {last_reason}; retrying in {wait:.1f} s ({attempt}/{attempts - 1})"
                 )
                 time.sleep(wait)
                 continue
