@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Collection
 
+from reading_list.errors import UsageError
 from reading_list.names import fold_ascii, split_name
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
@@ -22,8 +23,8 @@ _MATH = re.compile(r"\$[^$]*\$")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
-class PatternError(ValueError):
-    pass
+class PatternError(UsageError):
+    """A citekey pattern with unknown fields or broken braces."""
 
 
 def _clean(text: str) -> str:

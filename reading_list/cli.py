@@ -659,5 +659,124 @@ def review_cmd(
             say(f"  -> {done.state} {done.paper_id or ''}")
 
 
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        return
+    from reading_list.errors import InvalidInput
+
+    try:
+        tmp = output.with_name(output.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    say(f"wrote {output}")
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+@command("export")
+def export_cmd(
+    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-F", help="bibtex, biblatex, csl-json, ris, csv or json."),
+    ] = "bibtex",
+    status: StatusOpt = None,
+    tag: TagOpt = None,
+    list_name: ListOpt = None,
+    cited_only: Annotated[
+        Path | None,
+        typer.Option("--cited-only", help="Keep only the keys a .tex or .aux file cites."),
+    ] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
+
+    Example: reading-list export --list google-brain-ama-2017 -o refs.bib
+    """
+    from reading_list.exports import export
+    from reading_list.service import require_paper_id
+
+    with library() as lib:
+        paper_ids = [require_paper_id(lib, ref) for ref in ids or []]
+        flt = _paper_filter(
+            ids=paper_ids, status=status, tag=tag, list_name=list_name, sort="citekey"
+        )
+        result = export(lib, flt, fmt, cited_only=cited_only)
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    _write_output(result.text, output)
+    if output is not None:
+        say(f"{result.count} entr{'y' if result.count == 1 else 'ies'}")
+
+
+@command("dump")
+def dump_cmd(output: OutputOpt = None) -> None:
+    """Write the whole library as deterministic JSON Lines (for git and for moving machines).
+
+    Example: reading-list dump -o library.jsonl
+    """
+    from reading_list.exports import dump
+
+    with library() as lib:
+        text = dump(lib)
+    _write_output(text, output)
+
+
+@command("restore")
+def restore_cmd(
+    path: Annotated[Path, typer.Argument(help="A file written by `dump`; '-' for stdin.")],
+) -> None:
+    """Load a dump into an empty library (all or nothing).
+
+    Example: reading-list --db new.db restore library.jsonl
+    """
+    from reading_list.errors import InvalidInput
+    from reading_list.exports import restore
+
+    if str(path) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read {path}: {exc}") from None
+    with library() as lib:
+        counts = restore(lib, text, source=str(path))
+    say(", ".join(f"{n} {kind}(s)" for kind, n in counts.items() if n) or "nothing restored")
+
+
+@command("rekey")
+def rekey_cmd(
+    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    pattern: Annotated[
+        str | None, typer.Option(help="Pattern with {auth}, {year}, {title}.")
+    ] = None,
+    list_name: ListOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Regenerate citekeys (they never change otherwise).
+
+    Example: reading-list rekey --pattern "{auth}{year}" --yes
+    """
+    from reading_list.exports import rekey
+    from reading_list.service import require_paper_id
+
+    if not yes and not typer.confirm("Citekeys in your documents may break. Rekey?", err=True):
+        raise typer.Exit(1)
+    with library() as lib:
+        paper_ids = [require_paper_id(lib, ref) for ref in ids or []]
+        flt = _paper_filter(ids=paper_ids, status=None, tag=None, list_name=list_name)
+        changes = rekey(lib, flt, pattern)
+    for paper_id, old, new in changes:
+        emit(f"{paper_id}\t{old}\t{new}")
+    say(f"{len(changes)} key(s) changed")
+
+
 def main() -> None:
     app(prog_name="reading-list")

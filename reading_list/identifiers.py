@@ -120,6 +120,15 @@ def find_arxiv_ids(text: str) -> list[ArxivId]:
     return found
 
 
+def submission_year(arxiv_id: str) -> int | None:
+    """The v1 submission year, which every arXiv id encodes in its YYMM."""
+    m = re.match(r"^(?:[a-z-]+/)?(\d{2})\d{2}", arxiv_id)
+    if m is None:
+        return None
+    yy = int(m.group(1))
+    return 1900 + yy if "/" in arxiv_id and yy >= 91 else 2000 + yy
+
+
 def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from reading_list.identifiers import submission_year
 from reading_list.models import ArxivRecord, Candidate
 from reading_list.names import fold_ascii, split_name
 
@@ -117,7 +118,7 @@ def author_overlap(hint: Sequence[str], authors: Sequence[str]) -> float:
 def record_year(record: ArxivRecord) -> int | None:
     if record.published and record.published[:4].isdigit():
         return int(record.published[:4])
-    return None
+    return submission_year(record.arxiv_id)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,339 @@
+"""Pure BibTeX and biblatex rendering. No I/O.
+
+Two flavours (see the README): ``bibtex`` is ASCII with braced LaTeX for non-ASCII letters and
+compiles warning-free in classic styles (plain, alpha, ieeetr, plainnat, abbrvnat); ``biblatex``
+is UTF-8 ``@online`` entries for biber. arXiv metadata is TeX-ish: accents and styling commands
+are decoded to Unicode first, math spans are kept verbatim and braced, and only then is the
+text escaped for BibTeX.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reading_list.identifiers import arxiv_doi
+from reading_list.models import Paper
+from reading_list.names import has_latin_letters, split_name
+
+_ACCENTS = {
+    "`": "\u0300",
+    "'": "\u0301",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    "u": "\u0306",
+    ".": "\u0307",
+    '"': "\u0308",
+    "H": "\u030b",
+    "v": "\u030c",
+    "c": "\u0327",
+    "k": "\u0328",
+}
+_LETTERS = {
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "L": "Ł",
+    "l": "ł",
+    "O": "Ø",
+    "o": "ø",
+    "i": "ı",
+    "j": "ȷ",
+    "aa": "å",
+    "AA": "Å",
+}
+_TEX_ACCENT = re.compile(r"\{?\\([`'^\"~=.]|[uvHck](?![A-Za-z]))\s*\{?\\?([A-Za-z])\}?\}?")
+_TEX_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|L|l|O|o|i|j)(?![A-Za-z])\s*\}?")
+_TEX_STYLE = re.compile(r"\\(?:text(?:bf|it|tt|sf|sc|rm|up|normal)|emph|mathrm)\s*\{([^{}]*)\}")
+_TEX_ESCAPED = re.compile(r"\\([&%#_$])")
+_MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
+SPECIALS = {
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+}
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _decode_text(text: str) -> str:
+    def accent(m: re.Match[str]) -> str:
+        return unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)])
+
+    text = _TEX_ACCENT.sub(accent, text)
+    text = _TEX_LETTER.sub(lambda m: _LETTERS[m.group(1)], text)
+    for _ in range(3):
+        text = _TEX_STYLE.sub(r"\1", text)
+    # Bare braces are TeX grouping (case protection we redo ourselves); \{ \} are literal.
+    text = text.replace("\\{", "\x00").replace("\\}", "\x01")
+    text = text.replace("{", "").replace("}", "")
+    text = text.replace("\x00", "{").replace("\x01", "}")
+    return _TEX_ESCAPED.sub(r"\1", text)
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """(is_math, piece) runs of a TeX-ish string; ``$...$`` spans are math."""
+    pieces: list[tuple[bool, str]] = []
+    last = 0
+    for m in _MATH.finditer(text):
+        pieces.append((False, text[last : m.start()]))
+        pieces.append((True, m.group(0)))
+        last = m.end()
+    pieces.append((False, text[last:]))
+    return [(is_math, piece) for is_math, piece in pieces if piece]
+
+
+def tex_to_unicode(text: str) -> str:
+    """Decode the TeX accents, letters, styling and grouping that arXiv metadata carries;
+    math spans stay as they are."""
+    decoded = "".join(p if is_math else _decode_text(p) for is_math, p in split_math(text))
+    return " ".join(decoded.split())
+
+
+def _encode_non_ascii(text: str) -> str:
+    from pylatexenc.latexencode import unicode_to_latex
+
+    if text.isascii():
+        return text
+    return str(
+        unicode_to_latex(
+            text,
+            non_ascii_only=True,
+            replacement_latex_protection="braces-all",
+            unknown_char_policy="keep",
+            unknown_char_warning=False,
+        )
+    )
+
+
+def escape_text(text: str, *, ascii_only: bool) -> str:
+    """Escape BibTeX/LaTeX specials in literal text (no math inside)."""
+    out = "".join(SPECIALS.get(c, c) for c in text)
+    return _encode_non_ascii(out) if ascii_only else out
+
+
+def _needs_protection(word: str) -> bool:
+    core = re.sub(r"[^\w-]", "", word)
+    letters = [c for c in core if c.isalpha()]
+    if not letters:
+        return False
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return True
+    if any(c.isupper() for c in core[1:]):
+        return True
+    return any(c.isdigit() for c in core) and any(c.isupper() for c in letters)
+
+
+def _protect_word(word: str, *, ascii_only: bool) -> str:
+    if not _needs_protection(word):
+        return escape_text(word, ascii_only=ascii_only)
+    m = re.match(r"^([^\w]*)(.*?)([^\w]*)$", word)
+    assert m is not None
+    lead, core, trail = m.groups()
+    return (
+        escape_text(lead, ascii_only=ascii_only)
+        + "{"
+        + escape_text(core, ascii_only=ascii_only)
+        + "}"
+        + escape_text(trail, ascii_only=ascii_only)
+    )
+
+
+def format_title(title: str, *, ascii_only: bool) -> str:
+    """Escaped title: math spans kept and braced, acronyms and CamelCase brace-protected."""
+    return "".join(
+        "{" + piece + "}" if is_math else _format_words(piece, ascii_only=ascii_only)
+        for is_math, piece in split_math(tex_to_unicode(title))
+    )
+
+
+def _format_words(text: str, *, ascii_only: bool) -> str:
+    return "".join(
+        part if part.isspace() or not part else _protect_word(part, ascii_only=ascii_only)
+        for part in re.split(r"(\s+)", text)
+    )
+
+
+@dataclass
+class ExportWarning:
+    citekey: str
+    message: str
+
+
+@dataclass
+class Rendered:
+    text: str
+    warnings: list[ExportWarning] = field(default_factory=list)
+
+
+def format_name(name: str, *, ascii_only: bool, warnings: list[str]) -> str:
+    if name.strip().lower() == "others":
+        return "others"
+    name = tex_to_unicode(name)
+    parts = split_name(name)
+    if parts.corporate:
+        return "{" + escape_text(parts.family, ascii_only=ascii_only) + "}"
+    if ascii_only and not has_latin_letters(name):
+        warnings.append(
+            f"author {name!r} has no Latin transliteration; pdflatex cannot typeset it "
+            "(use --format biblatex with xelatex or lualatex)"
+        )
+        return "{" + name + "}"
+    family = escape_text(parts.full_family, ascii_only=ascii_only)
+    if parts.suffix:
+        family += ", " + escape_text(parts.suffix, ascii_only=ascii_only)
+    if not parts.given:
+        return "{" + family + "}" if " " in parts.family else family
+    return f"{family}, {escape_text(parts.given, ascii_only=ascii_only)}"
+
+
+def format_authors(authors: Sequence[str], *, ascii_only: bool, warnings: list[str]) -> str:
+    return " and ".join(format_name(a, ascii_only=ascii_only, warnings=warnings) for a in authors)
+
+
+def _entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
+    present = [(k, v) for k, v in fields if v]
+    width = max(len(k) for k, _ in present)
+    body = "".join(f"  {k.ljust(width)} = {{{v}}},\n" for k, v in present)
+    return f"@{kind}{{{key},\n{body}}}\n"
+
+
+def published_doi(paper: Paper) -> str | None:
+    """The DOI of a published version; arXiv's own 10.48550 DOI is not one."""
+    if not paper.doi:
+        return None
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", paper.doi.split()[0], flags=re.I)
+    return None if doi.lower().startswith("10.48550/") else doi
+
+
+def _venue_kind(venue: str) -> str:
+    low = venue.lower()
+    if re.search(r"journal|transactions|letters|review|jmlr|nature|science\b", low):
+        return "journal"
+    if re.search(r"proceedings|conference|workshop|symposium|iclr|icml|nips|neurips|cvpr|acl", low):
+        return "conference"
+    return "other"
+
+
+def bibtex_entry(paper: Paper) -> Rendered:
+    warnings: list[str] = []
+    authors = format_authors(paper.authors, ascii_only=True, warnings=warnings)
+    title = format_title(paper.title, ascii_only=True)
+    year = str(paper.year) if paper.year else None
+    if paper.kind == "arxiv" and paper.arxiv_id:
+        note = (
+            "Published in: " + escape_text(tex_to_unicode(paper.journal_ref), ascii_only=True)
+            if paper.journal_ref
+            else None
+        )
+        text = _entry(
+            "misc",
+            paper.citekey,
+            [
+                ("author", authors),
+                ("title", title),
+                ("howpublished", f"arXiv preprint arXiv:{paper.arxiv_id}"),
+                ("year", year),
+                ("eprint", paper.arxiv_id),
+                ("archiveprefix", "arXiv"),
+                ("primaryclass", paper.primary_category),
+                ("doi", published_doi(paper)),
+                ("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
+                ("note", note),
+                ("key", None if paper.authors else paper.citekey),
+            ],
+        )
+    else:
+        text = _manual_entry(paper, authors, title, year, ascii_only=True)
+    return Rendered(text, [ExportWarning(paper.citekey, w) for w in warnings])
+
+
+def _manual_entry(
+    paper: Paper, authors: str, title: str, year: str | None, *, ascii_only: bool
+) -> str:
+    venue = escape_text(tex_to_unicode(paper.journal_ref or ""), ascii_only=ascii_only) or None
+    kind = _venue_kind(paper.journal_ref or "")
+    key_field = None if authors else ("key", re.sub(r"[^A-Za-z0-9]", "", paper.citekey))
+    common_tail = [("doi", published_doi(paper)), ("url", paper.url)]
+    if kind == "journal":
+        fields = [("author", authors), ("title", title), ("journal", venue), ("year", year)]
+        return _entry("article", paper.citekey, fields + common_tail)
+    if kind == "conference":
+        book = "booktitle"
+        fields = [("author", authors), ("title", title), (book, venue), ("year", year)]
+        return _entry("inproceedings", paper.citekey, fields + common_tail)
+    fields = [
+        ("author", authors),
+        ("title", title),
+        ("howpublished", venue),
+        ("year", year),
+        *([key_field] if key_field else []),
+    ]
+    return _entry("misc", paper.citekey, fields + common_tail)
+
+
+def biblatex_entry(paper: Paper) -> Rendered:
+    warnings: list[str] = []
+    authors = format_authors(paper.authors, ascii_only=False, warnings=warnings)
+    title = format_title(paper.title, ascii_only=False)
+    date = (paper.published or "")[:10] or (str(paper.year) if paper.year else None)
+    if paper.kind == "arxiv" and paper.arxiv_id:
+        addendum = (
+            escape_text(tex_to_unicode(paper.journal_ref), ascii_only=False)
+            if paper.journal_ref
+            else None
+        )
+        text = _entry(
+            "online",
+            paper.citekey,
+            [
+                ("author", authors),
+                ("title", title),
+                ("date", date),
+                ("eprint", paper.arxiv_id),
+                ("eprinttype", "arxiv"),
+                ("eprintclass", paper.primary_category),
+                ("doi", published_doi(paper) or arxiv_doi(paper.arxiv_id)),
+                ("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
+                ("addendum", addendum),
+                ("pubstate", None if published_doi(paper) else "prepublished"),
+            ],
+        )
+    else:
+        venue = escape_text(tex_to_unicode(paper.journal_ref or ""), ascii_only=False) or None
+        kind = _venue_kind(paper.journal_ref or "")
+        year = str(paper.year) if paper.year else None
+        tail = [("doi", published_doi(paper)), ("url", paper.url)]
+        if kind == "journal":
+            fields = [
+                ("author", authors),
+                ("title", title),
+                ("journaltitle", venue),
+                ("date", year),
+            ]
+            text = _entry("article", paper.citekey, fields + tail)
+        elif kind == "conference":
+            fields = [("author", authors), ("title", title), ("booktitle", venue), ("date", year)]
+            text = _entry("inproceedings", paper.citekey, fields + tail)
+        else:
+            entry_type = "online" if paper.url else "misc"
+            fields = [("author", authors), ("title", title), ("date", year), ("note", venue)]
+            text = _entry(entry_type, paper.citekey, fields + tail)
+    return Rendered(text, [ExportWarning(paper.citekey, w) for w in warnings])
+
+
+def render_bibliography(papers: Sequence[Paper], *, flavour: str) -> Rendered:
+    render = bibtex_entry if flavour == "bibtex" else biblatex_entry
+    parts = [render(p) for p in papers]
+    return Rendered("\n".join(p.text for p in parts), [w for p in parts for w in p.warnings])
