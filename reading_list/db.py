@@ -487,14 +487,22 @@ class Store:
     def table_rows(self, table: str, order_by: str) -> list[dict[str, Any]]:
         return self._rows(f"SELECT * FROM [{table}] ORDER BY {order_by}")
 
-    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        cols = list(rows[0])
-        self.conn.executemany(
-            f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [[r.get(c) for c in cols] for r in rows],
-        )
+    def insert_rows(self, table: str, rows: list[dict[str, Any]], *, source: str) -> None:
+        """Bulk insert of dumped rows; rows whose columns do not fit are a data error."""
+        known = {r[1] for r in self.conn.execute(f"PRAGMA table_info([{table}])")}
+        for row in rows:
+            unknown = set(row) - known
+            if unknown:
+                raise DatabaseError(f"{source}: unknown {table} column(s) {sorted(unknown)}")
+            cols = list(row)
+            try:
+                self.conn.execute(
+                    f"INSERT INTO [{table}] ({', '.join(cols)}) "
+                    f"VALUES ({', '.join('?' * len(cols))})",
+                    [row[c] for c in cols],
+                )
+            except sqlite3.Error as exc:
+                raise DatabaseError(f"{source}: a {table} row does not fit: {exc}") from None
 
     def integrity_check(self) -> list[str]:
         return [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]

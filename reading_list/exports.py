@@ -152,15 +152,9 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
             if isinstance(obj.get(column), list):
                 obj[column] = json.dumps(obj[column], ensure_ascii=False)
         rows[kind].append(obj)
-    import sqlite3
-
-    try:
-        with lib.store.write():
-            for kind in DUMP_TABLES:
-                for row in rows[kind]:
-                    lib.store.insert_rows(TABLE_NAMES[kind], [row])
-    except sqlite3.Error as exc:
-        raise InvalidInput(f"{source}: does not fit the database: {exc}") from None
+    with lib.store.write():
+        for kind in DUMP_TABLES:
+            lib.store.insert_rows(TABLE_NAMES[kind], rows[kind], source=source)
     return {kind: len(r) for kind, r in rows.items()}
 
 
