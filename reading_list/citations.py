@@ -66,9 +66,11 @@ def _clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def split_reference(text: str) -> Citation:
-    """Title, author hint and year hint from one free-form reference."""
+def split_reference(text: str) -> Citation | None:
+    """Title, author hint and year hint from one free-form reference (None if nothing is left)."""
     text = _clean_text(text).strip(" -–—:;,")
+    if not text:
+        return None
     year_match = _YEAR.search(text)
     year = int(year_match.group(1)) if year_match else None
     apa = _APA.match(text)
@@ -115,12 +117,11 @@ def _reference_from(text: str, line: int, read: bool | None, tags: list[str]) ->
     if arxiv_id is None and url is None and (bare := _BARE_URL.search(plain)):
         url = bare.group(0).rstrip(".,;")
     plain = _ID_IN_TEXT.sub(" ", _BARE_URL.sub(" ", plain))
-    if _words(plain):
-        citation = split_reference(plain)
-    elif arxiv_id:
+    citation = split_reference(plain) if _words(plain) else None
+    if citation is None:
+        if not arxiv_id:
+            return None
         citation = Citation(cited_as=f"arXiv:{arxiv_id}")
-    else:
-        return None
     is_keyword = len(citation.cited_as.split()) < 2 and not (
         citation.authors_hint or citation.year_hint
     )
@@ -161,10 +162,11 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
     """Parse a citations file. JSON when it starts with '[', else text or Markdown."""
     if "\x00" in text:
         raise InvalidInput("binary data, not a citations file")
-    if text.lstrip().startswith("["):
-        stripped = text.lstrip()
-        if stripped.startswith("[") and not _LINK.match(stripped.splitlines()[0]):
-            return _parse_json(text)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("{") or (
+        stripped.startswith("[") and not _LINK.match(stripped.splitlines()[0])
+    ):
+        return _parse_json(text)
     lines = text.splitlines()
     if markdown is None:
         markdown = any(_HEADING.match(x) or _BULLET.match(x) for x in lines)

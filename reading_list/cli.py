@@ -667,7 +667,10 @@ def _write_output(text: str, output: Path | None) -> None:
 
     try:
         tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
+        # Exports and dumps hold personal data: readable by the owner only.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
         tmp.replace(output)
     except OSError as exc:
         raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
@@ -776,6 +779,33 @@ def rekey_cmd(
     for paper_id, old, new in changes:
         emit(f"{paper_id}\t{old}\t{new}")
     say(f"{len(changes)} key(s) changed")
+
+
+@command("doctor")
+def doctor_cmd(
+    fix: Annotated[bool, typer.Option("--fix", help="Mend what is safe to mend.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the library: integrity, orphans, duplicates, citekey clashes, unfetched papers.
+
+    Example: reading-list doctor --fix
+    """
+    from reading_list import render
+    from reading_list.doctor import diagnose
+
+    with library() as lib:
+        report = diagnose(lib, fix=fix)
+    if as_json:
+        emit(render.to_json(report))
+    else:
+        for f in report.findings:
+            state = " (fixed)" if f.fixed else " (--fix mends this)" if f.fixable else ""
+            ids = f": {', '.join(f.ids[:8])}" if f.ids else ""
+            emit(f"{f.check}: {f.message}{ids}{state}")
+        if not report.findings:
+            say("no problems found")
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 def main() -> None:

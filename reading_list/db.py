@@ -507,6 +507,60 @@ class Store:
     def integrity_check(self) -> list[str]:
         return [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]
 
+    def orphan_rows(self) -> list[tuple[str, int]]:
+        """(table, rowid) of rows whose foreign key points nowhere."""
+        return [(str(r[0]), int(r[1])) for r in self.conn.execute("PRAGMA foreign_key_check")]
+
+    def delete_rowids(self, table: str, rowids: Sequence[int]) -> None:
+        if table not in ("paper_tags", "notes", "status_events", "list_items"):
+            raise ValueError(table)
+        self.conn.executemany(f"DELETE FROM [{table}] WHERE rowid = ?", [(r,) for r in rowids])
+
+    def duplicate_dois(self) -> list[list[str]]:
+        rows = self.conn.execute(
+            "SELECT group_concat(id, char(31)) FROM papers WHERE doi IS NOT NULL AND doi != '' "
+            "GROUP BY lower(doi) HAVING count(*) > 1"
+        )
+        return [str(r[0]).split("\x1f") for r in rows]
+
+    def citekey_clashes(self) -> list[list[str]]:
+        rows = self.conn.execute(
+            "SELECT group_concat(citekey, char(31)) FROM papers GROUP BY lower(citekey) "
+            "HAVING count(*) > 1"
+        )
+        return [str(r[0]).split("\x1f") for r in rows]
+
+    def title_author_keys(self) -> list[tuple[str, str, str]]:
+        """(id, title, authors JSON) of every paper, for duplicate detection in Python."""
+        return [
+            (str(r[0]), str(r[1]), str(r[2]))
+            for r in self.conn.execute("SELECT id, title, authors FROM papers")
+        ]
+
+    def never_fetched(self) -> list[str]:
+        return [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM papers WHERE kind = 'arxiv' AND fetched_at IS NULL ORDER BY id"
+            )
+        ]
+
+    def dangling_list_items(self) -> list[tuple[str, int, int]]:
+        return [
+            (str(r[0]), int(r[1]), int(r[2]))
+            for r in self.conn.execute(
+                "SELECT list_name, position, part FROM list_items "
+                "WHERE state IN ('resolved', 'manual') AND paper_id IS NULL"
+            )
+        ]
+
+    def reopen_list_items(self, items: Sequence[tuple[str, int, int]]) -> None:
+        self.conn.executemany(
+            "UPDATE list_items SET state = 'unresolved' "
+            "WHERE list_name = ? AND position = ? AND part = ?",
+            items,
+        )
+
 
 def open_db(path: Path) -> Store:
     """Open (creating if needed) and migrate the library at ``path``."""

@@ -184,3 +184,18 @@ class ImportReport(BaseModel):
     offline: bool = False
     unavailable: str | None = None
     requests: int = 0
+
+
+class Finding(BaseModel):
+    """One problem `doctor` found, and whether `--fix` can mend it safely."""
+
+    check: str
+    message: str
+    ids: list[str] = Field(default_factory=list)
+    fixable: bool = False
+    fixed: bool = False
+
+
+class DoctorReport(BaseModel):
+    ok: bool
+    findings: list[Finding]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -141,9 +142,12 @@ class StubState:
     requests: list[str] = field(default_factory=list)
     fail_next: int = 0
     fail_status: int = 503
+    latency: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, query: str) -> tuple[int, bytes, dict[str, str]]:
+        if self.latency:
+            time.sleep(self.latency)
         with self.lock:
             self.requests.append(query)
             if self.fail_next > 0:
@@ -209,3 +213,25 @@ class StubServer:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def synthetic_records(n: int, start: int = 1) -> dict[str, dict[str, Any]]:
+    """n arXiv-style records with ids 2501.00001 onwards, for batch and crash tests."""
+    records = {}
+    for i in range(start, start + n):
+        arxiv_id = f"2501.{i:05d}"
+        records[arxiv_id] = {
+            "arxiv_id": arxiv_id,
+            "version": 1,
+            "published": "2025-01-15T00:00:00Z",
+            "updated": "2025-01-15T00:00:00Z",
+            "title": f"Synthetic Paper Number {i} on Sparse Attention",
+            "authors": [
+                {"name": f"Author{i} Surname{i % 97}", "affiliation": []},
+                {"name": "Zoë Ångström", "affiliation": []},
+            ],
+            "summary": f"Abstract of synthetic paper {i}.",
+            "categories": ["cs.LG"],
+            "primary_category": "cs.LG",
+        }
+    return records

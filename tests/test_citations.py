@@ -74,7 +74,9 @@ def test_json_array_and_its_errors() -> None:
 
 def test_split_reference_forms() -> None:
     quoted = split_reference('Zaremba and Sutskever, "Learning to Execute", 2014')
+    assert quoted is not None
     assert quoted.cited_as == "Learning to Execute" and quoted.year_hint == 2014
     assert quoted.authors_hint == "Zaremba and Sutskever"
     chinese = split_reference("《Sharp Minima Can Generalize For Deep Nets》")
-    assert chinese.cited_as == "Sharp Minima Can Generalize For Deep Nets"
+    assert chinese is not None and chinese.cited_as == "Sharp Minima Can Generalize For Deep Nets"
+    assert split_reference(" : ; ") is None

@@ -159,3 +159,29 @@ def test_resolve_against_the_emulator_never_wrong(
             assert got["arxiv_id"] in truth, (citation["n"], got["arxiv_id"])
         if citation["explicit"] and citation["n"] != 5:
             assert got["arxiv_id"] == citation["arxiv_id"], citation["n"]
+
+
+def test_seeding_under_faults_matches_a_clean_seed(
+    emulator: Callable[..., Emulator],
+    run: Run,
+    run_json: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    results = {}
+    for label, flags in (
+        ("clean", []),
+        ("faulty", ["--fail-every", "2", "--malformed-every", "3", "--empty-page-every", "5"]),
+    ):
+        emulator(*flags)
+        monkeypatch.setenv("READING_LIST_DB", str(tmp_path / f"{label}.db"))
+        monkeypatch.setenv("READING_LIST_CACHE_DIR", str(tmp_path / f"{label}-cache"))
+        monkeypatch.setenv("READING_LIST_ARXIV_RETRIES", "6")
+        result = run("seed", "google-brain-ama-2017")
+        assert result.exit_code == 0, result.stderr
+        dump = [json.loads(x) for x in run("dump").stdout.splitlines()]
+        results[label] = [
+            {k: v for k, v in row.items() if k not in VOLATILE | {"created_at", "resolved_at"}}
+            for row in dump
+        ]
+    assert results["faulty"] == results["clean"]

@@ -1,0 +1,130 @@
+"""Bad input never produces a traceback: one line saying what is wrong, exit 1 or 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reading_list.citations import parse_references, split_reference
+from reading_list.errors import InvalidIdentifier, InvalidInput
+from reading_list.identifiers import find_arxiv_ids, parse_arxiv_id
+from reading_list.seeds import load_seed_file
+from tests.conftest import Run
+
+ODD = st.sampled_from(
+    [
+        "\u200b",
+        "\u200f",
+        "\u202e",
+        "\ufeff",
+        "e\u0301",
+        "\u00a0",
+        "\x00",
+        "\ud7ff",
+        "王",
+        "\t",
+        "\\",
+    ]
+)
+TEXT = st.text(min_size=0, max_size=200) | st.lists(ODD | st.text(max_size=5), max_size=30).map(
+    "".join
+)
+
+
+@given(TEXT)
+@settings(max_examples=400)
+def test_identifier_parser_raises_only_its_own_error(value: str) -> None:
+    try:
+        ident = parse_arxiv_id(value)
+    except InvalidIdentifier as exc:
+        assert "\n" not in str(exc).strip() or "\n" in value
+    else:
+        assert parse_arxiv_id(str(ident)) == ident
+    find_arxiv_ids(value)
+
+
+@given(TEXT)
+@settings(max_examples=300)
+def test_citation_parsers_never_crash(value: str) -> None:
+    try:
+        parse_references(value)
+    except InvalidInput:
+        pass
+    if value.strip():
+        split_reference(value)
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+        max_leaves=20,
+    )
+)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_seed_loader_rejects_junk_cleanly(tmp_path: Path, data: object) -> None:
+    path = tmp_path / "junk.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(InvalidInput):
+        load_seed_file(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\xff", "binary"),
+        (b"\xff\xfe\xfa", "UTF-8"),
+        (b'[{"cited_as": 1', "invalid JSON"),
+        (b'{"cited_as": "x"}', "array"),
+        (b"[1, 2]", "item 1"),
+    ],
+)
+def test_bad_files_one_line_exit_1(run: Run, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "refs.txt"
+    path.write_bytes(content)
+    for command in (["resolve", str(path)], ["import", str(path), "--list", "x"]):
+        result = run(*command)
+        assert result.exit_code == 1, result.stdout
+        assert message in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_very_long_lines_and_unicode_oddities_are_skipped_or_parsed(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "refs.md"
+    path.write_text(
+        "- " + "x" * 5000 + "\n- \u200bDeep\u200fCoder\u202e (Balog et al., 2016)\n- Ame\u0301lie\n"
+    )
+    result = run("resolve", str(path), "--json")
+    # The stand-in is unreachable here: the one searchable reference fails over cleanly.
+    assert result.exit_code in (0, 3)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "1703.05175", "finished"],
+        ["show", "9999.99999"],
+        ["show", "not an id"],
+        ["tag", "1703.05175"],
+        ["note", "1703.05175", "   "],
+        ["rate", "1703.05175", "0"],
+        ["seed", "../../etc/passwd"],
+        ["export", "--format", "pdf"],
+        ["list", "--status", "finished"],
+        ["restore", "/nonexistent/dump.jsonl"],
+    ],
+)
+def test_user_mistakes_exit_1_or_2_without_traceback(run: Run, args: list[str]) -> None:
+    result = run(*args)
+    assert result.exit_code in (1, 2), (args, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") <= 3
