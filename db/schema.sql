@@ -71,6 +71,14 @@ CREATE TABLE papers (
             fetched_at TEXT,
             status_changed_at TEXT
         );
+CREATE VIRTUAL TABLE papers_fts USING fts5(
+            title, abstract, authors, notes, tokenize = 'unicode61 remove_diacritics 2'
+        );
+CREATE TABLE 'papers_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'papers_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3);
+CREATE TABLE 'papers_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'papers_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'papers_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE status_events (
             id INTEGER PRIMARY KEY,
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -87,3 +95,23 @@ CREATE INDEX idx_papers_added_at ON papers (added_at);
 CREATE INDEX idx_papers_status ON papers (status);
 CREATE INDEX idx_papers_year ON papers (year);
 CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);
+CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = old.paper_id), '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = old.paper_id);
+        END;
+CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
+        END;
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM papers_fts WHERE rowid = old.rowid;
+        END;
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+            INSERT INTO papers_fts (rowid, title, abstract, authors, notes)
+            VALUES (new.rowid, new.title, coalesce(new.abstract, ''), new.authors, '');
+        END;
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON papers
+        BEGIN
+            UPDATE papers_fts SET title = new.title, abstract = coalesce(new.abstract, ''),
+                authors = new.authors WHERE rowid = new.rowid;
+        END;

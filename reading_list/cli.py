@@ -58,7 +58,8 @@ def _stdout() -> Console:
 
 def say(message: str) -> None:
     """A diagnostic for people: stderr, so that pipes stay clean."""
-    _stderr().print(message, markup=False)
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
 
 
 def emit(text: str) -> None:
@@ -197,6 +198,7 @@ def _paper_filter(
     status: list[str] | None,
     tag: list[str] | None,
     list_name: str | None,
+    query: str | None = None,
     since: str | None = None,
     sort: str = "added",
     reverse: bool = False,
@@ -212,6 +214,7 @@ def _paper_filter(
         statuses=[s.strip().lower() for s in status or []],
         tags=[t.strip().lower() for t in tag or []],
         list_name=list_name,
+        query=query,
         since=since,
         sort=sort,
         reverse=reverse,
@@ -226,51 +229,101 @@ TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Only pape
 ListOpt = Annotated[str | None, typer.Option("--list", "-l", help="Only papers on this list.")]
 
 
+QueryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--query", "-q", help='Search syntax: title:gan author:hinton year:2015-2017 "a phrase".'
+    ),
+]
+SortOpt = Annotated[
+    str, typer.Option(help="added, published, year, title, status, priority, citekey, id.")
+]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", help="At most N papers.")]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def _print_papers(flt: Any, *, as_json: bool, csv_out: bool) -> None:
+    from reading_list import render
+    from reading_list.service import list_paper_rows, list_papers
+
+    with library() as lib:
+        if as_json or csv_out or sys.stdout.isatty():
+            papers = list_papers(lib, flt)
+        else:
+            # Piped: stream plain lines; 100k rows never go through models or a table.
+            out = sys.stdout
+            for row in list_paper_rows(lib, flt):
+                out.write(render.row_line(row))
+            return
+    if as_json:
+        emit(render.to_json(papers))
+    elif csv_out:
+        sys.stdout.write(render.papers_csv(papers))
+    else:
+        show(render.papers_table(papers))
+        say(f"{len(papers)} paper(s)")
+
+
 @command("list")
 def list_cmd(
     status: StatusOpt = None,
     tag: TagOpt = None,
     list_name: ListOpt = None,
+    query: QueryOpt = None,
     since: Annotated[
         str | None, typer.Option(help="Only papers added on or after this date (YYYY-MM-DD).")
     ] = None,
-    sort: Annotated[
-        str, typer.Option(help="added, published, year, title, status, priority, citekey, id.")
-    ] = "added",
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", help="At most N papers.")] = None,
+    sort: SortOpt = "added",
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
     as_json: JsonOpt = False,
-    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    csv_out: CsvOpt = False,
 ) -> None:
-    """List the papers you track.
+    """List the papers you track (tab-separated lines when piped).
 
     Example: reading-list list --status to-read --tag few-shot --sort published
     """
-    from reading_list.service import list_papers
-
     flt = _paper_filter(
         status=status,
         tag=tag,
         list_name=list_name,
+        query=query,
         since=since,
         sort=sort,
         reverse=reverse,
         limit=limit,
     )
-    with library() as lib:
-        papers = list_papers(lib, flt)
-    from reading_list import render
+    _print_papers(flt, as_json=as_json, csv_out=csv_out)
 
-    if as_json:
-        emit(render.to_json(papers))
-    elif csv_out:
-        sys.stdout.write(render.papers_csv(papers))
-    elif not sys.stdout.isatty() or len(papers) > 2000:
-        # A table renderer over 100k rows is slow and useless in a pipe.
-        sys.stdout.writelines(render.paper_line(p) + "\n" for p in papers)
-    else:
-        show(render.papers_table(papers))
-        say(f"{len(papers)} paper(s)")
+
+@command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="Words, phrases, fields, AND / OR / NOT.")],
+    status: StatusOpt = None,
+    tag: TagOpt = None,
+    list_name: ListOpt = None,
+    sort: SortOpt = "added",
+    reverse: ReverseOpt = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    csv_out: CsvOpt = False,
+) -> None:
+    """Full-text search over titles, abstracts, authors and notes.
+
+    Fields: title: author: abstract: note: tag: status: list: kind: year:2015-2017 (or >2019).
+    Example: reading-list search 'title:"few-shot" AND (author:snell OR year:>2016) -gan'
+    """
+    flt = _paper_filter(
+        status=status,
+        tag=tag,
+        list_name=list_name,
+        query=query,
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+    )
+    _print_papers(flt, as_json=as_json, csv_out=csv_out)
 
 
 @command("show")
@@ -692,6 +745,7 @@ def export_cmd(
     status: StatusOpt = None,
     tag: TagOpt = None,
     list_name: ListOpt = None,
+    query: QueryOpt = None,
     cited_only: Annotated[
         Path | None,
         typer.Option("--cited-only", help="Keep only the keys a .tex or .aux file cites."),
@@ -708,7 +762,12 @@ def export_cmd(
     with library() as lib:
         paper_ids = [require_paper_id(lib, ref) for ref in ids or []]
         flt = _paper_filter(
-            ids=paper_ids, status=status, tag=tag, list_name=list_name, sort="citekey"
+            ids=paper_ids,
+            status=status,
+            tag=tag,
+            list_name=list_name,
+            query=query,
+            sort="citekey",
         )
         result = export(lib, flt, fmt, cited_only=cited_only)
     for warning in result.warnings:
@@ -809,4 +868,6 @@ def doctor_cmd(
 
 
 def main() -> None:
+    # pydantic scans installed packages for plugins on first use; a CLI has none to load.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app(prog_name="reading-list")

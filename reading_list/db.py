@@ -7,14 +7,11 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from reading_list.errors import ReadingListError
-from reading_list.migrations import migrations
 from reading_list.models import (
     Candidate,
     ListItem,
@@ -26,9 +23,13 @@ from reading_list.models import (
     Status,
     StatusEvent,
 )
+from reading_list.query import parse_query
 
 # A writer waits this long for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 30.0
+# The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
+# library opens without importing sqlite-utils (a test checks the two agree).
+SCHEMA_VERSION = 2
 
 PAPER_COLUMNS = (
     "id",
@@ -74,7 +75,7 @@ METADATA_COLUMNS = (
     "fetched_at",
 )
 SORT_COLUMNS = {
-    "added": "p.added_at, p.id",
+    "added": "p.added_at, p.rowid",
     "published": "p.published, p.id",
     "year": "p.year, p.id",
     "title": "p.title COLLATE NOCASE, p.id",
@@ -95,8 +96,7 @@ class PaperFilter:
     sort: str = "added"
     reverse: bool = False
     limit: int | None = None
-    extra_where: list[str] = field(default_factory=list)
-    extra_params: list[Any] = field(default_factory=list)
+    query: str | None = None
 
 
 class DatabaseError(ReadingListError):
@@ -114,19 +114,25 @@ def _create_private(path: Path) -> None:
 class Store:
     """A migrated reading-list database."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
 
     @contextmanager
     def write(self) -> Iterator[Store]:
         """One short write transaction; taking the write lock up front avoids upgrade deadlocks."""
         if self.conn.in_transaction:
-            with self.db.atomic():
+            self.conn.execute("SAVEPOINT nested_write")
+            try:
                 yield self
+            except BaseException:
+                self.conn.execute("ROLLBACK TO SAVEPOINT nested_write")
+                self.conn.execute("RELEASE SAVEPOINT nested_write")
+                raise
+            else:
+                self.conn.execute("RELEASE SAVEPOINT nested_write")
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
@@ -294,11 +300,16 @@ class Store:
         ]
         return PaperDetail(**paper.model_dump(), notes=notes, events=events, lists=memberships)
 
-    def query_papers(self, flt: PaperFilter) -> list[Paper]:
+    def _select(self, flt: PaperFilter, columns: str) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         joins = ""
         order = SORT_COLUMNS.get(flt.sort, SORT_COLUMNS["added"])
+        if flt.list_name is not None:
+            joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
+            params.append(flt.list_name)
+            if flt.sort == "added":
+                order = "min(li.position), min(li.part)"
         if flt.ids:
             where.append(f"p.id IN ({','.join('?' * len(flt.ids))})")
             params.extend(flt.ids)
@@ -313,24 +324,43 @@ class Store:
         if flt.since:
             where.append("p.added_at >= ?")
             params.append(flt.since)
-        if flt.list_name is not None:
-            joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
-            params.insert(0, flt.list_name)
-            if flt.sort == "added":
-                order = "li.position"
-        where.extend(flt.extra_where)
-        params.extend(flt.extra_params)
-        sql = f"SELECT DISTINCT {', '.join('p.' + c for c in PAPER_COLUMNS)} FROM papers p{joins}"
+        if flt.query:
+            condition = parse_query(flt.query)
+            where.append(condition.sql)
+            params.extend(condition.params)
+        sql = f"SELECT {columns} FROM papers p{joins}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {order}"
-        rows = self._rows(sql, params)
+        if flt.list_name is not None:
+            sql += " GROUP BY p.id"
+        terms = [t.strip() for t in order.split(",")]
         if flt.reverse:
-            rows.reverse()
+            terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
+        sql += " ORDER BY " + ", ".join(terms)
         if flt.limit is not None:
-            rows = rows[: flt.limit]
+            sql += " LIMIT ?"
+            params.append(flt.limit)
+        return sql, params
+
+    def query_papers(self, flt: PaperFilter) -> list[Paper]:
+        sql, params = self._select(flt, ", ".join("p." + c for c in PAPER_COLUMNS))
+        rows = self._rows(sql, params)
         tags = self._tags_by_paper(None if len(rows) > 500 else [r["id"] for r in rows])
         return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
+
+    def paper_lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
+        """(id, status, year, title, first author, author count, tags) per paper, computed in
+        SQL so that 100k rows stream out without building a model each."""
+        columns = (
+            "p.id, p.status, p.year, p.title, json_extract(p.authors, '$[0]'), "
+            "json_array_length(p.authors), "
+            "(SELECT group_concat(tag, ',') FROM "
+            "(SELECT tag FROM paper_tags t WHERE t.paper_id = p.id ORDER BY tag))"
+        )
+        sql, params = self._select(flt, columns)
+        cursor = self.conn.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
 
     def count_papers(self) -> int:
         return int(self._scalar("SELECT count(*) FROM papers"))
@@ -482,7 +512,12 @@ class Store:
         return "".join(f"{r[0].strip()};\n" for r in rows)
 
     def applied_migrations(self) -> list[str]:
-        return [m.name for m in migrations.applied(self.db)]
+        from sqlite_utils import Database
+
+        from reading_list.migrations import migrations
+
+        db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
+        return [m.name for m in migrations.applied(db)]
 
     def table_rows(self, table: str, order_by: str) -> list[dict[str, Any]]:
         return self._rows(f"SELECT * FROM [{table}] ORDER BY {order_by}")
@@ -562,22 +597,33 @@ class Store:
         )
 
 
+def _migrate(conn: sqlite3.Connection) -> None:
+    from sqlite_utils import Database
+
+    from reading_list.migrations import migrations
+
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    if migrations.pending(db):
+        # Serialise concurrent first opens; apply() itself runs each step atomically.
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("COMMIT")
+        migrations.apply(db)
+    conn.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
+
+
 def open_db(path: Path) -> Store:
     """Open (creating if needed) and migrate the library at ``path``."""
     try:
         _create_private(path)
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-        db = Database(conn, execute_plugins=False, recursive_triggers=False)
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        if migrations.pending(db):
-            # Serialise concurrent first opens; apply() itself runs each step atomically.
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("COMMIT")
-            migrations.apply(db)
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            _migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open {path}: {exc}") from None
     except OSError as exc:
         raise DatabaseError(f"cannot open {path}: {exc.strerror or exc}") from None
-    return Store(db)
+    return Store(conn)

@@ -114,3 +114,41 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
         """,
     )
+
+
+@migrations()
+def m002_full_text_search(db: Database) -> None:
+    # A full copy of the searchable text keyed by papers.rowid, kept in step by triggers, so
+    # every writer (add, import, restore, notes) updates it without knowing it exists.
+    notes_of = "(SELECT group_concat(text, ' ') FROM notes WHERE paper_id = {id})"
+    statements = [
+        """CREATE VIRTUAL TABLE papers_fts USING fts5(
+            title, abstract, authors, notes, tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        f"""INSERT INTO papers_fts (rowid, title, abstract, authors, notes)
+            SELECT rowid, title, coalesce(abstract, ''), authors,
+                   coalesce({notes_of.format(id="papers.id")}, '')
+            FROM papers""",
+        """CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+            INSERT INTO papers_fts (rowid, title, abstract, authors, notes)
+            VALUES (new.rowid, new.title, coalesce(new.abstract, ''), new.authors, '');
+        END""",
+        """CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON papers
+        BEGIN
+            UPDATE papers_fts SET title = new.title, abstract = coalesce(new.abstract, ''),
+                authors = new.authors WHERE rowid = new.rowid;
+        END""",
+        """CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM papers_fts WHERE rowid = old.rowid;
+        END""",
+        f"""CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce({notes_of.format(id="new.paper_id")}, '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
+        END""",
+        f"""CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce({notes_of.format(id="old.paper_id")}, '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = old.paper_id);
+        END""",
+    ]
+    for statement in statements:
+        db.execute(statement)

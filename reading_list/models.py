@@ -9,6 +9,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class Model(BaseModel):
+    """Base of every model: schemas are built on first use, so start-up pays only for what a
+    command touches."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class Status(StrEnum):
     TO_READ = "to-read"
     READING = "reading"
@@ -17,10 +24,10 @@ class Status(StrEnum):
     ABANDONED = "abandoned"
 
 
-class ArxivRecord(BaseModel):
+class ArxivRecord(Model):
     """Metadata of one paper exactly as arXiv returned it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     arxiv_id: str
     version: int | None = None
@@ -36,18 +43,18 @@ class ArxivRecord(BaseModel):
     comment: str | None = None
 
 
-class Note(BaseModel):
+class Note(Model):
     text: str
     created_at: str
 
 
-class StatusEvent(BaseModel):
+class StatusEvent(Model):
     status: Status
     version: int | None = None
     at: str
 
 
-class Paper(BaseModel):
+class Paper(Model):
     """A tracked item: an arXiv paper or a manual (non-arXiv) entry, with its reading state."""
 
     id: str
@@ -77,7 +84,7 @@ class Paper(BaseModel):
     status_changed_at: str | None = None
 
 
-class ListMembership(BaseModel):
+class ListMembership(Model):
     list: str
     position: int
     cited_as: str
@@ -91,7 +98,7 @@ class PaperDetail(Paper):
     lists: list[ListMembership] = Field(default_factory=builtins.list)
 
 
-class AddOutcome(BaseModel):
+class AddOutcome(Model):
     """What happened to one requested identifier."""
 
     input: str
@@ -101,7 +108,7 @@ class AddOutcome(BaseModel):
     message: str | None = None
 
 
-class Candidate(BaseModel):
+class Candidate(Model):
     arxiv_id: str
     title: str
     authors: list[str] = Field(default_factory=builtins.list)
@@ -112,7 +119,7 @@ class Candidate(BaseModel):
     year_score: float | None = None
 
 
-class Resolution(BaseModel):
+class Resolution(Model):
     """How one citation was (or was not) resolved to an arXiv id."""
 
     cited_as: str
@@ -127,17 +134,17 @@ class Resolution(BaseModel):
     reason: str = ""
 
 
-class Citation(BaseModel):
+class Citation(Model):
     """One reference to resolve: how a text names a work, plus optional hints."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     cited_as: str = Field(min_length=1)
     authors_hint: str = ""
     year_hint: int | None = None
 
 
-class ListSummary(BaseModel):
+class ListSummary(Model):
     name: str
     title: str | None = None
     source: str | None = None
@@ -150,7 +157,7 @@ class ListSummary(BaseModel):
 ItemState = Literal["resolved", "unresolved", "manual", "skipped"]
 
 
-class ListItem(BaseModel):
+class ListItem(Model):
     list: str
     position: int
     part: int = 0
@@ -169,13 +176,13 @@ class ListItem(BaseModel):
     note: str | None = None
 
 
-class SkippedLine(BaseModel):
+class SkippedLine(Model):
     line: int
     text: str
     reason: str
 
 
-class ImportReport(BaseModel):
+class ImportReport(Model):
     """What an import or seed did, item by item."""
 
     list: str
@@ -186,7 +193,7 @@ class ImportReport(BaseModel):
     requests: int = 0
 
 
-class Finding(BaseModel):
+class Finding(Model):
     """One problem `doctor` found, and whether `--fix` can mend it safely."""
 
     check: str
@@ -196,6 +203,6 @@ class Finding(BaseModel):
     fixed: bool = False
 
 
-class DoctorReport(BaseModel):
+class DoctorReport(Model):
     ok: bool
     findings: list[Finding]

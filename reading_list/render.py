@@ -74,18 +74,12 @@ def short_authors(authors: Sequence[str], limit: int = 2) -> str:
     return f"{', '.join(authors[:limit])} et al."
 
 
-def paper_line(p: Paper) -> str:
-    """One tab-separated line per paper, for pipes and large lists."""
-    return "\t".join(
-        [
-            p.id,
-            p.status.value,
-            str(p.year or ""),
-            p.title,
-            short_authors(p.authors),
-            ",".join(p.tags),
-        ]
-    )
+def row_line(row: Sequence[Any]) -> str:
+    """One tab-separated line per paper (id, status, year, title, authors, tags), for pipes
+    and large lists; ``row`` comes from Store.paper_lines."""
+    paper_id, status, year, title, first_author, n_authors, tags = row
+    authors = (first_author or "") + (" et al." if (n_authors or 0) > 1 else "")
+    return f"{paper_id}\t{status}\t{year or ''}\t{title}\t{authors}\t{tags or ''}\n"
 
 
 def papers_table(papers: Sequence[Paper], title: str | None = None) -> RenderableType:

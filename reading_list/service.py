@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import DEFAULT_PATTERN, base_citekey, unique_citekey
 from reading_list.config import Settings, load_settings
@@ -213,12 +213,22 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     return AddReport([outcomes[t] for t in order], unavailable, requests)
 
 
-def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
+def _check_filter(lib: Library, flt: PaperFilter) -> None:
     if flt.list_name is not None and not lib.store.list_exists(flt.list_name):
         raise NotFound(f"no list named {flt.list_name!r}")
     for status in flt.statuses:
         parse_status(status)
+
+
+def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
+    _check_filter(lib, flt)
     return lib.store.query_papers(flt)
+
+
+def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
+    """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
+    _check_filter(lib, flt)
+    return lib.store.paper_lines(flt)
 
 
 def show_paper(lib: Library, ref: str) -> PaperDetail:

@@ -91,3 +91,11 @@ def test_constraints_reject_bad_rows(tmp_path: Path) -> None:
             "INSERT INTO papers (id, kind, citekey, title, added_at, status) "
             "VALUES ('x', 'arxiv', 'k', 't', 'now', 'finished')"
         )
+
+
+def test_schema_version_constant_matches_the_migrations(tmp_path: Path) -> None:
+    from reading_list.db import SCHEMA_VERSION
+
+    assert SCHEMA_VERSION == len(migrations._migrations)
+    store = open_db(tmp_path / "t.db")
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
