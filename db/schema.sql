@@ -70,7 +70,7 @@ CREATE TABLE papers (
             added_at TEXT NOT NULL,
             fetched_at TEXT,
             status_changed_at TEXT
-        );
+        , tag_list TEXT NOT NULL DEFAULT '');
 CREATE VIRTUAL TABLE papers_fts USING fts5(
             title, abstract, authors, notes, tokenize = 'unicode61 remove_diacritics 2'
         );
@@ -92,6 +92,8 @@ CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
 CREATE INDEX idx_papers_added_at ON papers (added_at);
+CREATE INDEX idx_papers_listing ON papers
+            (added_at, id, status, year, title, authors, tag_list);
 CREATE INDEX idx_papers_status ON papers (status);
 CREATE INDEX idx_papers_year ON papers (year);
 CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);
@@ -102,6 +104,14 @@ CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
 CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
             UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
+        END;
+CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
+            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))
+            WHERE id = old.paper_id;
+        END;
+CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
+            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = new.paper_id ORDER BY tag))
+            WHERE id = new.paper_id;
         END;
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
             DELETE FROM papers_fts WHERE rowid = old.rowid;

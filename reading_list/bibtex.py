@@ -9,10 +9,12 @@ text escaped for BibTeX.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from reading_list.identifiers import arxiv_doi
 from reading_list.models import Paper
@@ -94,36 +96,52 @@ def split_math(text: str) -> list[tuple[bool, str]]:
     return [(is_math, piece) for is_math, piece in pieces if piece]
 
 
+_TEX_MARKERS = re.compile(r"[\\{}$]")
+
+
 def tex_to_unicode(text: str) -> str:
     """Decode the TeX accents, letters, styling and grouping that arXiv metadata carries;
     math spans stay as they are."""
+    if not _TEX_MARKERS.search(text):
+        return " ".join(text.split())
     decoded = "".join(p if is_math else _decode_text(p) for is_math, p in split_math(text))
     return " ".join(decoded.split())
 
 
-def _encode_non_ascii(text: str) -> str:
-    from pylatexenc.latexencode import unicode_to_latex
+@functools.cache
+def _latex_encoder() -> Any:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+    )
+
+
+def _encode_non_ascii(text: str) -> str:
     if text.isascii():
         return text
-    return str(
-        unicode_to_latex(
-            text,
-            non_ascii_only=True,
-            replacement_latex_protection="braces-all",
-            unknown_char_policy="keep",
-            unknown_char_warning=False,
-        )
-    )
+    return str(_latex_encoder().unicode_to_latex(text))
+
+
+_SPECIAL_CHARS = re.compile(r"[&%#_$^~\\{}]")
 
 
 def escape_text(text: str, *, ascii_only: bool) -> str:
     """Escape BibTeX/LaTeX specials in literal text (no math inside)."""
-    out = "".join(SPECIALS.get(c, c) for c in text)
+    out = _SPECIAL_CHARS.sub(lambda m: SPECIALS[m.group(0)], text)
     return _encode_non_ascii(out) if ascii_only else out
 
 
+_INNER_CAPITAL = re.compile(r".[A-Z\u00c0-\u00de]|[0-9]")
+
+
 def _needs_protection(word: str) -> bool:
+    # Most words have no capital after their first letter and no digit: decide those at once.
+    if not _INNER_CAPITAL.search(word):
+        return False
     core = re.sub(r"[^\w-]", "", word)
     letters = [c for c in core if c.isalpha()]
     if not letters:
@@ -178,24 +196,32 @@ class Rendered:
 
 
 def format_name(name: str, *, ascii_only: bool, warnings: list[str]) -> str:
+    formatted, warning = _format_name(name, ascii_only)
+    if warning:
+        warnings.append(warning)
+    return formatted
+
+
+@functools.lru_cache(maxsize=65536)
+def _format_name(name: str, ascii_only: bool) -> tuple[str, str | None]:
+    # Cached: the same people recur across a library, and exports run over all of it.
     if name.strip().lower() == "others":
-        return "others"
+        return "others", None
     name = tex_to_unicode(name)
     parts = split_name(name)
     if parts.corporate:
-        return "{" + escape_text(parts.family, ascii_only=ascii_only) + "}"
+        return "{" + escape_text(parts.family, ascii_only=ascii_only) + "}", None
     if ascii_only and not has_latin_letters(name):
-        warnings.append(
+        return "{" + name + "}", (
             f"author {name!r} has no Latin transliteration; pdflatex cannot typeset it "
             "(use --format biblatex with xelatex or lualatex)"
         )
-        return "{" + name + "}"
     family = escape_text(parts.full_family, ascii_only=ascii_only)
     if parts.suffix:
         family += ", " + escape_text(parts.suffix, ascii_only=ascii_only)
     if not parts.given:
-        return "{" + family + "}" if " " in parts.family else family
-    return f"{family}, {escape_text(parts.given, ascii_only=ascii_only)}"
+        return ("{" + family + "}" if " " in parts.family else family), None
+    return f"{family}, {escape_text(parts.given, ascii_only=ascii_only)}", None
 
 
 def format_authors(authors: Sequence[str], *, ascii_only: bool, warnings: list[str]) -> str:

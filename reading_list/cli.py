@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -712,20 +712,24 @@ def review_cmd(
             say(f"  -> {done.state} {done.paper_id or ''}")
 
 
-def _write_output(text: str, output: Path | None) -> None:
+def _write_output(chunks: Iterable[str], output: Path | None) -> None:
+    """Write to stdout, or to ``output`` atomically (a temp file renamed into place)."""
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         return
     from reading_list.errors import InvalidInput
 
+    tmp = output.with_name(output.name + ".tmp")
     try:
-        tmp = output.with_name(output.name + ".tmp")
         # Exports and dumps hold personal data: readable by the owner only.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
         tmp.replace(output)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
     say(f"wrote {output}")
 
@@ -770,11 +774,44 @@ def export_cmd(
             sort="citekey",
         )
         result = export(lib, flt, fmt, cited_only=cited_only)
+        _write_output(result.chunks, output)
     for warning in result.warnings:
         say(f"warning: {warning}")
-    _write_output(result.text, output)
     if output is not None:
         say(f"{result.count} entr{'y' if result.count == 1 else 'ies'}")
+
+
+@command("import-bib")
+def import_bib_cmd(
+    path: Annotated[Path, typer.Argument(help="A BibTeX or biblatex file.")],
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Then refresh arXiv entries from arXiv (throttled).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import an existing .bib library: arXiv entries by id, others as manual entries.
+
+    Citekeys are kept, keywords become tags, broken entries are reported with their line.
+    Example: reading-list import-bib library.bib
+    """
+    from reading_list import render
+    from reading_list.errors import SourceUnavailable
+    from reading_list.exports import import_bib
+
+    with library() as lib, progress_bar("importing") as update:
+        report = import_bib(lib, path, fetch=fetch, on_progress=update)
+    if as_json:
+        emit(render.to_json(report))
+    else:
+        for failed in report.failed:
+            say(f"{path}:{failed.line}: skipped: {failed.reason}")
+        say(
+            f"{report.added} arXiv and {report.manual} manual entries added, "
+            f"{report.exists} already present, {len(report.failed)} unreadable"
+            + (f", {report.refreshed} refreshed from arXiv" if fetch else "")
+        )
+    if report.unavailable:
+        raise SourceUnavailable(report.unavailable)
 
 
 @command("dump")
@@ -787,7 +824,7 @@ def dump_cmd(output: OutputOpt = None) -> None:
 
     with library() as lib:
         text = dump(lib)
-    _write_output(text, output)
+    _write_output([text], output)
 
 
 @command("restore")

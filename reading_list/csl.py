@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from reading_list.bibtex import published_doi, tex_to_unicode
@@ -65,8 +65,18 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     return item
 
 
+def iter_csl_json(papers: Iterable[Paper]) -> Iterator[str]:
+    """A CSL-JSON array, one item at a time (the same text json.dumps(indent=2) gives)."""
+    empty = True
+    for n, paper in enumerate(papers):
+        item = json.dumps(csl_item(paper), ensure_ascii=False, indent=2)
+        yield ("[\n  " if n == 0 else ",\n  ") + item.replace("\n", "\n  ")
+        empty = False
+    yield "[]\n" if empty else "\n]\n"
+
+
 def render_csl_json(papers: Sequence[Paper]) -> str:
-    return json.dumps([csl_item(p) for p in papers], ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_csl_json(papers))
 
 
 def _ris_name(name: str) -> str:
@@ -105,5 +115,10 @@ def ris_record(paper: Paper) -> str:
     return body + "ER  - \n"
 
 
+def iter_ris(papers: Iterable[Paper]) -> Iterator[str]:
+    for n, paper in enumerate(papers):
+        yield ("" if n == 0 else "\n") + ris_record(paper)
+
+
 def render_ris(papers: Sequence[Paper]) -> str:
-    return "\n".join(ris_record(p) for p in papers)
+    return "".join(iter_ris(papers))

@@ -29,7 +29,7 @@ from reading_list.query import parse_query
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 PAPER_COLUMNS = (
     "id",
@@ -75,7 +75,7 @@ METADATA_COLUMNS = (
     "fetched_at",
 )
 SORT_COLUMNS = {
-    "added": "p.added_at, p.rowid",
+    "added": "p.added_at, p.id",
     "published": "p.published, p.id",
     "year": "p.year, p.id",
     "title": "p.title COLLATE NOCASE, p.id",
@@ -96,6 +96,7 @@ class PaperFilter:
     sort: str = "added"
     reverse: bool = False
     limit: int | None = None
+    offset: int = 0
     query: str | None = None
 
 
@@ -203,6 +204,47 @@ class Store:
                 values[key] = json.dumps(values[key], ensure_ascii=False)
         sets = ", ".join(f"{c} = ?" for c in values)
         self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+
+    def insert_papers(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Many new papers in one statement (bulk import)."""
+        if not rows:
+            return
+        cols = [c for c in (*PAPER_COLUMNS, "tag_list") if c in rows[0]]
+        marks = ", ".join("?" * len(cols))
+        self.conn.executemany(
+            f"INSERT INTO papers ({', '.join(cols)}) VALUES ({marks})",
+            [
+                [
+                    json.dumps(r[c], ensure_ascii=False) if c in ("authors", "categories") else r[c]
+                    for c in cols
+                ]
+                for r in rows
+            ],
+        )
+
+    def add_tag_pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)", pairs
+        )
+
+    def defer_foreign_keys(self) -> None:
+        """Check foreign keys at commit: lets a bulk import write tags before their papers,
+        so the tag triggers find no row to update and each paper arrives complete."""
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")
+
+    def add_status_events(self, events: Sequence[tuple[str, str, str]]) -> None:
+        """(paper id, status, at) history rows for papers inserted with that status."""
+        self.conn.executemany(
+            "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, NULL, ?)",
+            list(events),
+        )
+
+    def all_ids_and_keys(self) -> tuple[set[str], set[str]]:
+        ids, keys = set(), set()
+        for paper_id, key in self.conn.execute("SELECT id, citekey FROM papers"):
+            ids.add(paper_id)
+            keys.add(str(key).lower())
+        return ids, keys
 
     def delete_paper(self, paper_id: str) -> None:
         self.conn.execute("DELETE FROM papers WHERE id = ?", [paper_id])
@@ -337,10 +379,14 @@ class Store:
         if flt.reverse:
             terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
         sql += " ORDER BY " + ", ".join(terms)
-        if flt.limit is not None:
-            sql += " LIMIT ?"
-            params.append(flt.limit)
+        if flt.limit is not None or flt.offset:
+            sql += " LIMIT ? OFFSET ?"
+            params += [-1 if flt.limit is None else flt.limit, flt.offset]
         return sql, params
+
+    def count_selection(self, flt: PaperFilter) -> int:
+        sql, params = self._select(flt, "p.id")
+        return int(self._scalar(f"SELECT count(*) FROM ({sql})", params))
 
     def query_papers(self, flt: PaperFilter) -> list[Paper]:
         sql, params = self._select(flt, ", ".join("p." + c for c in PAPER_COLUMNS))
@@ -348,14 +394,32 @@ class Store:
         tags = self._tags_by_paper(None if len(rows) > 500 else [r["id"] for r in rows])
         return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
 
+    def iter_papers(
+        self, flt: PaperFilter, *, batch: int = 2000, with_abstract: bool = True
+    ) -> Iterator[Paper]:
+        """Papers in batches, built without validation (the rows come from our own schema),
+        for exports of any size in bounded memory."""
+        columns = ", ".join(
+            "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
+        )
+        sql, params = self._select(flt, columns)
+        cursor = self.conn.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
+            tags = self._tags_by_paper([r["id"] for r in records])
+            for r in records:
+                r["authors"] = json.loads(r["authors"])
+                r["categories"] = json.loads(r["categories"])
+                r["status"] = Status(r["status"])
+                r["tags"] = tags.get(r["id"], [])
+                yield Paper.model_construct(**r)
+
     def paper_lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
         """(id, status, year, title, first author, author count, tags) per paper, computed in
         SQL so that 100k rows stream out without building a model each."""
         columns = (
             "p.id, p.status, p.year, p.title, json_extract(p.authors, '$[0]'), "
-            "json_array_length(p.authors), "
-            "(SELECT group_concat(tag, ',') FROM "
-            "(SELECT tag FROM paper_tags t WHERE t.paper_id = p.id ORDER BY tag))"
+            "json_array_length(p.authors), p.tag_list"
         )
         sql, params = self._select(flt, columns)
         cursor = self.conn.execute(sql, params)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
-from reading_list.models import Paper
-from reading_list.service import Library, list_papers
+from reading_list.models import BibImportReport, Paper, SkippedLine
+from reading_list.service import Library, check_filter, list_papers, now
 
 if TYPE_CHECKING:
     from reading_list.db import PaperFilter
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
+# Formats whose output is a plain concatenation of entries, so slices can render in parallel.
+PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
+PARALLEL_FROM = 20000
 DUMP_FORMAT = 1
 # table -> (sort order, columns left out because they are internal row ids)
 DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -41,9 +46,11 @@ _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
 
 @dataclass
 class ExportResult:
-    text: str
-    count: int
+    """Text chunks to write, in order; ``warnings`` fills in as the chunks are consumed."""
+
+    chunks: Iterator[str]
     warnings: list[str] = field(default_factory=list)
+    count: int = 0
 
 
 def cited_keys(path: Path) -> set[str] | None:
@@ -63,44 +70,107 @@ def cited_keys(path: Path) -> set[str] | None:
 def export(
     lib: Library, flt: PaperFilter, fmt: str, *, cited_only: Path | None = None
 ) -> ExportResult:
+    """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    papers = list_papers(lib, flt)
-    warnings: list[str] = []
+    check_filter(lib, flt)
+    wanted: set[str] | None = None
+    result = ExportResult(chunks=iter(()))
     if cited_only is not None:
         keys = cited_keys(cited_only)
         if keys is not None:
-            by_key = {p.citekey.lower(): p for p in papers}
-            missing = sorted(k for k in keys if k.lower() not in by_key)
-            warnings += [
-                f"{cited_only.name} cites {k!r}, which is not on the list" for k in missing
+            present = {p.citekey.lower() for p in lib.store.iter_papers(flt)}
+            result.warnings += [
+                f"{cited_only.name} cites {k!r}, which is not on the list"
+                for k in sorted(keys)
+                if k.lower() not in present
             ]
             wanted = {k.lower() for k in keys}
-            papers = [p for p in papers if p.citekey.lower() in wanted]
-    text = render_papers(papers, fmt, warnings)
-    return ExportResult(text, len(papers), warnings)
+    with_abstract = fmt not in ("bibtex", "biblatex")
+    total = lib.store.count_selection(flt) if wanted is None else 0
+    if fmt in PARALLEL_FORMATS and total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        result.count = total
+        result.chunks = _render_parallel(lib, flt, fmt, total, result.warnings)
+        return result
+
+    def selected() -> Iterator[Paper]:
+        for paper in lib.store.iter_papers(flt, with_abstract=with_abstract):
+            if wanted is None or paper.citekey.lower() in wanted:
+                result.count += 1
+                yield paper
+
+    result.chunks = _render_stream(selected(), fmt, result.warnings)
+    return result
 
 
-def render_papers(papers: list[Paper], fmt: str, warnings: list[str]) -> str:
+def _render_slice(args: tuple[Path, PaperFilter, str]) -> tuple[str, list[str]]:
+    from reading_list.db import open_db
+
+    path, flt, fmt = args
+    store = open_db(path)
+    warnings: list[str] = []
+    papers = store.iter_papers(flt, with_abstract=fmt not in ("bibtex", "biblatex"))
+    text = "".join(_render_stream(papers, fmt, warnings))
+    store.close()
+    return text, warnings
+
+
+def _render_parallel(
+    lib: Library, flt: PaperFilter, fmt: str, total: int, warnings: list[str]
+) -> Iterator[str]:
+    """Large exports: each worker process reads and renders its own slice of the ordered
+    selection; the slices are written in order. Rendering is the cost, and it splits cleanly."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(2, os.cpu_count() or 1)
+    size = -(-total // workers)
+    slices = [
+        (lib.settings.db_path, replace(flt, offset=flt.offset + i * size, limit=size), fmt)
+        for i in range(workers)
+    ]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for n, (text, slice_warnings) in enumerate(pool.map(_render_slice, slices)):
+            warnings += slice_warnings
+            if text:
+                yield ("\n" if n and fmt in ("bibtex", "biblatex", "ris") else "") + text
+
+
+def _batches(papers: Iterator[Paper], size: int = 1000) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for paper in papers:
+        batch.append(paper)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
         from reading_list.bibtex import render_bibliography
 
-        rendered = render_bibliography(papers, flavour=fmt)
-        warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
-        return rendered.text
-    if fmt == "csl-json":
-        from reading_list.csl import render_csl_json
+        first = True
+        for batch in _batches(papers):
+            rendered = render_bibliography(batch, flavour=fmt)
+            warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
+            yield ("" if first else "\n") + rendered.text
+            first = False
+    elif fmt == "csl-json":
+        from reading_list.csl import iter_csl_json
 
-        return render_csl_json(papers)
-    if fmt == "ris":
-        from reading_list.csl import render_ris
+        yield from iter_csl_json(papers)
+    elif fmt == "ris":
+        from reading_list.csl import iter_ris
 
-        return render_ris(papers)
-    from reading_list import render
+        yield from iter_ris(papers)
+    else:
+        from reading_list import render
 
-    if fmt == "csv":
-        return render.papers_csv(papers)
-    return render.to_json(papers) + "\n"
+        validated = [Paper.model_validate(p.model_dump()) for p in papers]
+        yield render.papers_csv(validated) if fmt == "csv" else render.to_json(validated) + "\n"
 
 
 # ---- dump / restore ------------------------------------------------------------------------
@@ -156,6 +226,85 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
         for kind in DUMP_TABLES:
             lib.store.insert_rows(TABLE_NAMES[kind], rows[kind], source=source)
     return {kind: len(r) for kind, r in rows.items()}
+
+
+# ---- import an existing .bib library ------------------------------------------------------
+
+
+def import_bib(
+    lib: Library,
+    path: Path,
+    *,
+    fetch: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> BibImportReport:
+    """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
+    from reading_list import bibimport
+
+    try:
+        total = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    report = BibImportReport()
+    ids, keys = lib.store.all_ids_and_keys()
+    imported_arxiv: list[str] = []
+    for chunk in bibimport.read_bib(path):
+        at = now()
+        rows, tags, events = [], [], []
+        for entry in chunk.entries:
+            row = bibimport.entry_to_row(entry)
+            if row["id"] in ids:
+                report.exists += 1
+                continue
+            key = entry.key if bibimport.usable_key(entry.key) else ""
+            if not key or key.lower() in keys:
+                base = base_citekey(
+                    row["authors"],
+                    row["year"],
+                    row["title"],
+                    fallback=row["arxiv_id"] or "",
+                    pattern=lib.citekey_pattern,
+                )
+                key = unique_citekey(base, keys)
+                if row["kind"] == "manual":
+                    row["id"] = f"manual:{key}"
+            keys.add(key.lower())
+            ids.add(row["id"])
+            entry_tags = bibimport.entry_tags(entry)
+            row.update(
+                citekey=key,
+                added_at=at,
+                tag_list=",".join(entry_tags),
+                status="to-read",
+                status_changed_at=None,
+            )
+            if status := bibimport.entry_status(entry):
+                row.update(status=status, status_changed_at=at)
+                events.append((row["id"], status, at))
+            rows.append(row)
+            tags += [(row["id"], t) for t in entry_tags]
+            if row["kind"] == "arxiv":
+                report.added += 1
+                imported_arxiv.append(row["id"])
+            else:
+                report.manual += 1
+        with lib.store.write():
+            lib.store.defer_foreign_keys()
+            lib.store.add_tag_pairs(tags)
+            lib.store.insert_papers(rows)
+            lib.store.add_status_events(events)
+        report.failed += [
+            SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
+        ]
+        if on_progress:
+            on_progress(chunk.bytes_read, total, f"{report.added + report.manual} entries")
+    if fetch and imported_arxiv:
+        from reading_list.service import add_papers
+
+        result = add_papers(lib, imported_arxiv, refresh=True)
+        report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")
+        report.unavailable = result.unavailable
+    return report
 
 
 # ---- rekey ---------------------------------------------------------------------------------

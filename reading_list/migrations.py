@@ -152,3 +152,30 @@ def m002_full_text_search(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m003_listing_index(db: Database) -> None:
+    # `list` over a 100k library must not touch the wide rows (abstracts): tags are kept
+    # denormalised in papers.tag_list by triggers, and one covering index holds every column
+    # the plain listing prints, in its default order.
+    tags_of = (
+        "(SELECT coalesce(group_concat(tag, ','), '') FROM "
+        "(SELECT tag FROM paper_tags WHERE paper_id = {id} ORDER BY tag))"
+    )
+    statements = [
+        "ALTER TABLE papers ADD COLUMN tag_list TEXT NOT NULL DEFAULT ''",
+        f"UPDATE papers SET tag_list = {tags_of.format(id='papers.id')}",
+        f"""CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
+            UPDATE papers SET tag_list = {tags_of.format(id="new.paper_id")}
+            WHERE id = new.paper_id;
+        END""",
+        f"""CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
+            UPDATE papers SET tag_list = {tags_of.format(id="old.paper_id")}
+            WHERE id = old.paper_id;
+        END""",
+        """CREATE INDEX idx_papers_listing ON papers
+            (added_at, id, status, year, title, authors, tag_list)""",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -206,3 +206,12 @@ class Finding(Model):
 class DoctorReport(Model):
     ok: bool
     findings: list[Finding]
+
+
+class BibImportReport(Model):
+    added: int = 0
+    manual: int = 0
+    exists: int = 0
+    failed: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
+    refreshed: int = 0
+    unavailable: str | None = None

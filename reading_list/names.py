@@ -43,7 +43,7 @@ def fold_ascii(text: str) -> str:
 
 
 def has_latin_letters(text: str) -> bool:
-    return bool(re.search(r"[A-Za-z]", fold_ascii(text)))
+    return bool(re.search(r"[A-Za-z]", text) or re.search(r"[A-Za-z]", fold_ascii(text)))
 
 
 @dataclass(frozen=True)

@@ -213,7 +213,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     return AddReport([outcomes[t] for t in order], unavailable, requests)
 
 
-def _check_filter(lib: Library, flt: PaperFilter) -> None:
+def check_filter(lib: Library, flt: PaperFilter) -> None:
     if flt.list_name is not None and not lib.store.list_exists(flt.list_name):
         raise NotFound(f"no list named {flt.list_name!r}")
     for status in flt.statuses:
@@ -221,13 +221,13 @@ def _check_filter(lib: Library, flt: PaperFilter) -> None:
 
 
 def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    _check_filter(lib, flt)
+    check_filter(lib, flt)
     return lib.store.query_papers(flt)
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
     """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
-    _check_filter(lib, flt)
+    check_filter(lib, flt)
     return lib.store.paper_lines(flt)
 
 

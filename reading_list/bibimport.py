@@ -1,0 +1,246 @@
+"""Reading an existing .bib library: streamed through bibtexparser 2 in chunks, mapped to rows.
+
+The file is cut at lines that start an entry ("@"), a few thousand entries at a time, so a
+100k-entry library never sits in memory whole, and a broken entry costs only itself: it is
+reported with its line number while the rest goes in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reading_list.bibtex import tex_to_unicode
+from reading_list.errors import InvalidInput
+from reading_list.identifiers import abs_url, find_arxiv_ids, pdf_url, submission_year
+from reading_list.names import split_name
+
+CHUNK_ENTRIES = 2000
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024
+_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+-]+$")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+READ_STATUS = {"read": "read", "skimmed": "skimmed", "reading": "reading"}
+
+
+@dataclass
+class BibEntry:
+    key: str
+    entry_type: str
+    line: int
+    fields: dict[str, str]
+
+
+@dataclass
+class BibChunk:
+    entries: list[BibEntry]
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    bytes_read: int = 0
+
+
+def _parse_chunk(text: str, first_line: int) -> BibChunk:
+    from bibtexparser.entrypoint import parse_string
+
+    library = parse_string(text)
+    entries = [
+        BibEntry(
+            key=e.key,
+            entry_type=e.entry_type.lower(),
+            line=first_line + (e.start_line or 0),
+            fields={k.lower(): str(v.value) for k, v in e.fields_dict.items()},
+        )
+        for e in library.entries
+    ]
+    failed = []
+    for block in library.failed_blocks:
+        error = str(getattr(block, "error", "") or "").strip()
+        if error:
+            reason = error.splitlines()[0]
+        elif type(block).__name__ == "DuplicateBlockKeyBlock":
+            reason = "a second entry with the same key"
+        else:
+            reason = "unreadable entry (unbalanced braces or quotes?)"
+        failed.append((first_line + (block.start_line or 0), reason))
+    return BibChunk(entries, failed)
+
+
+def _raw_chunks(path: Path, chunk_entries: int) -> Iterator[tuple[str, int, int]]:
+    """(text, first line, bytes read so far) of consecutive runs of whole entries."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    with handle:
+        lines: list[str] = []
+        chunk_start = 1
+        entries_in_chunk = 0
+        consumed = 0
+        for number, raw in enumerate(handle, 1):
+            if b"\x00" in raw:
+                raise InvalidInput(f"{path}:{number}: binary data, not a .bib file")
+            line = raw.decode("utf-8", errors="replace")
+            if line.lstrip().startswith("@"):
+                if entries_in_chunk >= chunk_entries:
+                    yield "".join(lines), chunk_start, consumed
+                    lines, chunk_start, entries_in_chunk = [], number, 0
+                entries_in_chunk += 1
+            lines.append(line)
+            consumed += len(raw)
+        if lines:
+            yield "".join(lines), chunk_start, consumed
+
+
+def _parse_raw(raw: tuple[str, int, int]) -> BibChunk:
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    text, first_line, consumed = raw
+    chunk = _parse_chunk(text, first_line)
+    chunk.bytes_read = consumed
+    return chunk
+
+
+def read_bib(
+    path: Path, chunk_entries: int = CHUNK_ENTRIES, workers: int | None = None
+) -> Iterator[BibChunk]:
+    """Parse ``path`` a chunk at a time, in order; line numbers are 1-based in the whole file.
+
+    Large files are parsed by worker processes (parsing is most of an import's time) while
+    the caller stores the chunks already parsed; at most a few chunks wait in memory.
+    """
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    raws = _raw_chunks(path, chunk_entries)
+    if workers is None:
+        big = path.stat().st_size > PARALLEL_FROM_BYTES if path.exists() else False
+        workers = min(2, os.cpu_count() or 1) if big else 1
+    if workers <= 1:
+        yield from map(_parse_raw, raws)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future[BibChunk]] = []
+        for raw in raws:
+            pending.append(pool.submit(_parse_raw, raw))
+            if len(pending) > workers * 2:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _plain(value: str) -> str:
+    return " ".join(tex_to_unicode(value).split())
+
+
+def split_bib_authors(value: str) -> list[str]:
+    """BibTeX "Last, First and {Corporate Name}" into "First Last" strings, in order."""
+    if "{" not in value:
+        names = _AND.split(value)
+    else:
+        names = _split_braced(value)
+    out = []
+    for name in names:
+        name = _plain(name)
+        if not name:
+            continue
+        if name.lower() == "others":
+            out.append("others")
+            continue
+        if "," in name:
+            parts = split_name(name)
+            first = " ".join(x for x in (parts.given, parts.particle, parts.family) if x)
+            out.append(first + (f" {parts.suffix}" if parts.suffix else ""))
+        else:
+            out.append(name)
+    return out
+
+
+def _split_braced(value: str) -> list[str]:
+    """Split on " and " outside braces ("{Barnes and Noble}" stays one name)."""
+    names, depth, current = [], 0, ""
+    for token in re.split(r"(\{|\}|\s+and\s+)", value, flags=re.IGNORECASE):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        if depth == 0 and _AND.fullmatch(token or ""):
+            names.append(current)
+            current = ""
+        else:
+            current += token
+    names.append(current)
+    return names
+
+
+def arxiv_id_of(fields: dict[str, str]) -> str | None:
+    archive = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").lower()
+    if fields.get("eprint") and archive == "arxiv":
+        ids = find_arxiv_ids(fields["eprint"]) or find_arxiv_ids("arXiv:" + fields["eprint"])
+        if ids:
+            return ids[0].id
+    for name in ("url", "doi", "journal", "howpublished", "note", "volume"):
+        value = fields.get(name, "")
+        if "arxiv" in value.lower() or (name == "doi" and value.startswith("10.48550")):
+            ids = find_arxiv_ids(value)
+            if ids:
+                return ids[0].id
+    return None
+
+
+def entry_to_row(entry: BibEntry) -> dict[str, Any]:
+    """Paper columns (without citekey and timestamps) for one entry."""
+    f = entry.fields
+    arxiv_id = arxiv_id_of(f)
+    year_text = re.search(r"\d{4}", f.get("year", "") or f.get("date", ""))
+    year = int(year_text.group(0)) if year_text else None
+    doi = f.get("doi", "").strip()
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi, flags=re.IGNORECASE)
+    if doi.lower().startswith("10.48550/"):
+        doi = ""
+    venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or ""
+    if venue.lower().startswith("arxiv") or "arxiv preprint" in venue.lower():
+        venue = ""
+    category = f.get("primaryclass") or f.get("eprintclass") or None
+    row: dict[str, Any] = {
+        "title": _plain(f.get("title", "")) or entry.key,
+        "authors": split_bib_authors(f.get("author", "") or f.get("editor", "")),
+        "year": year,
+        "published": f.get("date") or (str(year) if year else None),
+        "abstract": _plain(f["abstract"]) if f.get("abstract") else None,
+        "categories": [category] if category else [],
+        "primary_category": category,
+        "doi": doi or None,
+        "journal_ref": _plain(venue) or None,
+        "comment": None,
+        "fetched_at": None,
+    }
+    if arxiv_id:
+        row.update(
+            id=arxiv_id,
+            arxiv_id=arxiv_id,
+            kind="arxiv",
+            url=abs_url(arxiv_id),
+            pdf_url=pdf_url(arxiv_id),
+            year=year or submission_year(arxiv_id),
+        )
+    else:
+        row.update(
+            id=f"manual:{entry.key}", arxiv_id=None, kind="manual", url=f.get("url"), pdf_url=None
+        )
+    return row
+
+
+def entry_tags(entry: BibEntry) -> list[str]:
+    raw = entry.fields.get("keywords", "") or entry.fields.get("groups", "")
+    return sorted({" ".join(t.split()).lower() for t in re.split(r"[,;]", raw) if t.strip()})
+
+
+def entry_status(entry: BibEntry) -> str | None:
+    """JabRef's readstatus field, when present."""
+    return READ_STATUS.get(entry.fields.get("readstatus", "").strip().lower())
+
+
+def usable_key(key: str) -> bool:
+    return bool(_KEY_OK.match(key))
