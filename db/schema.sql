@@ -40,6 +40,13 @@ CREATE TABLE notes (
             text TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
+CREATE TABLE paper_links (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            after_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, after_id),
+            CHECK (paper_id != after_id)
+        );
 CREATE TABLE paper_tags (
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
             tag TEXT NOT NULL,
@@ -90,6 +97,7 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
+CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
 CREATE INDEX idx_papers_added_at ON papers (added_at);
 CREATE INDEX idx_papers_listing ON papers
@@ -97,6 +105,7 @@ CREATE INDEX idx_papers_listing ON papers
 CREATE INDEX idx_papers_status ON papers (status);
 CREATE INDEX idx_papers_year ON papers (year);
 CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);
+CREATE INDEX idx_status_events_status_at ON status_events (status, at);
 CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
             UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = old.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = old.paper_id);
@@ -105,6 +114,16 @@ CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
             UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END;
+CREATE VIEW paper_overview AS
+            SELECT p.id, p.citekey, p.title, p.year, p.status, p.priority, p.rating, p.kind,
+                p.primary_category,
+                (SELECT json_group_array(t.tag) FROM
+                    (SELECT tag FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
+                (SELECT json_group_array(l.list_name) FROM
+                    (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
+                     ORDER BY list_name) l) AS lists,
+                p.authors, p.url, p.added_at, p.status_changed_at
+            FROM papers p;
 CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
             UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))
             WHERE id = old.paper_id;

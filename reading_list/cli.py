@@ -904,6 +904,159 @@ def doctor_cmd(
         raise typer.Exit(1)
 
 
+@command("check")
+def check_cmd(
+    list_name: ListOpt = None,
+    status: StatusOpt = None,
+    tag: TagOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-fetch metadata and report new versions, changed titles or abstracts, and
+    publication news (journal ref, DOI, "accepted at" comments).
+
+    Example: reading-list check --list google-brain-ama-2017
+    """
+    from reading_list import render
+    from reading_list.alive import check
+    from reading_list.errors import SourceUnavailable
+
+    with library() as lib:
+        flt = _paper_filter(status=status, tag=tag, list_name=list_name)
+        report = check(lib, flt)
+    if as_json:
+        emit(render.to_json(report))
+    else:
+        for item in report.changed:
+            emit(f"{item.paper_id}  {item.title}")
+            for change in item.changes:
+                detail = f"{change.old} -> {change.new}" if change.new is not None else ""
+                emit(f"    {change.field}: {detail} {change.note}".rstrip())
+        say(
+            f"{report.checked} checked, {len(report.changed)} changed, "
+            f"{report.requests} arXiv request(s)"
+        )
+    if report.unavailable:
+        raise SourceUnavailable(report.unavailable)
+
+
+@command("next")
+def next_cmd(
+    list_name: ListOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The paper to read next, and why.
+
+    Example: reading-list next --list google-brain-ama-2017
+    """
+    from reading_list import render
+    from reading_list.alive import next_paper
+
+    with library() as lib:
+        pick = next_paper(lib, list_name)
+    if as_json:
+        emit(render.to_json(pick))
+        return
+    if pick.paper is None:
+        say(pick.reason)
+        return
+    emit(f"{pick.paper.id}  {pick.paper.title}")
+    say(f"why: {pick.reason}; {pick.queue} paper(s) in the queue")
+
+
+@command("after")
+def after_cmd(
+    ref: Annotated[str, typer.Argument(help="The paper to read later.")],
+    other: Annotated[str, typer.Argument(help="The paper to read first.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Drop the link instead.")] = False,
+) -> None:
+    """Read REF after OTHER: `next` holds REF back until OTHER is read.
+
+    Example: reading-list after 1703.05175 1606.04080
+    """
+    from reading_list.alive import link_after, unlink_after
+
+    with library() as lib:
+        if remove:
+            unlink_after(lib, ref, other)
+            say(f"{ref} no longer waits for {other}")
+        else:
+            paper_id, after_id = link_after(lib, ref, other)
+            say(f"{paper_id} comes after {after_id}")
+
+
+@command("stats")
+def stats_cmd(
+    stale_weeks: Annotated[
+        int, typer.Option(help="Report to-reads untouched for this many weeks.")
+    ] = 8,
+    as_json: JsonOpt = False,
+) -> None:
+    """Counts by status, list and topic; papers finished per week; stale to-reads.
+
+    Example: reading-list stats --stale-weeks 4
+    """
+    from reading_list import render
+    from reading_list.alive import stats
+
+    with library() as lib:
+        result = stats(lib, stale_weeks)
+    if as_json:
+        emit(render.to_json(result))
+    else:
+        emit(render.stats_text(result))
+
+
+@command("web")
+def web_cmd(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001,
+    print_metadata: Annotated[
+        bool, typer.Option("--print-metadata", help="Print Datasette's metadata and exit.")
+    ] = False,
+) -> None:
+    """Browse the library in Datasette (install with: pip install 'reading-list[web]').
+
+    Example: reading-list web --port 8001
+    """
+    import json
+    import shutil
+    import tempfile
+
+    from reading_list.config import load_settings
+    from reading_list.errors import InvalidInput
+    from reading_list.web import datasette_metadata
+
+    settings = load_settings(_state["db"])
+    metadata = json.dumps(datasette_metadata(settings.db_path.stem), indent=2)
+    if print_metadata:
+        emit(metadata)
+        return
+    if not settings.db_path.exists():
+        raise InvalidInput(f"no library at {settings.db_path} yet")
+    beside = Path(sys.executable).parent / "datasette"
+    datasette = str(beside) if beside.exists() else shutil.which("datasette")
+    if datasette is None:
+        raise InvalidInput("Datasette is not installed: pip install 'reading-list[web]'")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        handle.write(metadata)
+    say(f"serving {settings.db_path} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    # Datasette's own server, started without a shell; the library is opened read-only.
+    os.execv(
+        datasette,
+        [
+            datasette,
+            "serve",
+            "-i",
+            str(settings.db_path),
+            "--metadata",
+            handle.name,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+    )
+
+
 def main() -> None:
     # pydantic scans installed packages for plugins on first use; a CLI has none to load.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

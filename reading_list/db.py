@@ -29,7 +29,7 @@ from reading_list.query import parse_query
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 PAPER_COLUMNS = (
     "id",
@@ -425,6 +425,98 @@ class Store:
         cursor = self.conn.execute(sql, params)
         while batch := cursor.fetchmany(5000):
             yield from batch
+
+    # ---- reading order, queue and statistics ----------------------------------------------
+
+    def add_link(self, paper_id: str, after_id: str, at: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO paper_links (paper_id, after_id, created_at) VALUES (?, ?, ?)",
+            [paper_id, after_id, at],
+        )
+
+    def remove_link(self, paper_id: str, after_id: str) -> None:
+        self.conn.execute(
+            "DELETE FROM paper_links WHERE paper_id = ? AND after_id = ?", [paper_id, after_id]
+        )
+
+    def prerequisites_of(self, paper_id: str) -> set[str]:
+        """Every paper that must be read before ``paper_id``, transitively."""
+        rows = self.conn.execute(
+            "WITH RECURSIVE chain(id) AS (SELECT after_id FROM paper_links WHERE paper_id = ? "
+            "UNION SELECT l.after_id FROM paper_links l JOIN chain c ON l.paper_id = c.id) "
+            "SELECT id FROM chain",
+            [paper_id],
+        )
+        return {str(r[0]) for r in rows}
+
+    def queue(self, list_name: str | None) -> list[dict[str, Any]]:
+        """Unfinished papers with what `next` ranks them on."""
+        params: list[Any] = [list_name]
+        sql = (
+            "SELECT p.id, p.status, p.priority, p.added_at, p.status_changed_at,"
+            " (SELECT min(li.position) FROM list_items li WHERE li.paper_id = p.id"
+            "   AND (?1 IS NULL OR li.list_name = ?1)) AS position,"
+            " (SELECT group_concat(l.after_id, ',') FROM paper_links l"
+            "   JOIN papers q ON q.id = l.after_id"
+            "   WHERE l.paper_id = p.id AND q.status NOT IN ('read', 'skimmed', 'abandoned'))"
+            "   AS blocked_by"
+            " FROM papers p WHERE p.status IN ('to-read', 'reading')"
+        )
+        if list_name is not None:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM list_items li"
+                " WHERE li.paper_id = p.id AND li.list_name = ?1)"
+            )
+        return self._rows(sql, params)
+
+    def status_counts(self) -> dict[str, int]:
+        return {
+            str(k): int(v)
+            for k, v in self.conn.execute("SELECT status, count(*) FROM papers GROUP BY status")
+        }
+
+    def grouped_status_counts(self, column: str) -> dict[str, dict[str, int]]:
+        """Counts by status of the papers in each list (column 'list_name') or topic."""
+        if column not in ("list_name", "topic"):
+            raise ValueError(column)
+        out: dict[str, dict[str, int]] = {}
+        rows = self.conn.execute(
+            f"SELECT li.{column}, p.status, count(DISTINCT p.id) FROM list_items li "
+            f"JOIN papers p ON p.id = li.paper_id WHERE li.{column} IS NOT NULL "
+            f"GROUP BY li.{column}, p.status ORDER BY li.{column}, p.status"
+        )
+        for group, status, count in rows:
+            out.setdefault(str(group), {})[str(status)] = int(count)
+        return out
+
+    def finished_per_week(self) -> list[tuple[str, int]]:
+        """(ISO-like year-week, papers first marked read that week)."""
+        rows = self.conn.execute(
+            "SELECT strftime('%Y-W%W', first_read), count(*) FROM "
+            "(SELECT paper_id, min(at) AS first_read FROM status_events "
+            " WHERE status = 'read' GROUP BY paper_id) "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        return [(str(w), int(n)) for w, n in rows]
+
+    def stale_to_reads(self, before: str) -> list[str]:
+        return [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM papers WHERE status = 'to-read' "
+                "AND coalesce(status_changed_at, added_at) < ? ORDER BY added_at, id",
+                [before],
+            )
+        ]
+
+    def last_version_read(self, paper_id: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT version FROM status_events WHERE paper_id = ? "
+            "AND status IN ('read', 'skimmed', 'reading') AND version IS NOT NULL "
+            "ORDER BY at DESC, id DESC LIMIT 1",
+            [paper_id],
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def count_papers(self) -> int:
         return int(self._scalar("SELECT count(*) FROM papers"))

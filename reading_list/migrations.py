@@ -179,3 +179,32 @@ def m003_listing_index(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m004_reading_order_and_overview(db: Database) -> None:
+    statements = [
+        # "read paper_id after after_id": next() holds a paper back until its prerequisite is read.
+        """CREATE TABLE paper_links (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            after_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, after_id),
+            CHECK (paper_id != after_id)
+        )""",
+        "CREATE INDEX idx_paper_links_after_id ON paper_links (after_id)",
+        "CREATE INDEX idx_status_events_status_at ON status_events (status, at)",
+        # One row per paper with its tags and lists as JSON arrays: what Datasette facets on.
+        """CREATE VIEW paper_overview AS
+            SELECT p.id, p.citekey, p.title, p.year, p.status, p.priority, p.rating, p.kind,
+                p.primary_category,
+                (SELECT json_group_array(t.tag) FROM
+                    (SELECT tag FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
+                (SELECT json_group_array(l.list_name) FROM
+                    (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
+                     ORDER BY list_name) l) AS lists,
+                p.authors, p.url, p.added_at, p.status_changed_at
+            FROM papers p""",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -215,3 +215,48 @@ class BibImportReport(Model):
     failed: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
     refreshed: int = 0
     unavailable: str | None = None
+
+
+class Change(Model):
+    """One thing that moved on arXiv since the paper was stored (or read)."""
+
+    field: str
+    old: str | int | None = None
+    new: str | int | None = None
+    note: str = ""
+
+
+class CheckItem(Model):
+    paper_id: str
+    title: str
+    changes: builtins.list[Change]
+
+
+class CheckReport(Model):
+    checked: int
+    changed: builtins.list[CheckItem]
+    missing: builtins.list[str] = Field(default_factory=builtins.list)
+    requests: int = 0
+    unavailable: str | None = None
+
+
+class NextPick(Model):
+    paper: Paper | None
+    reason: str
+    queue: int
+    blocked: dict[str, builtins.list[str]] = Field(default_factory=dict)
+
+
+class WeekCount(Model):
+    week: str
+    finished: int
+
+
+class Stats(Model):
+    total: int
+    by_status: dict[str, int]
+    by_list: dict[str, dict[str, int]]
+    by_topic: dict[str, dict[str, int]]
+    finished_per_week: builtins.list[WeekCount]
+    stale_weeks: int
+    stale: builtins.list[str]

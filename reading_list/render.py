@@ -17,6 +17,7 @@ from reading_list.models import (
     Paper,
     PaperDetail,
     Resolution,
+    Stats,
 )
 
 if TYPE_CHECKING:
@@ -276,3 +277,35 @@ def review_view(item: ListItem) -> RenderableType:
     ]
     parts.append(_candidates_table(item) if item.candidates else Text("  no candidates"))
     return Group(*parts)
+
+
+def _bar(value: int, top: int, width: int = 30) -> str:
+    if top <= 0:
+        return ""
+    full = value * width / top
+    return "█" * int(full) + ("▌" if full - int(full) >= 0.5 else "")
+
+
+def stats_text(st: Stats) -> str:
+    """A small terminal report with bar charts (plain text, so it pipes)."""
+    lines = [f"{st.total} paper(s)", "", "by status"]
+    top = max(st.by_status.values(), default=0)
+    for status, count in st.by_status.items():
+        lines.append(f"  {status:<10} {count:>6}  {_bar(count, top)}")
+    for title, groups in (("by list", st.by_list), ("by topic", st.by_topic)):
+        if groups:
+            lines += ["", title]
+            for name, counts in groups.items():
+                done = sum(v for k, v in counts.items() if k in ("read", "skimmed"))
+                total = sum(counts.values())
+                lines.append(f"  {name:<28} {done:>4}/{total:<4} read  {_bar(done, total, 20)}")
+    if st.finished_per_week:
+        lines += ["", "finished per week"]
+        top = max(w.finished for w in st.finished_per_week)
+        for week in st.finished_per_week[-12:]:
+            lines.append(f"  {week.week}  {week.finished:>4}  {_bar(week.finished, top)}")
+    lines += ["", f"to-read untouched for {st.stale_weeks}+ weeks: {len(st.stale)}"]
+    lines += [f"  {paper_id}" for paper_id in st.stale[:10]]
+    if len(st.stale) > 10:
+        lines.append(f"  ... and {len(st.stale) - 10} more")
+    return "\n".join(lines)

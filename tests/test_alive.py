@@ -1,0 +1,189 @@
+"""check, next, after, stats and the Datasette web view."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.arxiv_stub import StubServer
+from tests.conftest import SHARED_CORPUS, Emulator, Run
+
+
+def test_check_reports_new_version_and_publication(
+    stub: StubServer, run: Run, run_json: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("add", "1406.2661", "1703.05175", ok=True)  # GANs is v1 in the records
+    run("status", "1406.2661", "read", ok=True)
+    assert run_json("show", "1406.2661")["events"][0]["version"] == 1
+    record = stub.state.records["1406.2661"]
+    record.update(
+        version=2,
+        journal_ref="NIPS 2014",
+        comment="Accepted at NIPS 2014",
+        doi="10.5555/2969033.2969125",
+    )
+    monkeypatch.setenv("READING_LIST_CACHE_TTL", "0")
+    report = run_json("check")
+    assert report["checked"] == 2 and len(stub.state.requests) == 2
+    [item] = report["changed"]
+    fields = {c["field"]: c for c in item["changes"]}
+    assert item["paper_id"] == "1406.2661"
+    assert fields["version"]["old"] == 1 and fields["version"]["new"] == 2
+    assert fields["version"]["note"] == "you read v1"
+    assert fields["journal_ref"]["new"] == "NIPS 2014"
+    assert fields["comment"]["note"] == "accepted / published"
+    bib = run("export", "1406.2661").stdout
+    assert "doi           = {10.5555/2969033.2969125}" in bib
+    assert "note          = {Published in: NIPS 2014}" in bib
+    assert "eprint        = {1406.2661}" in bib
+    # Stored now: only "newer than what you read" stays until you read it again.
+    [again] = run_json("check")["changed"]
+    assert [c["field"] for c in again["changes"]] == ["version"]
+    run("status", "1406.2661", "read", ok=True)
+    assert run_json("check")["changed"] == []
+
+
+def test_check_uses_cached_answers_within_the_ttl(
+    stub: StubServer, run: Run, run_json: Any
+) -> None:
+    run("add", *sorted(stub.state.records)[:30], ok=True)
+    sent = len(stub.state.requests)
+    assert run_json("check")["requests"] == 0
+    assert len(stub.state.requests) == sent
+
+
+def test_check_against_the_emulator_with_an_override_corpus(
+    emulator: Callable[..., Emulator],
+    run: Run,
+    run_json: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    emulator()
+    run("add", "1406.2661", ok=True)
+    run("status", "1406.2661", "read", ok=True)
+    record = next(
+        json.loads(x) for x in SHARED_CORPUS.read_text().splitlines() if '"1406.2661"' in x
+    )
+    record.update(version=2, updated="2014-12-01", journal_ref="NIPS 2014")
+    override = tmp_path / "v2.jsonl"
+    override.write_text(json.dumps(record) + "\n")
+    emulator(corpus=[SHARED_CORPUS, override])
+    monkeypatch.setenv("READING_LIST_CACHE_TTL", "0")
+    changed = run_json("check")["changed"]
+    assert {c["field"] for c in changed[0]["changes"]} >= {"version", "journal_ref"}
+
+
+def test_next_is_deterministic_and_explained(stub: StubServer, run: Run, run_json: Any) -> None:
+    run("seed", "google-brain-ama-2017", ok=True)
+    first = run_json("next", "--list", "google-brain-ama-2017")
+    assert first == run_json("next", "--list", "google-brain-ama-2017")
+    assert first["paper"]["id"] == "manual:ravi2017optimization"
+    assert "first unread item" in first["reason"]
+    run("status", "manual:ravi2017optimization", "read", ok=True)
+    run("after", "1703.05175", "1606.04474", ok=True)
+    pick = run_json("next", "--list", "google-brain-ama-2017")
+    assert pick["paper"]["id"] == "1703.04933"
+    assert pick["blocked"] == {"1703.05175": ["1606.04474"]}
+    run("priority", "1710.09829", "5", ok=True)
+    assert run_json("next")["reason"] == "highest priority (5)"
+    run("status", "1611.01989", "reading", ok=True)
+    assert run_json("next")["paper"]["id"] == "1611.01989"
+    assert run("after", "1606.04474", "1703.05175").exit_code == 1  # a cycle
+    assert run("after", "1606.04474", "1606.04474").exit_code == 1
+
+
+def test_stats_agree_with_list(stub: StubServer, run: Run, run_json: Any) -> None:
+    run("seed", "google-brain-ama-2017", ok=True)
+    run("status", "1703.05175", "read", ok=True)
+    run("status", "1611.01989", "reading", ok=True)
+    run("status", "1406.2661", "abandoned", ok=True)
+    st = run_json("stats")
+    papers = run_json("list")
+    assert st["total"] == len(papers)
+    assert st["by_status"] == dict(Counter(p["status"] for p in papers))
+    listed = run_json("list", "--list", "google-brain-ama-2017")
+    assert sum(st["by_list"]["google-brain-ama-2017"].values()) == len(listed)
+    assert st["by_topic"]["few-shot"]["read"] == 1
+    assert st["finished_per_week"][0]["finished"] == 1
+    assert st["stale"] == []
+    text = run("stats").stdout
+    assert "by status" in text and "█" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+@pytest.mark.slow
+def test_datasette_serves_the_library(stub: StubServer, run: Run, tmp_path: Path) -> None:
+    beside = Path(sys.executable).parent / "datasette"
+    datasette = str(beside) if beside.exists() else shutil.which("datasette")
+    if datasette is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs the dev extras, which include Datasette")
+        pytest.skip("Datasette is not installed (pip install 'reading-list[web]')")
+    db = Path(os.environ["READING_LIST_HOME"]) / "library.db"
+    run("seed", "google-brain-ama-2017", ok=True)
+    run("tag", "1703.05175", "+favourite", ok=True)
+    metadata = tmp_path / "metadata.json"
+    metadata.write_text(run("web", "--print-metadata").stdout)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            datasette,
+            "serve",
+            str(db),
+            "--metadata",
+            str(metadata),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                _get(base + "/-/versions.json")
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        status, page = _get(base + "/library/papers")
+        assert status == 200 and "Prototypical Networks for Few-shot Learning" in page
+        status, body = _get(base + "/library/paper_overview.json?_facet=status&_facet_array=tags")
+        facets = json.loads(body)["facet_results"]
+        statuses = {r["value"]: r["count"] for r in facets["status"]["results"]}
+        assert statuses == {"to-read": 25}
+        tags = {r["value"]: r["count"] for r in facets["tags"]["results"]}
+        assert tags["favourite"] == 1 and tags["program-synthesis"] == 6
+        status, body = _get(base + "/library/papers.json?_search=prototypical&_shape=array")
+        assert [row["id"] for row in json.loads(body)] == ["1703.05175"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
