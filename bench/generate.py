@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 QUERY_WORD = "transformer"
 GIVEN = [
@@ -73,7 +75,7 @@ WORDS = (
 CATEGORIES = ["cs.LG", "cs.CL", "cs.CV", "stat.ML", "cs.AI", "cs.NE", "math.OC"]
 
 
-def entry(i: int, rng: random.Random) -> str:
+def entry(i: int, rng: random.Random) -> dict[str, Any]:
     # Unique, valid new-style ids: (year, month, number) determines i.
     year = 2015 + i % 10
     month = 1 + (i // 10) % 12
@@ -82,32 +84,48 @@ def entry(i: int, rng: random.Random) -> str:
     authors = []
     for _ in range(n_authors):
         given = rng.choice(GIVEN_NON_ASCII if rng.random() < 0.2 else GIVEN)
-        authors.append(f"{rng.choice(FAMILY)}, {given}")
+        authors.append((rng.choice(FAMILY), given))
     title_words = [rng.choice(WORDS) for _ in range(rng.randint(5, 10))]
     if rng.random() < 0.03:
         title_words.insert(rng.randint(0, len(title_words)), QUERY_WORD)
-    title = " ".join(title_words).capitalize()
-    abstract = " ".join(rng.choice(WORDS) for _ in range(160)).capitalize() + "."
-    keywords = ", ".join(sorted({rng.choice(WORDS) for _ in range(3)}))
+    return {
+        "key": f"key{i:06d}",
+        "title": " ".join(title_words).capitalize(),
+        "authors": authors,
+        "year": year,
+        "eprint": number,
+        "primaryclass": rng.choice(CATEGORIES),
+        "abstract": " ".join(rng.choice(WORDS) for _ in range(160)).capitalize() + ".",
+        "keywords": ", ".join(sorted({rng.choice(WORDS) for _ in range(3)})),
+    }
+
+
+def entries(n: int, seed: int = 2017) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed)
+    for i in range(n):
+        yield entry(i, rng)
+
+
+def to_bibtex(e: dict[str, Any]) -> str:
+    authors = " and ".join(f"{family}, {given}" for family, given in e["authors"])
     return (
-        f"@misc{{key{i:06d},\n"
-        f"  title = {{{title}}},\n"
-        f"  author = {{{' and '.join(authors)}}},\n"
-        f"  year = {{{year}}},\n"
-        f"  eprint = {{{number}}},\n"
+        f"@misc{{{e['key']},\n"
+        f"  title = {{{e['title']}}},\n"
+        f"  author = {{{authors}}},\n"
+        f"  year = {{{e['year']}}},\n"
+        f"  eprint = {{{e['eprint']}}},\n"
         f"  archivePrefix = {{arXiv}},\n"
-        f"  primaryClass = {{{rng.choice(CATEGORIES)}}},\n"
-        f"  abstract = {{{abstract}}},\n"
-        f"  keywords = {{{keywords}}},\n"
+        f"  primaryClass = {{{e['primaryclass']}}},\n"
+        f"  abstract = {{{e['abstract']}}},\n"
+        f"  keywords = {{{e['keywords']}}},\n"
         f"}}\n"
     )
 
 
 def generate(n: int, out: Path, seed: int = 2017) -> None:
-    rng = random.Random(seed)
     with out.open("w", encoding="utf-8") as handle:
-        for i in range(n):
-            handle.write(entry(i, rng))
+        for e in entries(n, seed):
+            handle.write(to_bibtex(e))
             handle.write("\n")
 
 

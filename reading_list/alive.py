@@ -21,7 +21,6 @@ from reading_list.service import Library, check_filter, now, record_to_row, requ
 if TYPE_CHECKING:
     from reading_list.db import PaperFilter
 
-FINISHED = ("read", "skimmed", "abandoned")
 _ACCEPTED = re.compile(
     r"\b(accepted|to appear|published|camera[- ]ready|proceedings of|in press)\b", re.IGNORECASE
 )

@@ -356,15 +356,16 @@ def status_cmd(
 
     Example: reading-list status 1703.05175 read
     """
-    from reading_list import render
-    from reading_list.service import set_status
+    from reading_list.service import set_status, show_paper
 
     with library() as lib:
-        detail = set_status(lib, ref, status)
-    if as_json:
-        emit(render.to_json(detail))
-    else:
-        say(f"{detail.id}: {detail.status.value}")
+        paper_id = set_status(lib, ref, status)
+        if as_json:
+            from reading_list import render
+
+            emit(render.to_json(show_paper(lib, paper_id)))
+            return
+    say(f"{paper_id}: {status.strip().lower()}")
 
 
 @command("rate")
@@ -409,15 +410,16 @@ def tag_cmd(
 
     Example: reading-list tag 1703.05175 +few-shot -todo
     """
-    from reading_list import render
-    from reading_list.service import change_tags
+    from reading_list.service import change_tags, show_paper
 
     with library() as lib:
-        detail = change_tags(lib, ref, changes)
-    if as_json:
-        emit(render.to_json(detail))
-    else:
-        say(f"{detail.id}: {', '.join(detail.tags) or '(no tags)'}")
+        paper_id, tags = change_tags(lib, ref, changes)
+        if as_json:
+            from reading_list import render
+
+            emit(render.to_json(show_paper(lib, paper_id)))
+            return
+    say(f"{paper_id}: {', '.join(tags) or '(no tags)'}")
 
 
 def _edit_note() -> str:

@@ -188,7 +188,7 @@ def _save_resolution(
             if read:
                 paper = lib.store.get_paper(paper_id)
                 if paper is not None and paper.status != Status.READ:
-                    lib.store.set_status(paper_id, Status.READ, at)
+                    lib.store.set_status(paper_id, "read", at)
     return item
 
 

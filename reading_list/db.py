@@ -9,21 +9,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import ReadingListError
-from reading_list.models import (
-    Candidate,
-    ListItem,
-    ListMembership,
-    ListSummary,
-    Note,
-    Paper,
-    PaperDetail,
-    Status,
-    StatusEvent,
-)
 from reading_list.query import parse_query
+
+if TYPE_CHECKING:
+    from reading_list.models import (
+        ListItem,
+        ListSummary,
+        Paper,
+        PaperDetail,
+    )
+
 
 # A writer waits this long for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 30.0
@@ -249,16 +247,19 @@ class Store:
     def delete_paper(self, paper_id: str) -> None:
         self.conn.execute("DELETE FROM papers WHERE id = ?", [paper_id])
 
-    def set_status(self, paper_id: str, status: Status, at: str) -> None:
+    def set_status(self, paper_id: str, status: str, at: str) -> None:
         version = self._scalar("SELECT version FROM papers WHERE id = ?", [paper_id])
         self.conn.execute(
             "UPDATE papers SET status = ?, status_changed_at = ? WHERE id = ?",
-            [status.value, at, paper_id],
+            [status, at, paper_id],
         )
         self.conn.execute(
             "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, ?, ?)",
-            [paper_id, status.value, version, at],
+            [paper_id, status, version, at],
         )
+
+    def tags_of(self, paper_id: str) -> list[str]:
+        return self._tags_by_paper([paper_id]).get(paper_id, [])
 
     def set_fields(self, paper_id: str, **fields: Any) -> None:
         allowed = {"priority", "rating", "citekey"}
@@ -285,6 +286,8 @@ class Store:
         )
 
     def _paper_from_row(self, row: dict[str, Any], tags: list[str]) -> Paper:
+        from reading_list.models import Paper
+
         data = dict(row)
         data["authors"] = json.loads(data["authors"])
         data["categories"] = json.loads(data["categories"])
@@ -316,6 +319,8 @@ class Store:
         return self._paper_from_row(rows[0], self._tags_by_paper([paper_id]).get(paper_id, []))
 
     def get_detail(self, paper_id: str) -> PaperDetail | None:
+        from reading_list.models import ListMembership, Note, PaperDetail, StatusEvent
+
         paper = self.get_paper(paper_id)
         if paper is None:
             return None
@@ -399,6 +404,8 @@ class Store:
     ) -> Iterator[Paper]:
         """Papers in batches, built without validation (the rows come from our own schema),
         for exports of any size in bounded memory."""
+        from reading_list.models import Paper, Status
+
         columns = ", ".join(
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
@@ -600,6 +607,8 @@ class Store:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY list_name, position, part"
+        from reading_list.models import Candidate, ListItem
+
         items = []
         for r in self._rows(sql, params):
             r["list"] = r.pop("list_name")
@@ -630,6 +639,8 @@ class Store:
         )
 
     def list_summaries(self) -> list[ListSummary]:
+        from reading_list.models import ListSummary
+
         out = []
         for row in self._rows("SELECT name, title, source FROM lists ORDER BY name"):
             counts = dict(

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from reading_list.errors import UsageError
+from reading_list.vocab import STATUSES
 
 TEXT_FIELDS = {
     "title": "title",
@@ -28,7 +29,6 @@ TEXT_FIELDS = {
     "note": "notes",
     "notes": "notes",
 }
-STATUSES = ("to-read", "reading", "read", "skimmed", "abandoned")
 _TOKEN = re.compile(
     r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<field>[A-Za-z]+):(?P<fvalue>"[^"]*"?|[^\s()"]+)'
     r'|(?P<phrase>"[^"]*"?)|(?P<word>[^\s()"]+))'

@@ -8,20 +8,19 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
-from reading_list.models import (
-    AddOutcome,
-    ListItem,
-    ListSummary,
-    Paper,
-    PaperDetail,
-    Resolution,
-    Stats,
-)
-
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from rich.console import RenderableType
+
+    from reading_list.models import (
+        AddOutcome,
+        ListItem,
+        ListSummary,
+        Paper,
+        PaperDetail,
+        Resolution,
+        Stats,
+    )
 
 CSV_COLUMNS = (
     "id",
@@ -41,7 +40,7 @@ CSV_COLUMNS = (
 
 
 def to_jsonable(data: BaseModel | Sequence[BaseModel]) -> Any:
-    if isinstance(data, BaseModel):
+    if hasattr(data, "model_dump"):
         return data.model_dump(mode="json")
     return [item.model_dump(mode="json") for item in data]
 

@@ -12,11 +12,12 @@ from reading_list.citekeys import DEFAULT_PATTERN, base_citekey, unique_citekey
 from reading_list.config import Settings, load_settings
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
 from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url
-from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail, Status
+from reading_list.vocab import STATUSES
 
 if TYPE_CHECKING:
     from reading_list.arxiv_client import ArxivClient
     from reading_list.db import PaperFilter, Store
+    from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail
 
 
 def now() -> str:
@@ -162,6 +163,8 @@ class AddReport:
 
 def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> AddReport:
     """Add papers by id or URL: one batched lookup for the ones not already stored."""
+    from reading_list.models import AddOutcome
+
     outcomes: dict[str, AddOutcome] = {}
     order: list[str] = []
     wanted: list[str] = []
@@ -237,20 +240,22 @@ def show_paper(lib: Library, ref: str) -> PaperDetail:
     return detail
 
 
-def parse_status(value: str) -> Status:
-    try:
-        return Status(value.strip().lower())
-    except ValueError:
-        choices = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"unknown status {value!r}; use one of: {choices}") from None
+def parse_status(value: str) -> str:
+    status = value.strip().lower()
+    if status not in STATUSES:
+        choices = ", ".join(STATUSES)
+        raise InvalidInput(f"unknown status {value!r}; use one of: {choices}")
+    return status
 
 
-def set_status(lib: Library, ref: str, status: str) -> PaperDetail:
+def set_status(lib: Library, ref: str, status: str) -> str:
+    """Record a status change (with its time and the version then current); returns the
+    paper's id. Kept free of models: it is the command people run most."""
     new = parse_status(status)
     paper_id = require_paper_id(lib, ref)
     with lib.store.write():
         lib.store.set_status(paper_id, new, now())
-    return show_paper(lib, paper_id)
+    return paper_id
 
 
 def set_priority_rating(
@@ -277,8 +282,8 @@ def normalise_tag(tag: str) -> str:
     return cleaned
 
 
-def change_tags(lib: Library, ref: str, changes: list[str]) -> PaperDetail:
-    """``+x`` (or bare ``x``) adds tag x, ``-y`` removes y."""
+def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[str]]:
+    """``+x`` (or bare ``x``) adds tag x, ``-y`` removes y; returns the id and its tags now."""
     add, remove = [], []
     for change in changes:
         if change.startswith("-"):
@@ -291,7 +296,7 @@ def change_tags(lib: Library, ref: str, changes: list[str]) -> PaperDetail:
     with lib.store.write():
         lib.store.add_tags(paper_id, add)
         lib.store.remove_tags(paper_id, remove)
-    return show_paper(lib, paper_id)
+    return paper_id, lib.store.tags_of(paper_id)
 
 
 def add_note(lib: Library, ref: str, text: str) -> PaperDetail:

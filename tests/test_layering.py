@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parent.parent / "reading_list"
 PURE = {"identifiers", "names", "citekeys", "scoring", "citations", "models", "render", "bibtex"}
 RULES = {
@@ -66,13 +68,40 @@ def test_pure_modules_do_no_io_and_cli_holds_no_sql() -> None:
     assert "db" not in project_imports_of(PACKAGE / "resolve.py")
 
 
-def test_help_and_version_do_not_import_heavy_modules() -> None:
+HOT_PATHS = [
+    ["--version"],
+    ["--help"],
+    ["list", "--limit", "1"],
+    ["status", "{id}", "read"],
+    ["tag", "{id}", "+x"],
+]
+
+
+@pytest.mark.parametrize("argv", HOT_PATHS, ids=lambda a: " ".join(a))
+def test_hot_paths_do_not_import_heavy_modules(argv: list[str], tmp_path: Path) -> None:
+    from reading_list.db import open_db
+
+    db = tmp_path / "hot.db"
+    store = open_db(db)
+    store.insert_paper(
+        {
+            "id": "x1",
+            "kind": "manual",
+            "citekey": "x1",
+            "title": "T",
+            "authors": [],
+            "added_at": "2026-01-01T00:00:00Z",
+        }
+    )
+    store.conn.commit()
+    store.close()
+    args = ["--db", str(db), *(a.replace("{id}", "x1") for a in argv)]
     code = (
-        "import sys; from reading_list.cli import main; sys.argv=['reading-list','--version'];\n"
+        f"import sys; from reading_list.cli import main; sys.argv=['reading-list', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "mods=('pydantic','sqlite_utils','requests','arxiv','lxml')\n"
         "heavy=[m for m in mods if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stdout
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stdout + out.stderr
