@@ -204,13 +204,19 @@ def decide(candidates: Sequence[Candidate]) -> tuple[Candidate | None, str]:
 
 def _query_words(text: str, limit: int = 8) -> list[str]:
     words = [w for w in normalise(text).split() if w not in STOPWORDS]
-    return words[:limit]
+    return list(dict.fromkeys(words))[:limit]
 
 
 def plan_queries(query: CitationQuery) -> list[str]:
-    """arXiv search_query strings, most specific first."""
+    """arXiv search_query strings, most specific first.
+
+    When the citation has a parenthesis, the text around it and the text inside are searched
+    separately; the two together are scored but not searched, as no title holds both.
+    """
     plans: list[str] = []
-    for variant in query.variants:
+    variants = query.variants
+    searched = variants[1:] if len(variants) > 1 else variants
+    for variant in searched:
         phrase = normalise(variant)
         if phrase:
             plans.append(f'ti:"{phrase}"')
