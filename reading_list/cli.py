@@ -314,7 +314,7 @@ def search_cmd(
     Fields: title: author: abstract: note: tag: status: list: kind: year:2015-2017 (or >2019).
     Example: reading-list search 'title:"few-shot" AND (author:snell OR year:>2016) -gan'
     """
-    flt = _paper_filter(
+    list_cmd(
         status=status,
         tag=tag,
         list_name=list_name,
@@ -322,8 +322,9 @@ def search_cmd(
         sort=sort,
         reverse=reverse,
         limit=limit,
+        as_json=as_json,
+        csv_out=csv_out,
     )
-    _print_papers(flt, as_json=as_json, csv_out=csv_out)
 
 
 @command("show")

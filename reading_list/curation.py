@@ -133,6 +133,12 @@ def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
     return paper_id
 
 
+def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
+    """A manual entry made from how a text cites a work that is not on arXiv."""
+    authors = [a.strip() for a in authors_hint.split(",") if a.strip()]
+    return ManualWork(title=cited_as, authors=authors, year=year, url=url)
+
+
 def _ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
     if not lib.store.existing_arxiv_ids([record.arxiv_id]):
         insert_arxiv_record(lib, record, at)
@@ -157,16 +163,10 @@ def _save_resolution(
         if resolution.arxiv_id and records:
             paper_id = _ensure_record(lib, records[0], at)
         elif resolution.method == "manual":
-            paper_id = _manual_entry(
-                lib,
-                ManualWork(
-                    title=resolution.cited_as,
-                    authors=[a.strip() for a in resolution.authors_hint.split(",") if a.strip()],
-                    year=resolution.year_hint,
-                    url=resolution.url,
-                ),
-                at,
+            work = _cited_work(
+                resolution.cited_as, resolution.authors_hint, resolution.year_hint, resolution.url
             )
+            paper_id = _manual_entry(lib, work, at)
         item = ListItem(
             list=list_name,
             position=position,
@@ -435,16 +435,8 @@ def mark_not_on_arxiv(
     item = _one_item(lib, list_name, position)
     at = now()
     with lib.store.write():
-        paper_id = _manual_entry(
-            lib,
-            ManualWork(
-                title=item.cited_as,
-                authors=[a.strip() for a in item.authors_hint.split(",") if a.strip()],
-                year=item.year_hint,
-                url=url,
-            ),
-            at,
-        )
+        work = _cited_work(item.cited_as, item.authors_hint, item.year_hint, url)
+        paper_id = _manual_entry(lib, work, at)
         settled = item.model_copy(
             update={"state": "manual", "paper_id": paper_id, "method": "manual"}
         )
