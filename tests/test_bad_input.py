@@ -128,3 +128,37 @@ def test_user_mistakes_exit_1_or_2_without_traceback(run: Run, args: list[str]) 
     assert result.exit_code in (1, 2), (args, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") <= 3
+
+
+@given(TEXT)
+@settings(max_examples=300)
+def test_query_parser_raises_only_usage_errors(value: str) -> None:
+    from reading_list.query import QuerySyntaxError, parse_query
+
+    try:
+        condition = parse_query(value)
+    except QuerySyntaxError:
+        return
+    assert condition.sql.count("?") == len(condition.params)
+
+
+@given(TEXT)
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_bib_reader_never_crashes(tmp_path: Path, value: str) -> None:
+    from reading_list.bibimport import entry_to_row, read_bib
+
+    path = tmp_path / "fuzz.bib"
+    path.write_text("@misc{k,\n title = {" + value + "},\n author = {" + value + "}}\n" + value)
+    try:
+        for chunk in read_bib(path, workers=1):
+            for entry in chunk.entries:
+                entry_to_row(entry)
+    except InvalidInput:
+        pass
+
+
+def test_search_with_hostile_text_is_parameterised(run: Run) -> None:
+    for query in ['"; DROP TABLE papers; --', "title:'x' OR 1=1", "NEAR(a b)", "a* *b"]:
+        result = run("search", query)
+        assert result.exit_code in (0, 2), (query, result.stderr)
+    assert run("list").exit_code == 0

@@ -105,3 +105,10 @@ def test_hot_paths_do_not_import_heavy_modules(argv: list[str], tmp_path: Path) 
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "HEAVY=", out.stdout + out.stderr
+
+
+def test_no_shell_anywhere() -> None:
+    for path in PACKAGE.glob("*.py"):
+        source = path.read_text()
+        for banned in ("shell=True", "os.system(", "os.popen(", "eval(", "exec("):
+            assert banned not in source, f"{path.name} uses {banned}"
