@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reading_list.citekeys import DEFAULT_PATTERN, base_citekey, unique_citekey
 from reading_list.config import Settings, load_settings
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
-from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url
+from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url, submission_year
 from reading_list.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -87,9 +87,9 @@ def require_paper_id(lib: Library, ref: str) -> str:
 
 
 def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:
-    year = (
-        int(record.published[:4]) if record.published and record.published[:4].isdigit() else None
-    )
+    published = record.published or ""
+    # The v1 year: from the v1 date, else from the id, whose YYMM is the v1 submission month.
+    year = int(published[:4]) if published[:4].isdigit() else submission_year(record.arxiv_id)
     return {
         "title": record.title,
         "authors": record.authors,

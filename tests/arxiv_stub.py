@@ -94,7 +94,10 @@ def _evaluate(tokens: list[str], record: dict[str, Any]) -> bool:
 def _entry(record: dict[str, Any]) -> str:
     version = record.get("version") or 1
     ident = f"{record['arxiv_id']}v{version}"
-    published = record.get("published") or "2000-01-01"
+    # arXiv always has a v1 date; where the records lack one, the id's YYMM gives the month.
+    published = (
+        record.get("published") or f"20{record['arxiv_id'][:2]}-{record['arxiv_id'][2:4]}-01"
+    )
     updated = record.get("updated") or published
     stamp = lambda d: d if "T" in d else f"{d}T00:00:00Z"  # noqa: E731
     cats = record.get("categories") or [record.get("primary_category") or "cs.LG"]

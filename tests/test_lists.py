@@ -187,3 +187,10 @@ def test_import_resumes_after_arxiv_fails(
     assert second.exit_code == 0, second.stderr
     states = {i["position"]: i["state"] for i in json.loads(second.stdout)["items"]}
     assert states == {1: "resolved", 2: "manual", 3: "unresolved", 4: "resolved"}
+
+
+def test_year_falls_back_to_the_id_when_arxiv_gives_no_date(run: Run, run_json: Any) -> None:
+    run("seed", "google-brain-ama-2017", ok=True)  # offline: shipped metadata, some undated
+    saga = run_json("show", "1407.0202")
+    assert saga["published"] is None and saga["year"] == 2014
+    assert saga["citekey"] == "defazio2014saga"
