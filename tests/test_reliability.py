@@ -73,16 +73,20 @@ def test_kill_9_mid_batch_leaves_a_whole_database(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 from pathlib import Path
-from reading_list.service import Library, change_tags, set_status
+from reading_list.service import Library, add_papers, change_tags, set_status
 name, db, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
 lib = Library.open(db)
 ids = [l.strip() for l in open(sys.argv[4]) if l.strip()]
+to_add = [l.strip() for l in open(sys.argv[5]) if l.strip()]
 deadline = time.monotonic() + seconds
 n = 0
 while time.monotonic() < deadline:
     paper = ids[n % len(ids)]
     change_tags(lib, paper, [f"+{name}-{n}"])
     set_status(lib, paper, ["reading", "read", "to-read"][n % 3])
+    if n < len(to_add):
+        report = add_papers(lib, [to_add[n]])
+        assert report.outcomes[0].outcome == "added", report
     n += 1
 print(n)
 """
@@ -99,10 +103,22 @@ def test_two_writers_lose_nothing_and_never_see_locked(
     id_file.write_text("\n".join(ids))
     script = tmp_path / "writer.py"
     script.write_text(WRITER)
+    spare = sorted(set(stub.state.records) - set(ids))
+    halves = {"a": spare[::2][:15], "b": spare[1::2][:15]}
+    for name, half in halves.items():
+        (tmp_path / f"add-{name}.txt").write_text("\n".join(half))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(script), name, str(db), "4", str(id_file)],
+            [
+                sys.executable,
+                str(script),
+                name,
+                str(db),
+                "4",
+                str(id_file),
+                str(tmp_path / f"add-{name}.txt"),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
@@ -122,6 +138,9 @@ def test_two_writers_lose_nothing_and_never_see_locked(
         assert {f"{name}-{i}" for i in range(n)} <= tags, name
     events = store.conn.execute("SELECT count(*) FROM status_events").fetchone()[0]
     assert events == counts["a"] + counts["b"]
+    added = {p.id for p in store.query_papers(_all())} - set(ids)
+    expected = set(halves["a"][: counts["a"]]) | set(halves["b"][: counts["b"]])
+    assert added == expected
 
 
 def _all() -> Any:
