@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
-PARALLEL_FROM = 20000
+PARALLEL_FROM = 5000
 DUMP_FORMAT = 1
 # table -> (sort order, columns left out because they are internal row ids)
 DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {

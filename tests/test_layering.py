@@ -112,3 +112,13 @@ def test_no_shell_anywhere() -> None:
         source = path.read_text()
         for banned in ("shell=True", "os.system(", "os.popen(", "eval(", "exec("):
             assert banned not in source, f"{path.name} uses {banned}"
+
+
+def test_version_answers_before_loading_the_cli_framework() -> None:
+    code = (
+        "import sys; sys.argv = ['reading-list', '--version']\n"
+        "from reading_list.entry import main; main()\n"
+        "print('LOADED=' + ','.join(m for m in ('typer', 'click', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["reading-list 0.1.0", "LOADED="]
