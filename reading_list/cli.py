@@ -568,7 +568,7 @@ def seed_cmd(
     if show_all or name is None:
         if name is not None:
             raise UsageError("give a seed name or --list, not both")
-        seeds = curation.seed_names()
+        seeds = curation.shipped_seeds()
         if as_json:
             emit(render.to_json(seeds))
         else:

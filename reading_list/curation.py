@@ -256,7 +256,7 @@ def import_file(
 # ---- seed ----------------------------------------------------------------------------------
 
 
-def seed_names() -> list[SeedList]:
+def shipped_seeds() -> list[SeedList]:
     from reading_list.seeds import load_seed_file
 
     return [load_seed_file(path) for path in available_seeds().values()]
