@@ -295,7 +295,16 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--papis-max", type=int, default=10000)
     parser.add_argument("--out", type=Path, default=WORK / "results.json")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        nargs="+",
+        help="only print the table of these result files, later ones overriding earlier",
+    )
     args = parser.parse_args()
+    if args.render:
+        print(render_table(merge([json.loads(p.read_text()) for p in args.render])))
+        return
     WORK.mkdir(exist_ok=True)
     tools: dict[str, Callable[[int, Path], Tool]] = {
         "reading-list": Ours,
@@ -327,6 +336,15 @@ def main() -> None:
             results["results"].setdefault(str(size), {})[name] = row
             args.out.write_text(json.dumps(results, indent=2))
     print(render_table(results))
+
+
+def merge(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Results of several runs, a later run's tool at a size replacing an earlier one's."""
+    merged = dict(runs[-1], results={})
+    for run in runs:
+        for size, tools in run["results"].items():
+            merged["results"].setdefault(size, {}).update(tools)
+    return merged
 
 
 def render_table(results: dict[str, Any]) -> str:
