@@ -77,7 +77,7 @@ CREATE TABLE papers (
             added_at TEXT NOT NULL,
             fetched_at TEXT,
             status_changed_at TEXT
-        , tag_list TEXT NOT NULL DEFAULT '');
+        , tag_list TEXT NOT NULL DEFAULT '', first_author TEXT NOT NULL DEFAULT '', author_count INTEGER NOT NULL DEFAULT 0);
 CREATE VIRTUAL TABLE papers_fts USING fts5(
             title, abstract, authors, notes, tokenize = 'unicode61 remove_diacritics 2'
         );
@@ -101,7 +101,7 @@ CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
 CREATE INDEX idx_papers_added_at ON papers (added_at);
 CREATE INDEX idx_papers_listing ON papers
-            (added_at, id, status, year, title, authors, tag_list);
+            (added_at, id, status, year, title, first_author, author_count, tag_list);
 CREATE INDEX idx_papers_status ON papers (status);
 CREATE INDEX idx_papers_year ON papers (year);
 CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 PAPER_COLUMNS = (
     "id",
@@ -96,6 +96,22 @@ class PaperFilter:
     limit: int | None = None
     offset: int = 0
     query: str | None = None
+
+
+DERIVED_COLUMNS = ("first_author", "author_count")
+
+
+def _serialise(row: dict[str, Any]) -> dict[str, Any]:
+    """Column values for a papers row: lists as JSON, and the listing's author columns."""
+    values = dict(row)
+    if "authors" in values:
+        authors = list(values["authors"])
+        values["authors"] = json.dumps(authors, ensure_ascii=False)
+        values["first_author"] = authors[0] if authors else ""
+        values["author_count"] = len(authors)
+    if "categories" in values:
+        values["categories"] = json.dumps(values["categories"], ensure_ascii=False)
+    return values
 
 
 class DatabaseError(ReadingListError):
@@ -186,38 +202,22 @@ class Store:
         }
 
     def insert_paper(self, row: dict[str, Any]) -> None:
-        values = dict(row)
-        values["authors"] = json.dumps(values.get("authors", []), ensure_ascii=False)
-        values["categories"] = json.dumps(values.get("categories", []), ensure_ascii=False)
-        cols = [c for c in PAPER_COLUMNS if c in values]
-        self.conn.execute(
-            f"INSERT INTO papers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [values[c] for c in cols],
-        )
+        self.insert_papers([row])
 
     def update_metadata(self, paper_id: str, row: dict[str, Any]) -> None:
-        values = {c: row[c] for c in METADATA_COLUMNS if c in row}
-        for key in ("authors", "categories"):
-            if key in values:
-                values[key] = json.dumps(values[key], ensure_ascii=False)
+        values = _serialise({c: row[c] for c in METADATA_COLUMNS if c in row})
         sets = ", ".join(f"{c} = ?" for c in values)
         self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
 
     def insert_papers(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Many new papers in one statement (bulk import)."""
+        """New papers in one statement (one for add, thousands for an import)."""
         if not rows:
             return
-        cols = [c for c in (*PAPER_COLUMNS, "tag_list") if c in rows[0]]
-        marks = ", ".join("?" * len(cols))
+        values = [_serialise(r) for r in rows]
+        cols = [c for c in (*PAPER_COLUMNS, *DERIVED_COLUMNS, "tag_list") if c in values[0]]
         self.conn.executemany(
-            f"INSERT INTO papers ({', '.join(cols)}) VALUES ({marks})",
-            [
-                [
-                    json.dumps(r[c], ensure_ascii=False) if c in ("authors", "categories") else r[c]
-                    for c in cols
-                ]
-                for r in rows
-            ],
+            f"INSERT INTO papers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [[v.get(c) for c in cols] for v in values],
         )
 
     def add_tag_pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -424,10 +424,7 @@ class Store:
     def paper_lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
         """(id, status, year, title, first author, author count, tags) per paper, computed in
         SQL so that 100k rows stream out without building a model each."""
-        columns = (
-            "p.id, p.status, p.year, p.title, json_extract(p.authors, '$[0]'), "
-            "json_array_length(p.authors), p.tag_list"
-        )
+        columns = "p.id, p.status, p.year, p.title, p.first_author, p.author_count, p.tag_list"
         sql, params = self._select(flt, columns)
         cursor = self.conn.execute(sql, params)
         while batch := cursor.fetchmany(5000):

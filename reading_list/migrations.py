@@ -208,3 +208,20 @@ def m004_reading_order_and_overview(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m005_listing_authors(db: Database) -> None:
+    # The listing prints the first author and "et al.": kept as plain columns (written by
+    # db.py with every authors change) so a 100k listing parses no JSON.
+    statements = [
+        "ALTER TABLE papers ADD COLUMN first_author TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE papers ADD COLUMN author_count INTEGER NOT NULL DEFAULT 0",
+        "UPDATE papers SET first_author = coalesce(json_extract(authors, '$[0]'), ''), "
+        "author_count = json_array_length(authors)",
+        "DROP INDEX idx_papers_listing",
+        """CREATE INDEX idx_papers_listing ON papers
+            (added_at, id, status, year, title, first_author, author_count, tag_list)""",
+    ]
+    for statement in statements:
+        db.execute(statement)
