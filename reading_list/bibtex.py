@@ -176,7 +176,13 @@ def format_title(title: str, *, ascii_only: bool) -> str:
     )
 
 
+_MAYBE_PROTECTED = re.compile(r"\S[A-Z\u00c0-\u00de]|[0-9]")
+
+
 def _format_words(text: str, *, ascii_only: bool) -> str:
+    if not _MAYBE_PROTECTED.search(text):
+        # No word has a capital after its first character or a digit: nothing to protect.
+        return escape_text(text, ascii_only=ascii_only)
     return "".join(
         part if part.isspace() or not part else _protect_word(part, ascii_only=ascii_only)
         for part in re.split(r"(\s+)", text)

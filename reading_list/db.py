@@ -400,7 +400,12 @@ class Store:
         return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
 
     def iter_papers(
-        self, flt: PaperFilter, *, batch: int = 2000, with_abstract: bool = True
+        self,
+        flt: PaperFilter,
+        *,
+        batch: int = 2000,
+        with_abstract: bool = True,
+        with_tags: bool = True,
     ) -> Iterator[Paper]:
         """Papers in batches, built without validation (the rows come from our own schema),
         for exports of any size in bounded memory."""
@@ -413,7 +418,7 @@ class Store:
         cursor = self.conn.execute(sql, params)
         while rows := cursor.fetchmany(batch):
             records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
-            tags = self._tags_by_paper([r["id"] for r in records])
+            tags = self._tags_by_paper([r["id"] for r in records]) if with_tags else {}
             for r in records:
                 r["authors"] = json.loads(r["authors"])
                 r["categories"] = json.loads(r["categories"])

@@ -94,7 +94,9 @@ def export(
         return result
 
     def selected() -> Iterator[Paper]:
-        for paper in lib.store.iter_papers(flt, with_abstract=with_abstract):
+        for paper in lib.store.iter_papers(
+            flt, with_abstract=with_abstract, with_tags=fmt in ("csv", "json")
+        ):
             if wanted is None or paper.citekey.lower() in wanted:
                 result.count += 1
                 yield paper
@@ -109,7 +111,9 @@ def _render_slice(args: tuple[Path, PaperFilter, str]) -> tuple[str, list[str]]:
     path, flt, fmt = args
     store = open_db(path)
     warnings: list[str] = []
-    papers = store.iter_papers(flt, with_abstract=fmt not in ("bibtex", "biblatex"))
+    papers = store.iter_papers(
+        flt, with_abstract=fmt not in ("bibtex", "biblatex"), with_tags=fmt in ("csv", "json")
+    )
     text = "".join(_render_stream(papers, fmt, warnings))
     store.close()
     return text, warnings
