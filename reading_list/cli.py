@@ -70,6 +70,16 @@ def show(renderable: RenderableType) -> None:
     _stdout().print(renderable)
 
 
+def present(data: Any, as_json: bool, view: Callable[[Any], RenderableType]) -> None:
+    """The one output switch: JSON for scripts, a rich view for people."""
+    from reading_list import render
+
+    if as_json:
+        emit(render.to_json(data))
+    else:
+        show(view(data))
+
+
 @contextmanager
 def library() -> Iterator[Library]:
     from reading_list.service import Library
@@ -341,10 +351,7 @@ def show_cmd(
 
     with library() as lib:
         detail = show_paper(lib, ref)
-    if as_json:
-        emit(render.to_json(detail))
-    else:
-        show(render.paper_detail(detail))
+    present(detail, as_json, render.paper_detail)
 
 
 @command("status")
@@ -610,10 +617,7 @@ def resolve_cmd(
 
     with library() as lib, progress_bar("resolving") as update:
         results = curation.resolve_file(lib, path, on_progress=update)
-    if as_json:
-        emit(render.to_json(results))
-    else:
-        show(render.resolutions_table(results))
+    present(results, as_json, render.resolutions_table)
 
 
 @command("why")
@@ -629,10 +633,7 @@ def why_cmd(
 
     with library() as lib:
         items = curation.why(lib, ref)
-    if as_json:
-        emit(render.to_json(items))
-    else:
-        show(render.why_view(items))
+    present(items, as_json, render.why_view)
 
 
 @command("lists")
@@ -645,10 +646,7 @@ def lists_cmd(as_json: JsonOpt = False) -> None:
 
     with library() as lib:
         summaries = curation.list_summaries(lib)
-    if as_json:
-        emit(render.to_json(summaries))
-    else:
-        show(render.list_summaries_table(summaries))
+    present(summaries, as_json, render.list_summaries_table)
 
 
 @command("review")
