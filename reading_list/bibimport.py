@@ -130,10 +130,6 @@ def read_bib(
             yield future.result()
 
 
-def _plain(value: str) -> str:
-    return " ".join(tex_to_unicode(value).split())
-
-
 def split_bib_authors(value: str) -> list[str]:
     """BibTeX "Last, First and {Corporate Name}" into "First Last" strings, in order."""
     if "{" not in value:
@@ -142,7 +138,7 @@ def split_bib_authors(value: str) -> list[str]:
         names = _split_braced(value)
     out = []
     for name in names:
-        name = _plain(name)
+        name = tex_to_unicode(name)
         if not name:
             continue
         if name.lower() == "others":
@@ -204,15 +200,15 @@ def entry_to_row(entry: BibEntry) -> dict[str, Any]:
         venue = ""
     category = f.get("primaryclass") or f.get("eprintclass") or None
     row: dict[str, Any] = {
-        "title": _plain(f.get("title", "")) or entry.key,
+        "title": tex_to_unicode(f.get("title", "")) or entry.key,
         "authors": split_bib_authors(f.get("author", "") or f.get("editor", "")),
         "year": year,
         "published": f.get("date") or (str(year) if year else None),
-        "abstract": _plain(f["abstract"]) if f.get("abstract") else None,
+        "abstract": tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
         "categories": [category] if category else [],
         "primary_category": category,
         "doi": doi or None,
-        "journal_ref": _plain(venue) or None,
+        "journal_ref": tex_to_unicode(venue) or None,
         "comment": None,
         "fetched_at": None,
     }

@@ -63,17 +63,16 @@ def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
 # ---- resolve: a dry run --------------------------------------------------------------------
 
 
-def resolve_file(
-    lib: Library, path: Path, on_progress: Progress = _no_progress
-) -> list[Resolution]:
-    """Resolve every reference in a file without changing the library."""
-    parsed = read_reference_file(path)
-    refs = parsed.references
-    out: list[Resolution | None] = [None] * len(refs)
+Settle = Callable[[int, Resolution, list[ArxivRecord]], None]
+
+
+def _resolve_references(lib: Library, refs: list[Reference], settle: Settle) -> None:
+    """Settle each reference by its index: a link outside arXiv is a manual entry, the rest
+    go to the resolver (arXiv ids and links in one batched lookup)."""
     searchable: list[int] = []
     for index, ref in enumerate(refs):
         if ref.arxiv_id is None and ref.url is not None:
-            out[index] = Resolution(
+            manual = Resolution(
                 cited_as=ref.citation.cited_as,
                 authors_hint=ref.citation.authors_hint,
                 year_hint=ref.citation.year_hint,
@@ -81,22 +80,32 @@ def resolve_file(
                 url=ref.url,
                 reason="links outside arXiv: a manual entry",
             )
+            settle(index, manual, [])
         else:
             searchable.append(index)
-    done = len(refs) - len(searchable)
-
-    def settle(sub_index: int, resolution: Resolution, _records: list[ArxivRecord]) -> None:
-        nonlocal done
-        out[searchable[sub_index]] = resolution
-        done += 1
-        on_progress(done, len(refs), resolution.cited_as)
-
     resolve_citations(
         lib.client,
         [refs[i].citation for i in searchable],
         known_ids={n: aid for n, i in enumerate(searchable) if (aid := refs[i].arxiv_id)},
-        on_result=settle,
+        on_result=lambda n, resolution, records: settle(searchable[n], resolution, records),
     )
+
+
+def resolve_file(
+    lib: Library, path: Path, on_progress: Progress = _no_progress
+) -> list[Resolution]:
+    """Resolve every reference in a file without changing the library."""
+    refs = read_reference_file(path).references
+    out: list[Resolution | None] = [None] * len(refs)
+    done = 0
+
+    def settle(index: int, resolution: Resolution, _records: list[ArxivRecord]) -> None:
+        nonlocal done
+        out[index] = resolution
+        done += 1
+        on_progress(done, len(refs), resolution.cited_as)
+
+    _resolve_references(lib, refs, settle)
     return [r for r in out if r is not None]
 
 
@@ -215,24 +224,11 @@ def import_file(
     todo = [(n, ref) for n, ref in enumerate(parsed.references, 1) if n not in settled]
     report = ImportReport(list=list_name, items=[], skipped=_skipped(parsed))
     sent_before = lib.client.requests_sent
-    searchable: list[tuple[int, Reference]] = []
-    for position, ref in todo:
-        if ref.arxiv_id is None and ref.url is not None:
-            resolution = Resolution(
-                cited_as=ref.citation.cited_as,
-                authors_hint=ref.citation.authors_hint,
-                year_hint=ref.citation.year_hint,
-                method="manual",
-                url=ref.url,
-            )
-            _save_resolution(lib, list_name, position, resolution, [], tags=ref.tags, read=ref.read)
-        else:
-            searchable.append((position, ref))
-    done = len(todo) - len(searchable)
+    done = 0
 
-    def settle(sub_index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
+    def settle(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
         nonlocal done
-        position, ref = searchable[sub_index]
+        position, ref = todo[index]
         _save_resolution(
             lib, list_name, position, resolution, records, tags=ref.tags, read=ref.read
         )
@@ -240,12 +236,7 @@ def import_file(
         on_progress(done, len(todo), resolution.cited_as)
 
     try:
-        resolve_citations(
-            lib.client,
-            [ref.citation for _, ref in searchable],
-            known_ids={n: ref.arxiv_id for n, (_, ref) in enumerate(searchable) if ref.arxiv_id},
-            on_result=settle,
-        )
+        _resolve_references(lib, [ref for _, ref in todo], settle)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; run the same import again to finish"
     report.items = lib.store.list_items(list_name)

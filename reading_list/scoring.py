@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from reading_list.bibtex import tex_to_unicode
 from reading_list.identifiers import submission_year
 from reading_list.models import ArxivRecord, Candidate
 from reading_list.names import fold_ascii, split_name
@@ -25,8 +26,6 @@ STOPWORDS = frozenset(
     """a an the and or of for to in on at by with from via as is are be its into using use
     towards toward through over under about this that these those we our new""".split()
 )
-_TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHck]\s*\{?\\?([A-Za-z])\}?")
-_TEX_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|L|l|O|o|i|j)(?![A-Za-z])\s*\}?")
 _TEX_STYLE = re.compile(r"\\(?:text[a-z]*|math[a-z]*|emph|bf|it|rm|tt|sf|sc)\b\s*")
 _ET_AL = re.compile(r"\bet\.?\s*al\.?", re.IGNORECASE)
 
@@ -34,8 +33,9 @@ _ET_AL = re.compile(r"\bet\.?\s*al\.?", re.IGNORECASE)
 def normalise(text: str) -> str:
     """Lower-case ASCII words: accents (Unicode or TeX) folded, TeX styling and punctuation
     gone; a TeX symbol keeps its name ("$\\alpha$" -> "alpha")."""
-    text = _TEX_LETTER.sub(r"\1", _TEX_ACCENT.sub(r"\1", text))
-    text = _TEX_STYLE.sub(" ", text).replace("{", "").replace("}", "")
+    # Accents, special letters and styled groups decode as in the exports; what is left of
+    # TeX (commands without an argument, math) only loses its backslashes and braces.
+    text = _TEX_STYLE.sub(" ", tex_to_unicode(text)).replace("{", "").replace("}", "")
     text = fold_ascii(text.replace("\\", " ")).lower()
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
