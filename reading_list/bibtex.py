@@ -66,7 +66,6 @@ SPECIALS = {
     "{": r"\{",
     "}": r"\}",
 }
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _decode_text(text: str) -> str:

@@ -173,8 +173,8 @@ def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> It
     else:
         from reading_list import render
 
-        validated = [Paper.model_validate(p.model_dump()) for p in papers]
-        yield render.papers_csv(validated) if fmt == "csv" else render.to_json(validated) + "\n"
+        selected = list(papers)
+        yield render.papers_csv(selected) if fmt == "csv" else render.to_json(selected) + "\n"
 
 
 # ---- dump / restore ------------------------------------------------------------------------

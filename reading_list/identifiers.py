@@ -99,14 +99,6 @@ def parse_arxiv_id(value: str) -> ArxivId:
     return _from_match(m, raw)
 
 
-def looks_like_arxiv_id(value: str) -> bool:
-    try:
-        parse_arxiv_id(value)
-    except InvalidIdentifier:
-        return False
-    return True
-
-
 def find_arxiv_ids(text: str) -> list[ArxivId]:
     """Every valid arXiv id mentioned in free text, in order, without repeats."""
     found: list[ArxivId] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -47,11 +47,6 @@ def to_jsonable(data: BaseModel | Sequence[BaseModel]) -> Any:
 
 def to_json(data: BaseModel | Sequence[BaseModel]) -> str:
     return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
-
-
-def json_lines(items: Iterable[BaseModel]) -> Iterable[str]:
-    for item in items:
-        yield json.dumps(item.model_dump(mode="json"), ensure_ascii=False)
 
 
 def papers_csv(papers: Sequence[Paper]) -> str:
@@ -151,16 +146,6 @@ def paper_detail(d: PaperDetail) -> RenderableType:
         for n in d.notes:
             parts.append(Text(f"  [{n.created_at}] {n.text}"))
     return Group(*parts)
-
-
-OUTCOME_STYLE = {
-    "added": "green",
-    "exists": "dim",
-    "refreshed": "cyan",
-    "not-found": "red",
-    "invalid": "red",
-    "pending": "yellow",
-}
 
 
 def outcome_line(o: AddOutcome) -> str:

@@ -138,11 +138,12 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
     Returns the ids that were newly inserted. The citekey is never touched by a refresh.
     """
     at = now()
+    records = list(records)
+    known = lib.store.existing_arxiv_ids(r.arxiv_id for r in records)
     inserted = []
     with lib.store.write():
         for record in records:
-            existing = lib.store.existing_arxiv_ids([record.arxiv_id])
-            if existing:
+            if record.arxiv_id in known:
                 if refresh:
                     lib.store.update_metadata(record.arxiv_id, record_to_row(record, at))
                 continue
@@ -185,7 +186,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     titles: dict[str, str] = {}
     results: dict[str, str] = dict.fromkeys(known, "exists")
     unavailable = None
-    sent_before = lib.client.requests_sent if to_fetch else 0
+    sent_before = lib.client.requests_sent
     try:
         batches = lib.client.fetch_ids(to_fetch, use_cache=not refresh) if to_fetch else []
         for batch in batches:
@@ -212,7 +213,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
         if state in ("exists", "added", "refreshed"):
             paper = lib.store.get_paper(outcome.arxiv_id)
             outcome.title = titles.get(outcome.arxiv_id) or (paper.title if paper else None)
-    requests = (lib.client.requests_sent - sent_before) if to_fetch else 0
+    requests = lib.client.requests_sent - sent_before
     return AddReport([outcomes[t] for t in order], unavailable, requests)
 
 
