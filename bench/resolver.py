@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reading_list.arxiv_client import ArxivClient
 from reading_list.config import load_settings
 from reading_list.models import Citation
 from reading_list.resolve import resolve_citations
+from reading_list.sources.arxiv import ArxivClient
 
 
 def start_emulator(emulator: Path, corpus: list[Path], workdir: Path) -> subprocess.Popen[bytes]:

@@ -1,3 +1,3 @@
-from reading_list.entry import main
+from reading_list.cli import main
 
 main()

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from reading_list.bibtex import tex_to_unicode
 from reading_list.identifiers import submission_year
 from reading_list.models import ArxivRecord, Candidate
 from reading_list.names import fold_ascii, split_name
+from reading_list.tex import tex_to_unicode
 
 ACCEPT = 0.8
 MARGIN = 0.1

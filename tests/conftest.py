@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from reading_list.cli import app
+from reading_list.cli.app import app
 from tests.arxiv_stub import StubServer
 
 ROOT = Path(__file__).resolve().parent.parent

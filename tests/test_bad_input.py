@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reading_list.citations import parse_references, split_reference
 from reading_list.errors import InvalidIdentifier, InvalidInput
+from reading_list.formats.references import parse_references, split_reference
+from reading_list.formats.seeds import load_seed_file
 from reading_list.identifiers import find_arxiv_ids, parse_arxiv_id
-from reading_list.seeds import load_seed_file
 from tests.conftest import Run
 
 ODD = st.sampled_from(
@@ -133,7 +133,7 @@ def test_user_mistakes_exit_1_or_2_without_traceback(run: Run, args: list[str]) 
 @given(TEXT)
 @settings(max_examples=300)
 def test_query_parser_raises_only_usage_errors(value: str) -> None:
-    from reading_list.query import QuerySyntaxError, parse_query
+    from reading_list.store.search import QuerySyntaxError, parse_query
 
     try:
         condition = parse_query(value)
@@ -145,7 +145,7 @@ def test_query_parser_raises_only_usage_errors(value: str) -> None:
 @given(TEXT)
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_bib_reader_never_crashes(tmp_path: Path, value: str) -> None:
-    from reading_list.bibimport import entry_to_row, read_bib
+    from reading_list.formats.bibreader import entry_to_row, read_bib
 
     path = tmp_path / "fuzz.bib"
     path.write_text("@misc{k,\n title = {" + value + "},\n author = {" + value + "}}\n" + value)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reading_list.bibimport import entry_to_row, read_bib, split_bib_authors
+from reading_list.formats.bibreader import entry_to_row, read_bib, split_bib_authors
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reading_list.citations import parse_references, split_reference
 from reading_list.errors import InvalidInput
+from reading_list.formats.references import parse_references, split_reference
 
 MARKDOWN = """# Reading list
 

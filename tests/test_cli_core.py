@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from reading_list.db import open_db
+from reading_list.store import open_db
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run
 
@@ -171,6 +171,6 @@ def test_note_from_editor(
 
 
 def _all():  # type: ignore[no-untyped-def]
-    from reading_list.db import PaperFilter
+    from reading_list.selection import PaperFilter
 
     return PaperFilter()

@@ -13,8 +13,9 @@ from typing import Any
 import bibtexparser
 import pytest
 
-from reading_list.bibtex import format_title, render_bibliography
-from reading_list.csl import render_csl_json, render_ris
+from reading_list.formats.bibtex import format_title, render_bibliography
+from reading_list.formats.csl_json import render_csl_json
+from reading_list.formats.ris import render_ris
 from reading_list.models import Paper
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run

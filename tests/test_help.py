@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from reading_list.cli import app
+from reading_list.cli.app import app
 from tests.conftest import Run
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from reading_list.db import open_db
+from reading_list.store import open_db
 from tests.arxiv_stub import StubServer, synthetic_records
 from tests.conftest import ROOT, Run
 
@@ -73,7 +73,7 @@ def test_kill_9_mid_batch_leaves_a_whole_database(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 from pathlib import Path
-from reading_list.service import Library, add_papers, change_tags, set_status
+from reading_list.services.papers import Library, add_papers, change_tags, set_status
 name, db, seconds = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
 lib = Library.open(db)
 ids = [l.strip() for l in open(sys.argv[4]) if l.strip()]
@@ -144,7 +144,7 @@ def test_two_writers_lose_nothing_and_never_see_locked(
 
 
 def _all() -> Any:
-    from reading_list.db import PaperFilter
+    from reading_list.selection import PaperFilter
 
     return PaperFilter()
 

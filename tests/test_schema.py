@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from reading_list.db import open_db
-from reading_list.migrations import migrations
+from reading_list.store import open_db
+from reading_list.store.migrations import migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "db" / "schema.sql"
@@ -16,7 +16,7 @@ def test_fresh_database_matches_committed_snapshot(tmp_path: Path) -> None:
     store = open_db(tmp_path / "t.db")
     current = store.schema_sql()
     assert SNAPSHOT.read_text() == current, (
-        "schema changed: regenerate with `python -m reading_list.schema_snapshot`"
+        "schema changed: regenerate with `python -m reading_list.store.schema_snapshot`"
     )
 
 
@@ -74,7 +74,7 @@ def test_expected_columns_and_pragmas(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     import pytest
 
-    from reading_list.db import DatabaseError
+    from reading_list.store import DatabaseError
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
@@ -94,7 +94,7 @@ def test_constraints_reject_bad_rows(tmp_path: Path) -> None:
 
 
 def test_schema_version_constant_matches_the_migrations(tmp_path: Path) -> None:
-    from reading_list.db import SCHEMA_VERSION
+    from reading_list.store import SCHEMA_VERSION
 
     assert SCHEMA_VERSION == len(migrations._migrations)
     store = open_db(tmp_path / "t.db")

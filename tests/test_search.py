@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reading_list.query import QuerySyntaxError, parse_query
+from reading_list.store.search import QuerySyntaxError, parse_query
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run
 

@@ -1,15 +1,11 @@
-"""Models to text: rich tables for people, JSON / CSV / plain lines for scripts. No I/O."""
+"""Models to rich tables and text for people at a terminal. No I/O."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
     from rich.console import RenderableType
 
     from reading_list.models import (
@@ -22,44 +18,6 @@ if TYPE_CHECKING:
         Stats,
     )
 
-CSV_COLUMNS = (
-    "id",
-    "citekey",
-    "title",
-    "authors",
-    "year",
-    "status",
-    "priority",
-    "rating",
-    "tags",
-    "arxiv_id",
-    "doi",
-    "url",
-    "added_at",
-)
-
-
-def to_jsonable(data: BaseModel | Sequence[BaseModel]) -> Any:
-    if hasattr(data, "model_dump"):
-        return data.model_dump(mode="json")
-    return [item.model_dump(mode="json") for item in data]
-
-
-def to_json(data: BaseModel | Sequence[BaseModel]) -> str:
-    return json.dumps(to_jsonable(data), ensure_ascii=False, indent=2)
-
-
-def papers_csv(papers: Sequence[Paper]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in papers:
-        row = p.model_dump(mode="json")
-        row["authors"] = "; ".join(p.authors)
-        row["tags"] = "; ".join(p.tags)
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-    return out.getvalue()
-
 
 def short_authors(authors: Sequence[str], limit: int = 2) -> str:
     if not authors:
@@ -67,14 +25,6 @@ def short_authors(authors: Sequence[str], limit: int = 2) -> str:
     if len(authors) <= limit:
         return ", ".join(authors)
     return f"{', '.join(authors[:limit])} et al."
-
-
-def row_line(row: Sequence[Any]) -> str:
-    """One tab-separated line per paper (id, status, year, title, authors, tags), for pipes
-    and large lists; ``row`` comes from Store.paper_lines."""
-    paper_id, status, year, title, first_author, n_authors, tags = row
-    authors = (first_author or "") + (" et al." if (n_authors or 0) > 1 else "")
-    return f"{paper_id}\t{status}\t{year or ''}\t{title}\t{authors}\t{tags or ''}\n"
 
 
 def papers_table(papers: Sequence[Paper], title: str | None = None) -> RenderableType:

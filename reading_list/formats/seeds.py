@@ -116,7 +116,7 @@ def seed_dirs() -> list[Path]:
     dirs = []
     if env := os.environ.get("READING_LIST_SEEDS"):
         dirs.append(Path(env))
-    dirs.append(Path(__file__).resolve().parent.parent / "seeds")
+    dirs.append(Path(__file__).resolve().parents[2] / "seeds")
     dirs.append(Path(sys.prefix) / "share" / "reading-list" / "seeds")
     return dirs
 

@@ -1,15 +1,15 @@
-"""Regenerate db/schema.sql: ``python -m reading_list.schema_snapshot``."""
+"""Regenerate db/schema.sql: ``python -m reading_list.store.schema_snapshot``."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-from reading_list.db import open_db
+from reading_list.store import open_db
 
 
 def main() -> None:
-    target = Path(__file__).resolve().parent.parent / "db" / "schema.sql"
+    target = Path(__file__).resolve().parents[2] / "db" / "schema.sql"
     with tempfile.TemporaryDirectory() as tmp:
         store = open_db(Path(tmp) / "snapshot.db")
         target.write_text(store.schema_sql())

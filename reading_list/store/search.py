@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from reading_list.errors import UsageError
-from reading_list.vocab import STATUSES
+from reading_list.status import STATUSES
 
 TEXT_FIELDS = {
     "title": "title",

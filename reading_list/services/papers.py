@@ -2,88 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reading_list.citekeys import DEFAULT_PATTERN, base_citekey, unique_citekey
-from reading_list.config import Settings, load_settings
+from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
 from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url, submission_year
-from reading_list.vocab import STATUSES
+from reading_list.services.library import Library, now, require_paper_id
+from reading_list.status import STATUSES
 
 if TYPE_CHECKING:
-    from reading_list.arxiv_client import ArxivClient
-    from reading_list.db import PaperFilter, Store
     from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _ignore(_message: str) -> None:
-    return None
-
-
-@dataclass
-class Library:
-    """What every use case needs: settings, the store and the arXiv client, opened on demand."""
-
-    settings: Settings
-    on_message: Callable[[str], None] = _ignore
-    citekey_pattern: str = DEFAULT_PATTERN
-    _store: Store | None = field(default=None, repr=False)
-    _client: ArxivClient | None = field(default=None, repr=False)
-
-    @classmethod
-    def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
-        import os
-
-        return cls(
-            load_settings(db),
-            on_message=on_message,
-            citekey_pattern=os.environ.get("READING_LIST_CITEKEY_PATTERN") or DEFAULT_PATTERN,
-        )
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            from reading_list.db import open_db
-
-            self._store = open_db(self.settings.db_path)
-        return self._store
-
-    @property
-    def client(self) -> ArxivClient:
-        if self._client is None:
-            from reading_list.arxiv_client import ArxivClient
-
-            self._client = ArxivClient(self.settings, on_wait=self.on_message)
-        return self._client
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+    from reading_list.selection import PaperFilter
 
 
 # ---- helpers shared by the use cases ------------------------------------------------------
-
-
-def require_paper_id(lib: Library, ref: str) -> str:
-    """The stored id for an arXiv id (any form), a manual id or a citekey."""
-    paper_id = lib.store.find_paper_id(ref.strip())
-    if paper_id is None:
-        try:
-            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
-        except InvalidIdentifier:
-            paper_id = None
-    if paper_id is None:
-        raise NotFound(f"{ref!r} is not on your list")
-    return paper_id
 
 
 def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""The only module that speaks SQL. Opens the library, applies migrations, returns models."""
+"""The library's connection and repository: opens the file, applies migrations, returns models."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import ReadingListError
-from reading_list.query import parse_query
+from reading_list.selection import PaperFilter
+from reading_list.store.search import parse_query
 
 if TYPE_CHECKING:
     from reading_list.models import (
@@ -82,20 +82,6 @@ SORT_COLUMNS = {
     "citekey": "p.citekey COLLATE NOCASE",
     "id": "p.id",
 }
-
-
-@dataclass
-class PaperFilter:
-    ids: Sequence[str] = ()
-    statuses: Sequence[str] = ()
-    tags: Sequence[str] = ()
-    list_name: str | None = None
-    since: str | None = None
-    sort: str = "added"
-    reverse: bool = False
-    limit: int | None = None
-    offset: int = 0
-    query: str | None = None
 
 
 DERIVED_COLUMNS = ("first_author", "author_count")
@@ -683,7 +669,7 @@ class Store:
     def applied_migrations(self) -> list[str]:
         from sqlite_utils import Database
 
-        from reading_list.migrations import migrations
+        from reading_list.store.migrations import migrations
 
         db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
         return [m.name for m in migrations.applied(db)]
@@ -769,7 +755,7 @@ class Store:
 def _migrate(conn: sqlite3.Connection) -> None:
     from sqlite_utils import Database
 
-    from reading_list.migrations import migrations
+    from reading_list.store.migrations import migrations
 
     db = Database(conn, execute_plugins=False, recursive_triggers=False)
     if migrations.pending(db):

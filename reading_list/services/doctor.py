@@ -9,7 +9,8 @@ from reading_list.errors import SourceUnavailable
 from reading_list.models import DoctorReport, Finding
 from reading_list.names import split_name
 from reading_list.scoring import normalise
-from reading_list.service import Library, add_papers
+from reading_list.services.library import Library
+from reading_list.services.papers import add_papers
 
 
 def _duplicate_titles(lib: Library) -> list[list[str]]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reading_list.citations import ParsedFile, Reference, parse_references
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
+from reading_list.formats.references import ParsedFile, Reference, parse_references
+from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import (
     ArxivRecord,
@@ -19,15 +20,8 @@ from reading_list.models import (
     Status,
 )
 from reading_list.resolve import resolve_citations
-from reading_list.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
-from reading_list.service import (
-    Library,
-    assign_citekey,
-    insert_arxiv_record,
-    now,
-    require_paper_id,
-    store_records,
-)
+from reading_list.services.library import Library, now, require_paper_id
+from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
 
 Progress = Callable[[int, int, str], None]
 
@@ -248,7 +242,7 @@ def import_file(
 
 
 def shipped_seeds() -> list[SeedList]:
-    from reading_list.seeds import load_seed_file
+    from reading_list.formats.seeds import load_seed_file
 
     return [load_seed_file(path) for path in available_seeds().values()]
 

@@ -16,10 +16,11 @@ from reading_list.models import (
     Stats,
     WeekCount,
 )
-from reading_list.service import Library, check_filter, now, record_to_row, require_paper_id
+from reading_list.services.library import Library, now, require_paper_id
+from reading_list.services.papers import check_filter, record_to_row
 
 if TYPE_CHECKING:
-    from reading_list.db import PaperFilter
+    from reading_list.selection import PaperFilter
 
 _ACCEPTED = re.compile(
     r"\b(accepted|to appear|published|camera[- ]ready|proceedings of|in press)\b", re.IGNORECASE

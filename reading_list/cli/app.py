@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from reading_list import __version__
+from reading_list.cli import views
+from reading_list.formats import tabular
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from reading_list.service import Library
+    from reading_list.services.library import Library
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (retry later)."
@@ -72,17 +74,16 @@ def show(renderable: RenderableType) -> None:
 
 def present(data: Any, as_json: bool, view: Callable[[Any], RenderableType]) -> None:
     """The one output switch: JSON for scripts, a rich view for people."""
-    from reading_list import render
 
     if as_json:
-        emit(render.to_json(data))
+        emit(tabular.to_json(data))
     else:
         show(view(data))
 
 
 @contextmanager
 def library() -> Iterator[Library]:
-    from reading_list.service import Library
+    from reading_list.services.library import Library
 
     lib = Library.open(_state["db"], on_message=say)
     try:
@@ -180,7 +181,7 @@ def add_cmd(
     Example: reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
     """
     from reading_list.errors import SourceUnavailable, UsageError
-    from reading_list.service import add_papers
+    from reading_list.services.papers import add_papers
 
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
@@ -188,14 +189,10 @@ def add_cmd(
     with library() as lib:
         report = add_papers(lib, inputs, refresh=refresh)
     if as_json:
-        from reading_list.render import to_json
-
-        emit(to_json(report.outcomes))
+        emit(tabular.to_json(report.outcomes))
     else:
-        from reading_list.render import outcome_line
-
         for outcome in report.outcomes:
-            emit(outcome_line(outcome))
+            emit(views.outcome_line(outcome))
     if report.unavailable:
         raise SourceUnavailable(report.unavailable)
     if any(o.outcome in ("invalid", "not-found") for o in report.outcomes):
@@ -214,11 +211,11 @@ def _paper_filter(
     reverse: bool = False,
     limit: int | None = None,
 ) -> Any:
-    from reading_list.db import SORT_COLUMNS, PaperFilter
     from reading_list.errors import UsageError
+    from reading_list.selection import SORT_KEYS, PaperFilter
 
-    if sort not in SORT_COLUMNS:
-        raise UsageError(f"unknown sort key {sort!r}; use one of: {', '.join(SORT_COLUMNS)}")
+    if sort not in SORT_KEYS:
+        raise UsageError(f"unknown sort key {sort!r}; use one of: {', '.join(SORT_KEYS)}")
     return PaperFilter(
         ids=ids or (),
         statuses=[s.strip().lower() for s in status or []],
@@ -254,8 +251,7 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
 def _print_papers(flt: Any, *, as_json: bool, csv_out: bool) -> None:
-    from reading_list import render
-    from reading_list.service import list_paper_rows, list_papers
+    from reading_list.services.papers import list_paper_rows, list_papers
 
     with library() as lib:
         if as_json or csv_out or sys.stdout.isatty():
@@ -264,14 +260,14 @@ def _print_papers(flt: Any, *, as_json: bool, csv_out: bool) -> None:
             # Piped: stream plain lines; 100k rows never go through models or a table.
             out = sys.stdout
             for row in list_paper_rows(lib, flt):
-                out.write(render.row_line(row))
+                out.write(tabular.row_line(row))
             return
     if as_json:
-        emit(render.to_json(papers))
+        emit(tabular.to_json(papers))
     elif csv_out:
-        sys.stdout.write(render.papers_csv(papers))
+        sys.stdout.write(tabular.papers_csv(papers))
     else:
-        show(render.papers_table(papers))
+        show(views.papers_table(papers))
         say(f"{len(papers)} paper(s)")
 
 
@@ -346,12 +342,11 @@ def show_cmd(
 
     Example: reading-list show 1703.05175
     """
-    from reading_list import render
-    from reading_list.service import show_paper
+    from reading_list.services.papers import show_paper
 
     with library() as lib:
         detail = show_paper(lib, ref)
-    present(detail, as_json, render.paper_detail)
+    present(detail, as_json, views.paper_detail)
 
 
 @command("status")
@@ -364,14 +359,12 @@ def status_cmd(
 
     Example: reading-list status 1703.05175 read
     """
-    from reading_list.service import set_status, show_paper
+    from reading_list.services.papers import set_status, show_paper
 
     with library() as lib:
         paper_id = set_status(lib, ref, status)
         if as_json:
-            from reading_list import render
-
-            emit(render.to_json(show_paper(lib, paper_id)))
+            emit(tabular.to_json(show_paper(lib, paper_id)))
             return
     say(f"{paper_id}: {status.strip().lower()}")
 
@@ -385,7 +378,7 @@ def rate_cmd(
 
     Example: reading-list rate 1703.05175 5
     """
-    from reading_list.service import set_priority_rating
+    from reading_list.services.papers import set_priority_rating
 
     with library() as lib:
         detail = set_priority_rating(lib, ref, priority=None, rating=rating)
@@ -401,7 +394,7 @@ def priority_cmd(
 
     Example: reading-list priority 1703.05175 2
     """
-    from reading_list.service import set_priority_rating
+    from reading_list.services.papers import set_priority_rating
 
     with library() as lib:
         detail = set_priority_rating(lib, ref, priority=priority, rating=None)
@@ -418,14 +411,12 @@ def tag_cmd(
 
     Example: reading-list tag 1703.05175 +few-shot -todo
     """
-    from reading_list.service import change_tags, show_paper
+    from reading_list.services.papers import change_tags, show_paper
 
     with library() as lib:
         paper_id, tags = change_tags(lib, ref, changes)
         if as_json:
-            from reading_list import render
-
-            emit(render.to_json(show_paper(lib, paper_id)))
+            emit(tabular.to_json(show_paper(lib, paper_id)))
             return
     say(f"{paper_id}: {', '.join(tags) or '(no tags)'}")
 
@@ -461,7 +452,7 @@ def note_cmd(
 
     Example: reading-list note 1703.05175 "compare with matching networks"
     """
-    from reading_list.service import add_note
+    from reading_list.services.papers import add_note
 
     body = text if text is not None else _edit_note()
     with library() as lib:
@@ -478,7 +469,7 @@ def rm_cmd(
 
     Example: reading-list rm 1703.05175 --yes
     """
-    from reading_list.service import remove_paper, show_paper
+    from reading_list.services.papers import remove_paper, show_paper
 
     with library() as lib:
         if not yes:
@@ -501,7 +492,7 @@ def open_cmd(
     Example: reading-list open 1703.05175 --pdf
     """
     from reading_list.errors import NotFound
-    from reading_list.service import paper_url
+    from reading_list.services.papers import paper_url
 
     with library() as lib:
         url = paper_url(lib, ref, pdf=pdf)
@@ -538,12 +529,11 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
 
 
 def _report_items(report: Any, as_json: bool) -> None:
-    from reading_list import render
 
     if as_json:
-        emit(render.to_json(report))
+        emit(tabular.to_json(report))
     else:
-        show(render.list_items_table(report.items))
+        show(views.list_items_table(report.items))
         for line in report.skipped:
             say(f"skipped line {line.line} ({line.reason}): {line.text[:70]}")
         counts: dict[str, int] = {}
@@ -569,15 +559,15 @@ def seed_cmd(
 
     Example: reading-list seed google-brain-ama-2017
     """
-    from reading_list import curation, render
     from reading_list.errors import UsageError
+    from reading_list.services import lists as curation
 
     if show_all or name is None:
         if name is not None:
             raise UsageError("give a seed name or --list, not both")
         seeds = curation.shipped_seeds()
         if as_json:
-            emit(render.to_json(seeds))
+            emit(tabular.to_json(seeds))
         else:
             for seed in seeds:
                 emit(f"{seed.name}\t{len(seed.items)} items\t{seed.title}")
@@ -597,7 +587,7 @@ def import_cmd(
 
     Example: reading-list import papers.md --list thesis
     """
-    from reading_list import curation
+    from reading_list.services import lists as curation
 
     with library() as lib, progress_bar("importing") as update:
         report = curation.import_file(lib, path, list_name, on_progress=update)
@@ -613,11 +603,11 @@ def resolve_cmd(
 
     Example: reading-list resolve citations.json --json
     """
-    from reading_list import curation, render
+    from reading_list.services import lists as curation
 
     with library() as lib, progress_bar("resolving") as update:
         results = curation.resolve_file(lib, path, on_progress=update)
-    present(results, as_json, render.resolutions_table)
+    present(results, as_json, views.resolutions_table)
 
 
 @command("why")
@@ -629,11 +619,11 @@ def why_cmd(
 
     Example: reading-list why 1611.01989
     """
-    from reading_list import curation, render
+    from reading_list.services import lists as curation
 
     with library() as lib:
         items = curation.why(lib, ref)
-    present(items, as_json, render.why_view)
+    present(items, as_json, views.why_view)
 
 
 @command("lists")
@@ -642,11 +632,11 @@ def lists_cmd(as_json: JsonOpt = False) -> None:
 
     Example: reading-list lists
     """
-    from reading_list import curation, render
+    from reading_list.services import lists as curation
 
     with library() as lib:
         summaries = curation.list_summaries(lib)
-    present(summaries, as_json, render.list_summaries_table)
+    present(summaries, as_json, views.list_summaries_table)
 
 
 @command("review")
@@ -666,8 +656,8 @@ def review_cmd(
     Without --item it asks for each unresolved item in turn.
     Example: reading-list review --list thesis --item 3 --accept 1703.05175
     """
-    from reading_list import curation, render
     from reading_list.errors import UsageError
+    from reading_list.services import lists as curation
 
     with library() as lib:
         if item is not None:
@@ -692,7 +682,7 @@ def review_cmd(
         if not sys.stdin.isatty():
             raise UsageError("review asks questions: run it in a terminal, or use --item")
         for entry in items:
-            show(render.review_view(entry))
+            show(views.review_view(entry))
             answer = typer.prompt(
                 "number to accept, an arXiv id, n = not on arXiv, s = skip, q = quit",
                 default="s",
@@ -761,8 +751,8 @@ def export_cmd(
 
     Example: reading-list export --list google-brain-ama-2017 -o refs.bib
     """
-    from reading_list.exports import export
-    from reading_list.service import require_paper_id
+    from reading_list.services.library import require_paper_id
+    from reading_list.services.transfer import export
 
     with library() as lib:
         paper_ids = [require_paper_id(lib, ref) for ref in ids or []]
@@ -795,14 +785,13 @@ def import_bib_cmd(
     Citekeys are kept, keywords become tags, broken entries are reported with their line.
     Example: reading-list import-bib library.bib
     """
-    from reading_list import render
     from reading_list.errors import SourceUnavailable
-    from reading_list.exports import import_bib
+    from reading_list.services.transfer import import_bib
 
     with library() as lib, progress_bar("importing") as update:
         report = import_bib(lib, path, fetch=fetch, on_progress=update)
     if as_json:
-        emit(render.to_json(report))
+        emit(tabular.to_json(report))
     else:
         for failed in report.failed:
             say(f"{path}:{failed.line}: skipped: {failed.reason}")
@@ -821,7 +810,7 @@ def dump_cmd(output: OutputOpt = None) -> None:
 
     Example: reading-list dump -o library.jsonl
     """
-    from reading_list.exports import dump
+    from reading_list.services.transfer import dump
 
     with library() as lib:
         text = dump(lib)
@@ -837,7 +826,7 @@ def restore_cmd(
     Example: reading-list --db new.db restore library.jsonl
     """
     from reading_list.errors import InvalidInput
-    from reading_list.exports import restore
+    from reading_list.services.transfer import restore
 
     if str(path) == "-":
         text = sys.stdin.read()
@@ -864,8 +853,8 @@ def rekey_cmd(
 
     Example: reading-list rekey --pattern "{auth}{year}" --yes
     """
-    from reading_list.exports import rekey
-    from reading_list.service import require_paper_id
+    from reading_list.services.library import require_paper_id
+    from reading_list.services.transfer import rekey
 
     if not yes and not typer.confirm("Citekeys in your documents may break. Rekey?", err=True):
         raise typer.Exit(1)
@@ -887,13 +876,12 @@ def doctor_cmd(
 
     Example: reading-list doctor --fix
     """
-    from reading_list import render
-    from reading_list.doctor import diagnose
+    from reading_list.services.doctor import diagnose
 
     with library() as lib:
         report = diagnose(lib, fix=fix)
     if as_json:
-        emit(render.to_json(report))
+        emit(tabular.to_json(report))
     else:
         for f in report.findings:
             state = " (fixed)" if f.fixed else " (--fix mends this)" if f.fixable else ""
@@ -917,15 +905,14 @@ def check_cmd(
 
     Example: reading-list check --list google-brain-ama-2017
     """
-    from reading_list import render
-    from reading_list.alive import check
     from reading_list.errors import SourceUnavailable
+    from reading_list.services.reading import check
 
     with library() as lib:
         flt = _paper_filter(status=status, tag=tag, list_name=list_name)
         report = check(lib, flt)
     if as_json:
-        emit(render.to_json(report))
+        emit(tabular.to_json(report))
     else:
         for item in report.changed:
             emit(f"{item.paper_id}  {item.title}")
@@ -949,13 +936,12 @@ def next_cmd(
 
     Example: reading-list next --list google-brain-ama-2017
     """
-    from reading_list import render
-    from reading_list.alive import next_paper
+    from reading_list.services.reading import next_paper
 
     with library() as lib:
         pick = next_paper(lib, list_name)
     if as_json:
-        emit(render.to_json(pick))
+        emit(tabular.to_json(pick))
         return
     if pick.paper is None:
         say(pick.reason)
@@ -974,7 +960,7 @@ def after_cmd(
 
     Example: reading-list after 1703.05175 1606.04080
     """
-    from reading_list.alive import link_after, unlink_after
+    from reading_list.services.reading import link_after, unlink_after
 
     with library() as lib:
         if remove:
@@ -996,15 +982,14 @@ def stats_cmd(
 
     Example: reading-list stats --stale-weeks 4
     """
-    from reading_list import render
-    from reading_list.alive import stats
+    from reading_list.services.reading import stats
 
     with library() as lib:
         result = stats(lib, stale_weeks)
     if as_json:
-        emit(render.to_json(result))
+        emit(tabular.to_json(result))
     else:
-        emit(render.stats_text(result))
+        emit(views.stats_text(result))
 
 
 @command("web")
@@ -1024,7 +1009,7 @@ def web_cmd(
 
     from reading_list.config import load_settings
     from reading_list.errors import InvalidInput
-    from reading_list.web import datasette_metadata
+    from reading_list.formats.datasette import datasette_metadata
 
     settings = load_settings(_state["db"])
     metadata = json.dumps(datasette_metadata(settings.db_path.stem), indent=2)

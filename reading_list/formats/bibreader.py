@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reading_list.bibtex import tex_to_unicode
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import abs_url, find_arxiv_ids, pdf_url, submission_year
 from reading_list.names import split_name
+from reading_list.tex import tex_to_unicode
 
 CHUNK_ENTRIES = 2000
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024

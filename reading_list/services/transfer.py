@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
 from reading_list.models import BibImportReport, Paper, SkippedLine
-from reading_list.service import Library, check_filter, list_papers, now
+from reading_list.services.library import Library, now
+from reading_list.services.papers import check_filter, list_papers
 
 if TYPE_CHECKING:
-    from reading_list.db import PaperFilter
+    from reading_list.selection import PaperFilter
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
@@ -106,7 +107,7 @@ def export(
 
 
 def _render_slice(args: tuple[Path, PaperFilter, str]) -> tuple[str, list[str]]:
-    from reading_list.db import open_db
+    from reading_list.store import open_db
 
     path, flt, fmt = args
     store = open_db(path)
@@ -154,7 +155,7 @@ def _batches(papers: Iterator[Paper], size: int = 1000) -> Iterator[list[Paper]]
 
 def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
-        from reading_list.bibtex import render_bibliography
+        from reading_list.formats.bibtex import render_bibliography
 
         first = True
         for batch in _batches(papers):
@@ -163,18 +164,18 @@ def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> It
             yield ("" if first else "\n") + rendered.text
             first = False
     elif fmt == "csl-json":
-        from reading_list.csl import iter_csl_json
+        from reading_list.formats.csl_json import iter_csl_json
 
         yield from iter_csl_json(papers)
     elif fmt == "ris":
-        from reading_list.csl import iter_ris
+        from reading_list.formats.ris import iter_ris
 
         yield from iter_ris(papers)
     else:
-        from reading_list import render
+        from reading_list.formats import tabular
 
         selected = list(papers)
-        yield render.papers_csv(selected) if fmt == "csv" else render.to_json(selected) + "\n"
+        yield tabular.papers_csv(selected) if fmt == "csv" else tabular.to_json(selected) + "\n"
 
 
 # ---- dump / restore ------------------------------------------------------------------------
@@ -243,7 +244,7 @@ def import_bib(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> BibImportReport:
     """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    from reading_list import bibimport
+    from reading_list.formats import bibreader as bibimport
 
     try:
         total = path.stat().st_size
@@ -303,7 +304,7 @@ def import_bib(
         if on_progress:
             on_progress(chunk.bytes_read, total, f"{report.added + report.manual} entries")
     if fetch and imported_arxiv:
-        from reading_list.service import add_papers
+        from reading_list.services.papers import add_papers
 
         result = add_papers(lib, imported_arxiv, refresh=True)
         report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")

@@ -1,4 +1,4 @@
-"""The console script: answers --version before loading the CLI framework at all."""
+"""The console script. ``--version`` answers before the CLI framework is loaded at all."""
 
 from __future__ import annotations
 
@@ -11,6 +11,6 @@ def main() -> None:
 
         sys.stdout.write(f"reading-list {__version__}\n")
         return
-    from reading_list.cli import main as cli_main
+    from reading_list.cli.app import main as run_app
 
-    cli_main()
+    run_app()

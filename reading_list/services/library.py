@@ -1,0 +1,81 @@
+"""The context every use case runs in: settings, the store and the sources, opened on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reading_list.citekeys import DEFAULT_PATTERN
+from reading_list.config import Settings, load_settings
+from reading_list.errors import InvalidIdentifier, NotFound
+from reading_list.identifiers import parse_arxiv_id
+
+if TYPE_CHECKING:
+    from reading_list.sources.arxiv import ArxivClient
+    from reading_list.store import Store
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+@dataclass
+class Library:
+    """What every use case needs: settings, the store and the arXiv client, opened on demand."""
+
+    settings: Settings
+    on_message: Callable[[str], None] = _ignore
+    citekey_pattern: str = DEFAULT_PATTERN
+    _store: Store | None = field(default=None, repr=False)
+    _client: ArxivClient | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
+        import os
+
+        return cls(
+            load_settings(db),
+            on_message=on_message,
+            citekey_pattern=os.environ.get("READING_LIST_CITEKEY_PATTERN") or DEFAULT_PATTERN,
+        )
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from reading_list.store import open_db
+
+            self._store = open_db(self.settings.db_path)
+        return self._store
+
+    @property
+    def client(self) -> ArxivClient:
+        if self._client is None:
+            from reading_list.sources.arxiv import ArxivClient
+
+            self._client = ArxivClient(self.settings, on_wait=self.on_message)
+        return self._client
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def require_paper_id(lib: Library, ref: str) -> str:
+    """The stored id for an arXiv id (any form), a manual id or a citekey."""
+    paper_id = lib.store.find_paper_id(ref.strip())
+    if paper_id is None:
+        try:
+            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
+        except InvalidIdentifier:
+            paper_id = None
+    if paper_id is None:
+        raise NotFound(f"{ref!r} is not on your list")
+    return paper_id

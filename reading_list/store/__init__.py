@@ -1,0 +1,5 @@
+"""The only package that speaks SQL: the library file, its migrations and its queries."""
+
+from reading_list.store.connection import SCHEMA_VERSION, DatabaseError, Store, open_db
+
+__all__ = ["SCHEMA_VERSION", "DatabaseError", "Store", "open_db"]
