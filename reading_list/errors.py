@@ -46,3 +46,9 @@ class SourceUnavailable(ReadingListError):
 
 class HostileResponse(SourceUnavailable):
     """The source answered with XML that declares entities or a DTD; nothing is parsed."""
+
+
+class Interrupted(ReadingListError):
+    """Ctrl-C, reported with what is true of the library afterwards (exit 130)."""
+
+    exit_code = 130

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -19,7 +19,9 @@ import typer
 
 from reading_list import __version__
 from reading_list.cli import views
+from reading_list.cli.output import write_output
 from reading_list.formats import tabular
+from reading_list.formats.terminal import clean_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -60,11 +62,12 @@ def _stdout() -> Console:
 
 def say(message: str) -> None:
     """A diagnostic for people: stderr, so that pipes stay clean."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(clean_text(message.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 
 def emit(text: str) -> None:
+    text = clean_text(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -149,12 +152,9 @@ def _read_inputs(values: list[str], from_file: Path | None) -> list[str]:
     if "-" in values:
         items += sys.stdin.read().split()
     if from_file is not None:
-        try:
-            text = from_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            from reading_list.errors import InvalidInput
+        from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 
-            raise InvalidInput(f"cannot read {from_file}: {exc}") from None
+        text = read_input(from_file, limit=MAX_TEXT_BYTES).decode("utf-8", errors="replace")
         items += [
             line.split("#", 1)[0].strip()
             for line in text.splitlines()
@@ -251,24 +251,21 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
 def _print_papers(flt: Any, *, as_json: bool, csv_out: bool) -> None:
-    from reading_list.services.papers import list_paper_rows, list_papers
+    from reading_list.services.papers import list_paper_rows, list_papers, stream_papers
 
     with library() as lib:
-        if as_json or csv_out or sys.stdout.isatty():
+        if as_json or csv_out:
+            render = tabular.iter_json if as_json else tabular.iter_papers_csv
+            write_output(render(stream_papers(lib, flt)), None)
+            return
+        if sys.stdout.isatty():
             papers = list_papers(lib, flt)
         else:
             # Piped: stream plain lines; 100k rows never go through models or a table.
-            out = sys.stdout
-            for row in list_paper_rows(lib, flt):
-                out.write(tabular.row_line(row))
+            write_output(map(tabular.row_line, list_paper_rows(lib, flt)), None)
             return
-    if as_json:
-        emit(tabular.to_json(papers))
-    elif csv_out:
-        sys.stdout.write(tabular.papers_csv(papers))
-    else:
-        show(views.papers_table(papers))
-        say(f"{len(papers)} paper(s)")
+    show(views.papers_table(papers))
+    say(f"{len(papers)} paper(s)")
 
 
 @command("list")
@@ -703,28 +700,6 @@ def review_cmd(
             say(f"  -> {done.state} {done.paper_id or ''}")
 
 
-def _write_output(chunks: Iterable[str], output: Path | None) -> None:
-    """Write to stdout, or to ``output`` atomically (a temp file renamed into place)."""
-    if output is None or str(output) == "-":
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        return
-    from reading_list.errors import InvalidInput
-
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        # Exports and dumps hold personal data: readable by the owner only.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
-    say(f"wrote {output}")
-
-
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
@@ -765,7 +740,8 @@ def export_cmd(
             sort="citekey",
         )
         result = export(lib, flt, fmt, cited_only=cited_only)
-        _write_output(result.chunks, output)
+        if write_output(result.chunks, output):
+            say(f"wrote {output}")
     for warning in result.warnings:
         say(f"warning: {warning}")
     if output is not None:
@@ -813,8 +789,8 @@ def dump_cmd(output: OutputOpt = None) -> None:
     from reading_list.services.transfer import dump
 
     with library() as lib:
-        text = dump(lib)
-    _write_output([text], output)
+        if write_output(dump(lib), output):
+            say(f"wrote {output}")
 
 
 @command("restore")
@@ -825,18 +801,10 @@ def restore_cmd(
 
     Example: reading-list --db new.db restore library.jsonl
     """
-    from reading_list.errors import InvalidInput
     from reading_list.services.transfer import restore
 
-    if str(path) == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"cannot read {path}: {exc}") from None
     with library() as lib:
-        counts = restore(lib, text, source=str(path))
+        counts = restore(lib, sys.stdin if str(path) == "-" else path)
     say(", ".join(f"{n} {kind}(s)" for kind, n in counts.items() if n) or "nothing restored")
 
 
@@ -1005,7 +973,6 @@ def web_cmd(
     """
     import json
     import shutil
-    import tempfile
 
     from reading_list.config import load_settings
     from reading_list.errors import InvalidInput
@@ -1022,8 +989,13 @@ def web_cmd(
     datasette = str(beside) if beside.exists() else shutil.which("datasette")
     if datasette is None:
         raise InvalidInput("Datasette is not installed: pip install 'reading-list[web]'")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        handle.write(metadata)
+    # exec replaces this process, so nothing would be left to delete a temporary file: the
+    # metadata (which depends only on the database's name) goes to one file per name in the
+    # cache, rewritten on every run.
+    folder = settings.cache_dir / "datasette"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    metadata_file = folder / f"{settings.db_path.stem}-metadata.json"
+    write_output([metadata + "\n"], metadata_file)
     say(f"serving {settings.db_path} on http://127.0.0.1:{port}/ (Ctrl-C stops)")
     # Datasette's own server, started without a shell; the library is opened read-only.
     os.execv(
@@ -1034,7 +1006,7 @@ def web_cmd(
             "-i",
             str(settings.db_path),
             "--metadata",
-            handle.name,
+            str(metadata_file),
             "--host",
             "127.0.0.1",
             "--port",

@@ -1,12 +1,20 @@
-"""Models to rich tables and text for people at a terminal. No I/O."""
+"""Models to rich tables and text for people at a terminal. No I/O.
+
+Every value that came from outside (arXiv, a .bib, a list, a dump) reaches the terminal as
+plain text: rich markup in it is not interpreted, and escape sequences, controls and bidi
+overrides are stripped (formats/terminal.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from reading_list.formats.terminal import clean_line, clean_text
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.text import Text
 
     from reading_list.models import (
         AddOutcome,
@@ -17,6 +25,20 @@ if TYPE_CHECKING:
         Resolution,
         Stats,
     )
+
+
+def cell(value: object) -> Text:
+    """One table cell or one-line field: plain text on one line."""
+    from rich.text import Text
+
+    return Text(clean_line(str(value)))
+
+
+def text_block(value: str, style: str = "") -> Text:
+    """Several lines of plain text (abstracts, notes)."""
+    from rich.text import Text
+
+    return Text(clean_text(value), style=style)
 
 
 def short_authors(authors: Sequence[str], limit: int = 2) -> str:
@@ -39,23 +61,22 @@ def papers_table(papers: Sequence[Paper], title: str | None = None) -> Renderabl
     table.add_column("tags")
     for p in papers:
         table.add_row(
-            p.id,
-            p.status.value,
-            str(p.year or ""),
-            p.title,
-            short_authors(p.authors),
-            ", ".join(p.tags),
+            cell(p.id),
+            cell(p.status.value),
+            cell(p.year or ""),
+            cell(p.title),
+            cell(short_authors(p.authors)),
+            cell(", ".join(p.tags)),
         )
     return table
 
 
 def paper_detail(d: PaperDetail) -> RenderableType:
     from rich.console import Group
-    from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
 
-    head = Text(d.title, style="bold")
+    head = Text(clean_line(d.title), style="bold")
     meta = Table.grid(padding=(0, 2))
     meta.add_column(style="dim", no_wrap=True)
     meta.add_column()
@@ -82,26 +103,26 @@ def paper_detail(d: PaperDetail) -> RenderableType:
     ]
     for label, value in rows:
         if value:
-            meta.add_row(label, escape(value))
+            meta.add_row(label, cell(value))
     parts: list[RenderableType] = [head, meta]
     if d.abstract:
-        parts += [Text("\nabstract", style="dim"), Text(d.abstract)]
+        parts += [Text("\nabstract", style="dim"), text_block(d.abstract)]
     if d.events:
         parts.append(Text("\nstatus history", style="dim"))
         for e in d.events:
             version = f" (v{e.version})" if e.version else ""
-            parts.append(Text(f"  {e.at}  {e.status.value}{version}"))
+            parts.append(text_block(f"  {e.at}  {e.status.value}{version}"))
     if d.notes:
         parts.append(Text("\nnotes", style="dim"))
         for n in d.notes:
-            parts.append(Text(f"  [{n.created_at}] {n.text}"))
+            parts.append(text_block(f"  [{n.created_at}] {n.text}"))
     return Group(*parts)
 
 
 def outcome_line(o: AddOutcome) -> str:
     target = o.arxiv_id or o.input
     detail = o.title or o.message or ""
-    return f"{o.outcome:<9} {target}  {detail}".rstrip()
+    return clean_line(f"{o.outcome:<9} {target}  {detail}".rstrip())
 
 
 def list_summaries_table(lists: Sequence[ListSummary]) -> RenderableType:
@@ -114,12 +135,12 @@ def list_summaries_table(lists: Sequence[ListSummary]) -> RenderableType:
         main = {k: s.by_status.get(k, 0) for k in ("to-read", "reading", "read")}
         other = sum(v for k, v in s.by_status.items() if k not in main)
         table.add_row(
-            s.name,
+            cell(s.name),
             str(s.items),
             str(s.unresolved),
             *(str(v) for v in main.values()),
             str(other),
-            s.title or "",
+            cell(s.title or ""),
         )
     return table
 
@@ -134,11 +155,11 @@ def resolutions_table(items: Sequence[Resolution]) -> RenderableType:
         best = r.candidates[0] if r.candidates else None
         table.add_row(
             str(n),
-            r.cited_as[:60],
-            r.arxiv_id or "-",
+            cell(r.cited_as[:60]),
+            cell(r.arxiv_id or "-"),
             f"{r.score:.2f}" if r.score is not None else "",
             r.method,
-            f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else "",
+            cell(f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else ""),
         )
     return table
 
@@ -153,10 +174,10 @@ def list_items_table(items: Sequence[ListItem]) -> RenderableType:
         number = f"{it.position}" + (f".{it.part}" if it.part else "")
         table.add_row(
             number,
-            it.cited_as[:60],
+            cell(it.cited_as[:60]),
             it.state,
-            it.paper_id or "",
-            it.method or "",
+            cell(it.paper_id or ""),
+            cell(it.method or ""),
             f"{it.score:.2f}" if it.score is not None else "",
         )
     return table
@@ -171,10 +192,10 @@ def _candidates_table(item: ListItem) -> RenderableType:
     for n, c in enumerate(item.candidates, 1):
         table.add_row(
             str(n),
-            c.arxiv_id,
+            cell(c.arxiv_id),
             f"{c.score:.2f}",
-            c.title,
-            short_authors(c.authors),
+            cell(c.title),
+            cell(short_authors(c.authors)),
             str(c.year or ""),
         )
     return table
@@ -182,19 +203,20 @@ def _candidates_table(item: ListItem) -> RenderableType:
 
 def why_view(items: Sequence[ListItem]) -> RenderableType:
     from rich.console import Group
-    from rich.text import Text
 
     parts: list[RenderableType] = []
     for it in items:
         score = f", score {it.score:.2f}" if it.score is not None else ""
-        parts.append(Text(f"{it.list} #{it.position}: cited as {it.cited_as!r}", style="bold"))
-        parts.append(Text(f"  {it.state} by {it.method or '?'}{score}"))
+        parts.append(
+            text_block(f"{it.list} #{it.position}: cited as {it.cited_as!r}", style="bold")
+        )
+        parts.append(text_block(f"  {it.state} by {it.method or '?'}{score}"))
         if it.speaker:
-            parts.append(Text(f"  cited by {it.speaker}"))
+            parts.append(text_block(f"  cited by {it.speaker}"))
         if it.context:
-            parts.append(Text(f"  context: {it.context}"))
+            parts.append(text_block(f"  context: {it.context}"))
         if it.query:
-            parts.append(Text(f"  queries: {it.query}"))
+            parts.append(text_block(f"  queries: {it.query}"))
         if it.candidates:
             parts.append(_candidates_table(it))
     return Group(*parts)
@@ -206,8 +228,8 @@ def review_view(item: ListItem) -> RenderableType:
 
     hints = ", ".join(x for x in (item.authors_hint, str(item.year_hint or "")) if x)
     parts: list[RenderableType] = [
-        Text(f"{item.list} #{item.position}: {item.cited_as}", style="bold"),
-        Text(f"  hints: {hints}" if hints else "  no hints"),
+        text_block(f"{item.list} #{item.position}: {item.cited_as}", style="bold"),
+        text_block(f"  hints: {hints}" if hints else "  no hints"),
     ]
     parts.append(_candidates_table(item) if item.candidates else Text("  no candidates"))
     return Group(*parts)
@@ -242,4 +264,4 @@ def stats_text(st: Stats) -> str:
     lines += [f"  {paper_id}" for paper_id in st.stale[:10]]
     if len(st.stale) > 10:
         lines.append(f"  ... and {len(st.stale) - 10} more")
-    return "\n".join(lines)
+    return "\n".join(clean_line(line) for line in lines)

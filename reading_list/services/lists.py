@@ -20,6 +20,7 @@ from reading_list.models import (
     Status,
 )
 from reading_list.resolve import resolve_citations
+from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
 
@@ -31,10 +32,7 @@ def _no_progress(_done: int, _total: int, _label: str) -> None:
 
 
 def read_reference_file(path: Path) -> ParsedFile:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw = read_input(path, limit=MAX_TEXT_BYTES)
     if b"\x00" in raw[:8192]:
         raise InvalidInput(f"{path}: binary data, not a citations file")
     try:

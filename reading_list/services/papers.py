@@ -163,6 +163,17 @@ def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
     return lib.store.query_papers(flt)
 
 
+def stream_papers(lib: Library, flt: PaperFilter) -> Iterator[Paper]:
+    """The same selection as list_papers, streamed from one snapshot of the library."""
+    check_filter(lib, flt)
+    return _snapshot_papers(lib, flt)
+
+
+def _snapshot_papers(lib: Library, flt: PaperFilter) -> Iterator[Paper]:
+    with lib.store.snapshot():
+        yield from lib.store.iter_papers(flt)
+
+
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
     """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
     check_filter(lib, flt)

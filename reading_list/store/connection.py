@@ -100,6 +100,20 @@ def _serialise(row: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# A papers row as iter_paper_rows gives it: the PAPER_COLUMNS values, then the tag list.
+PaperRow = tuple[Any, ...]
+
+
+def paper_from_row(row: PaperRow) -> Paper:
+    from reading_list.models import Paper, Status
+
+    values = dict(zip((*PAPER_COLUMNS, "tags"), row, strict=True))
+    values["authors"] = json.loads(values["authors"])
+    values["categories"] = json.loads(values["categories"])
+    values["status"] = Status(values["status"])
+    return Paper.model_construct(**values)
+
+
 class DatabaseError(ReadingListError):
     """The file is not a reading-list database, or SQLite refused it."""
 
@@ -370,10 +384,14 @@ class Store:
         if flt.reverse:
             terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
         sql += " ORDER BY " + ", ".join(terms)
-        if flt.limit is not None or flt.offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [-1 if flt.limit is None else flt.limit, flt.offset]
+        if flt.limit is not None:
+            sql += " LIMIT ?"
+            params.append(flt.limit)
         return sql, params
+
+    def selection_ids(self, flt: PaperFilter) -> list[str]:
+        sql, params = self._select(flt, "p.id")
+        return [str(r[0]) for r in self.conn.execute(sql, params)]
 
     def count_selection(self, flt: PaperFilter) -> int:
         sql, params = self._select(flt, "p.id")
@@ -395,22 +413,30 @@ class Store:
     ) -> Iterator[Paper]:
         """Papers in batches, built without validation (the rows come from our own schema),
         for exports of any size in bounded memory."""
-        from reading_list.models import Paper, Status
+        rows = self.iter_paper_rows(
+            flt, batch=batch, with_abstract=with_abstract, with_tags=with_tags
+        )
+        return map(paper_from_row, rows)
 
+    def iter_paper_rows(
+        self,
+        flt: PaperFilter,
+        *,
+        batch: int = 2000,
+        with_abstract: bool = True,
+        with_tags: bool = True,
+    ) -> Iterator[PaperRow]:
+        """The selection as plain tuples (PAPER_COLUMNS, then the tags), cheap to hand to
+        another process, which builds the models with paper_from_row."""
         columns = ", ".join(
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
         sql, params = self._select(flt, columns)
         cursor = self.conn.execute(sql, params)
         while rows := cursor.fetchmany(batch):
-            records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
-            tags = self._tags_by_paper([r["id"] for r in records]) if with_tags else {}
-            for r in records:
-                r["authors"] = json.loads(r["authors"])
-                r["categories"] = json.loads(r["categories"])
-                r["status"] = Status(r["status"])
-                r["tags"] = tags.get(r["id"], [])
-                yield Paper.model_construct(**r)
+            tags = self._tags_by_paper([r[0] for r in rows]) if with_tags else {}
+            for row in rows:
+                yield (*row, tags.get(row[0], []))
 
     def paper_lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
         """(id, status, year, title, first author, author count, tags) per paper, computed in
@@ -674,25 +700,49 @@ class Store:
         db = Database(self.conn, execute_plugins=False, recursive_triggers=False)
         return [m.name for m in migrations.applied(db)]
 
-    def table_rows(self, table: str, order_by: str) -> list[dict[str, Any]]:
-        return self._rows(f"SELECT * FROM [{table}] ORDER BY {order_by}")
+    # ---- one consistent view; whole tables streamed (export, dump, restore) -----------------
 
-    def insert_rows(self, table: str, rows: list[dict[str, Any]], *, source: str) -> None:
-        """Bulk insert of dumped rows; rows whose columns do not fit are a data error."""
-        known = {r[1] for r in self.conn.execute(f"PRAGMA table_info([{table}])")}
-        for row in rows:
-            unknown = set(row) - known
-            if unknown:
-                raise DatabaseError(f"{source}: unknown {table} column(s) {sorted(unknown)}")
-            cols = list(row)
-            try:
-                self.conn.execute(
-                    f"INSERT INTO [{table}] ({', '.join(cols)}) "
-                    f"VALUES ({', '.join('?' * len(cols))})",
-                    [row[c] for c in cols],
-                )
-            except sqlite3.Error as exc:
-                raise DatabaseError(f"{source}: a {table} row does not fit: {exc}") from None
+    @contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """One read transaction: every read inside sees the library as it was on entry,
+        whatever other processes commit meanwhile (a WAL reader keeps its snapshot)."""
+        if self.conn.in_transaction:
+            yield self
+            return
+        self.conn.execute("BEGIN")
+        try:
+            # SQLite takes the snapshot at the first read, so read now, not at the first batch.
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def iter_table_rows(
+        self, table: str, order_by: str, *, batch: int = 2000
+    ) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(f"SELECT * FROM [{table}] ORDER BY {order_by}")
+        names = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
+
+    def insert_dumped_rows(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Validated dump rows (same columns each) in one statement; papers get their derived
+        columns computed here. A row the schema refuses is a data error."""
+        if not rows:
+            return
+        try:
+            if table == "papers":
+                self.insert_papers(rows)
+                return
+            cols = list(rows[0])
+            self.conn.executemany(
+                f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [[row[c] for c in cols] for row in rows],
+            )
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as exc:
+            raise DatabaseError(f"a {table} row does not fit: {exc}") from None
 
     def integrity_check(self) -> list[str]:
         return [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check")]

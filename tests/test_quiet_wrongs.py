@@ -1,0 +1,92 @@
+"""Things that went wrong without a sound: @string concatenation kept literally, and a
+temporary metadata file left behind by every `web` run. (The tab-separated listing, restored
+tag_list, Ctrl-C temp files and the restore message have their tests beside their fixes:
+test_terminal_and_csv, test_restore, test_output.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reading_list.formats.bibreader import read_bib, resolve_value
+from tests.conftest import Run
+
+
+def test_string_macros_and_concatenation(tmp_path: Path) -> None:
+    bib = tmp_path / "macros.bib"
+    bib.write_text(
+        '@string{dl = "Deep Learning"}\n'
+        "@STRING{conf = {Conference on } # dl}\n"
+        '@misc{a, title = "Deep" # " " # "Learning", journal = dl # { Journal}, month = jan,\n'
+        "  note = {C# and F# stay}, year = 2017}\n"
+        '@misc{b, title = dl # ": " # "a survey", author = "Doe, Jane"}\n'
+        "@misc{c, title = unknownmacro # { kept}}\n"
+    )
+    # One entry per chunk: macros defined in an earlier chunk still apply.
+    entries = {e.key: e.fields for chunk in read_bib(bib, chunk_entries=1) for e in chunk.entries}
+    assert entries["a"]["title"] == "Deep Learning"
+    assert entries["a"]["journal"] == "Deep Learning Journal"
+    assert entries["a"]["month"] == "January"
+    assert entries["a"]["note"] == "C# and F# stay"
+    assert entries["a"]["year"] == "2017"
+    assert entries["b"]["title"] == "Deep Learning: a survey"
+    assert entries["c"]["title"] == "unknownmacro kept"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ('"a" # "b"', "ab"),
+        ('{x {y} z} # " w"', "x {y} z w"),
+        ('"a {"} b" # "c"', 'a {"} bc'),
+        ("2017 # x", "2017x"),
+        ('"unclosed # "x', '"unclosed # "x'),
+        ("a # ", "a # "),
+        ("{C# prog", "{C# prog"),
+    ],
+)
+def test_resolve_value(raw: str, value: str) -> None:
+    assert resolve_value(raw, {"x": "x"}) == value
+
+
+def test_import_bib_stores_concatenations_resolved(run: Run, tmp_path: Path) -> None:
+    bib = tmp_path / "lib.bib"
+    bib.write_text('@misc{k, title = "Deep" # " " # "Learning", author = {Doe, Jane}}\n')
+    run("import-bib", str(bib), ok=True)
+    result = run("show", "k", "--json")
+    assert json.loads(result.stdout)["title"] == "Deep Learning"
+
+
+def test_web_leaves_no_temporary_metadata_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("list", ok=True)  # creates the library
+    launched: list[list[str]] = []
+
+    def fake_execv(path: str, argv: list[str]) -> Any:
+        launched.append(argv)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execv", fake_execv)
+    datasette = tmp_path / "bin" / "datasette"
+    datasette.parent.mkdir()
+    datasette.write_text("#!/bin/sh\n")
+    datasette.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{datasette.parent}{os.pathsep}{os.environ['PATH']}")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    for _ in range(3):
+        result = run("web")
+        assert result.exit_code == 0, result.stderr
+    assert list(temp.iterdir()) == []
+    files = {argv[argv.index("--metadata") + 1] for argv in launched}
+    assert len(files) == 1  # one file per library name, rewritten each run
+    metadata = Path(files.pop())
+    assert json.loads(metadata.read_text()) == json.loads(run("web", "--print-metadata").stdout)
+    assert metadata.parent == Path(os.environ["READING_LIST_HOME"]) / "cache" / "datasette"
