@@ -5,9 +5,12 @@ and peak resident set size ("Maximum resident set size"). Outputs go to files in
 folder, as a user's would.
 
 Usage:
-  python bench/memory.py [--papers 100000] [--db EXISTING.db] [--keep]
+  python bench/memory.py [--papers 100000] [--db EXISTING.db] [--only NAME,...]
+                         [--pythonpath DIR] [--keep]
 --db reuses a library built earlier (import-bib of bench/generate.py output), which saves
-its import; without it the import is built and measured too.
+its import; without it the import is built and measured too. --only measures the named
+commands (as in the table, e.g. "export -F ris,dump"); --pythonpath measures another
+checkout (an older commit, to compare).
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ def measure(args: list[str], env: dict[str, str], out: Path | None) -> tuple[flo
             env=env,
             stdout=stdout,
             stderr=subprocess.PIPE,
+            # Outside the checkout: "python -m" puts the working directory first on sys.path.
+            cwd=env["READING_LIST_HOME"],
             text=True,
             check=False,
         )
@@ -60,13 +65,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="an existing library to measure")
+    parser.add_argument("--only", help="comma-separated command names from the table")
+    parser.add_argument("--pythonpath", default=str(ROOT), help="the checkout to measure")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     if not Path(TIME).exists():
         sys.exit(f"needs {TIME} (GNU time)")
 
     work = Path(tempfile.mkdtemp(prefix="rl-memory-"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "READING_LIST_HOME": str(work / "home")}
+    (work / "home").mkdir()
+    env = {**os.environ, "PYTHONPATH": args.pythonpath, "READING_LIST_HOME": str(work / "home")}
     rows: list[tuple[str, float, float, int]] = []
     db = work / "library.db"
     if args.db:
@@ -85,26 +93,25 @@ def main() -> None:
     for fmt in ("bibtex", "biblatex", "csl-json", "ris", "csv", "json"):
         commands.append((f"export -F {fmt}", ["export", "-F", fmt, "-o", str(work / fmt)], None))
     commands.append(("dump", ["dump", "-o", str(work / "dump.jsonl")], None))
+    restored, rekeyed = work / "restored.db", work / "rekey.db"
+    commands += [
+        ("restore", ["--db", str(restored), "restore", str(work / "dump.jsonl")], None),
+        ("rekey", ["--db", str(rekeyed), "rekey", "--yes"], "rekey.tsv"),
+        ("export --cited-only /dev/zero", ["export", "--cited-only", "/dev/zero"], None),
+    ]
+    wanted = set(args.only.split(",")) if args.only else None
     for name, command, out in commands:
-        rows.append((name, *measure([*lib, *command], env, work / out if out else None)))
-    restored = work / "restored.db"
-    rows.append(
-        (
-            "restore",
-            *measure(["--db", str(restored), "restore", str(work / "dump.jsonl")], env, None),
-        )
-    )
-    rekeyed = work / "rekey.db"
-    shutil.copy(db, rekeyed)
-    rows.append(("rekey", *measure(["--db", str(rekeyed), "rekey", "--yes"], env, work / "rk")))
-    rows.append(
-        (
-            "export --cited-only /dev/zero",
-            *measure([*lib, "export", "--cited-only", "/dev/zero"], env, None),
-        )
-    )
+        # restore reads the dump's output.
+        needed = wanted is None or name in wanted or (name == "dump" and "restore" in wanted)
+        if not needed:
+            continue
+        if name == "rekey":
+            shutil.copy(db, rekeyed)
+        full = command if command[0] == "--db" else [*lib, *command]
+        rows.append((name, *measure(full, env, work / out if out else None)))
 
-    print(f"library: {args.db or args.papers}; Python {sys.version.split()[0]}")
+    python = sys.version.split()[0]
+    print(f"library: {args.db or args.papers}; code: {args.pythonpath}; Python {python}")
     print()
     print("| command | seconds | peak RSS MB | exit |")
     print("|---|---:|---:|---:|")

@@ -72,9 +72,27 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         initargs=(os.getpid(), sys.platform.startswith("linux")),
     )
     try:
+        _start_workers(pool)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_workers(pool: ProcessPoolExecutor) -> None:
+    """Fork every worker now, with Ctrl-C held back: a child forked while SIGINT still has
+    Python's handler would die of KeyboardInterrupt (and print it) before its initializer
+    could ignore SIGINT."""
+    if threading.current_thread() is not threading.main_thread():
+        pool.submit(int)
+        return
+    interrupted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: interrupted.append(signum))
+    try:
+        pool.submit(int)  # with fork, the first task starts all the workers, here
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def ordered_map(

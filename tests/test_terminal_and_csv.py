@@ -117,10 +117,10 @@ def test_show_and_tables_print_plain_text(run: Run, tmp_path: Path) -> None:
     assert "[bold]markup[/]" in shown.stdout  # shown as text, not taken as markup
     from reading_list.selection import PaperFilter
     from reading_list.services.library import Library
-    from reading_list.services.papers import list_papers, show_paper
+    from reading_list.services.papers import show_paper, stream_papers
 
     lib = Library.open()
-    papers = list_papers(lib, PaperFilter())
+    papers = list(stream_papers(lib, PaperFilter()))
     detail = show_paper(lib, "k1")
     lib.close()
     for renderable in (views.papers_table(papers), views.paper_detail(detail)):
@@ -157,3 +157,51 @@ def test_streamed_json_is_the_json_of_the_list(n: int) -> None:
         for i in range(n)
     ]
     assert "".join(tabular.iter_json(papers)) == tabular.to_json(papers) + "\n"
+
+
+def _list_on_a_terminal(table_rows: int) -> tuple[str, str]:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys; from reading_list.cli import views; "
+        f"views.TABLE_ROWS = {table_rows}; "
+        "from reading_list.cli import main; sys.argv = ['reading-list', 'list']; main()"
+    )
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        stdout=slave,
+        stderr=subprocess.PIPE,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    _, stderr = proc.communicate(timeout=60)
+    return b"".join(chunks).decode("utf-8", "replace"), stderr.decode()
+
+
+def test_a_terminal_gets_a_clean_table_or_plain_lines_for_long_lists(
+    run: Run, tmp_path: Path
+) -> None:
+    rows = [paper_row(1, title=HOSTILE_TITLE)] + [paper_row(n) for n in range(2, 6)]
+    restore_rows(run, tmp_path, rows)
+    table, note = _list_on_a_terminal(table_rows=10)
+    assert "5 paper(s)" in note and "Paper 5" in table and "[bold]markup[/]" in table
+    _no_terminal_controls(table.replace("\r\n", "\n"), allow_style=True)
+    lines, note = _list_on_a_terminal(table_rows=3)
+    assert "more than 3 papers: plain lines" in note
+    assert len([x for x in lines.splitlines() if x.count("\t") == 5]) == 5

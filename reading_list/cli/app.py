@@ -251,16 +251,26 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
 def _print_papers(flt: Any, *, as_json: bool, csv_out: bool) -> None:
-    from reading_list.services.papers import list_paper_rows, list_papers, stream_papers
+    import itertools
+
+    from reading_list.services.papers import list_paper_rows, stream_papers
 
     with library() as lib:
         if as_json or csv_out:
             render = tabular.iter_json if as_json else tabular.iter_papers_csv
             write_output(render(stream_papers(lib, flt)), None)
             return
+        papers = None
         if sys.stdout.isatty():
-            papers = list_papers(lib, flt)
-        else:
+            # A table is laid out whole, so it is for what a person reads: past TABLE_ROWS
+            # papers the listing streams plain lines, as when piped.
+            stream = stream_papers(lib, flt)
+            papers = list(itertools.islice(stream, views.TABLE_ROWS + 1))
+            stream.close()
+            if len(papers) > views.TABLE_ROWS:
+                say(f"more than {views.TABLE_ROWS} papers: plain lines (narrow with -q or -n)")
+                papers = None
+        if papers is None:
             # Piped: stream plain lines; 100k rows never go through models or a table.
             write_output(map(tabular.row_line, list_paper_rows(lib, flt)), None)
             return
@@ -471,7 +481,7 @@ def rm_cmd(
     with library() as lib:
         if not yes:
             paper = show_paper(lib, ref)
-            if not typer.confirm(f"Remove {paper.id} ({paper.title})?", err=True):
+            if not typer.confirm(clean_text(f"Remove {paper.id} ({paper.title})?"), err=True):
                 raise typer.Exit(1)
         removed = remove_paper(lib, ref)
     say(f"removed {removed.id}")

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     )
 
 
+# A rich table is laid out whole in memory; longer listings print plain lines instead.
+TABLE_ROWS = 2000
+
+
 def cell(value: object) -> Text:
     """One table cell or one-line field: plain text on one line."""
     from rich.text import Text

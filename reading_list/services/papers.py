@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -158,24 +158,19 @@ def check_filter(lib: Library, flt: PaperFilter) -> None:
         parse_status(status)
 
 
-def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    check_filter(lib, flt)
-    return lib.store.query_papers(flt)
-
-
-def stream_papers(lib: Library, flt: PaperFilter) -> Iterator[Paper]:
-    """The same selection as list_papers, streamed from one snapshot of the library."""
+def stream_papers(lib: Library, flt: PaperFilter) -> Generator[Paper, None, None]:
+    """The papers of a selection, streamed from one snapshot of the library."""
     check_filter(lib, flt)
     return _snapshot_papers(lib, flt)
 
 
-def _snapshot_papers(lib: Library, flt: PaperFilter) -> Iterator[Paper]:
+def _snapshot_papers(lib: Library, flt: PaperFilter) -> Generator[Paper, None, None]:
     with lib.store.snapshot():
         yield from lib.store.iter_papers(flt)
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
-    """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
+    """The same selection as stream_papers as plain rows (see Store.paper_lines)."""
     check_filter(lib, flt)
     return lib.store.paper_lines(flt)
 
