@@ -90,3 +90,29 @@ def test_web_leaves_no_temporary_metadata_file(
     metadata = Path(files.pop())
     assert json.loads(metadata.read_text()) == json.loads(run("web", "--print-metadata").stdout)
     assert metadata.parent == Path(os.environ["READING_LIST_HOME"]) / "cache" / "datasette"
+
+
+def test_ctrl_c_during_rekey_changes_no_key(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reading_list.services import transfer
+    from tests.test_restore import _write, dump_line
+    from tests.test_terminal_and_csv import paper_row
+
+    path = _write(tmp_path, [dump_line("paper", paper_row(n)) for n in range(1, 4)])
+    run("restore", str(path), ok=True)
+    before = run("list", "--json").stdout
+    calls = []
+    real = transfer.base_citekey
+
+    def interrupt_on_third(*args: Any, **kwargs: Any) -> str:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(transfer, "base_citekey", interrupt_on_third)
+    result = run("rekey", "--yes")
+    assert result.exit_code == 130
+    assert "no citekey changed" in result.stderr and "saved" not in result.stderr
+    assert run("list", "--json").stdout == before
