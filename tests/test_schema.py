@@ -78,7 +78,7 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(NotALibrary, match="cannot open .* not a SQLite database"):
+    with pytest.raises(NotALibrary, match=r"cannot open .* not a SQLite database"):
         open_db(bad)
 
 
