@@ -354,19 +354,23 @@ def test_a_full_disk_through_the_cli_is_one_line_and_nothing_half_written(
 
 
 def test_two_processes_adding_the_same_ids_both_succeed(tmp_path: Path) -> None:
-    from tests.arxiv_stub import StubServer
+    import threading
 
-    ids = ["1703.05175", "1611.01989", "1703.07469", "1410.4615", "1605.06640"]
-    with StubServer() as server:
-        server.state.latency = 0.2
+    from tests.arxiv_stub import StubServer, synthetic_records
+
+    records = synthetic_records(100)
+    with StubServer(records) as server:
         env = {**os.environ, "READING_LIST_ARXIV_URL": server.url}
         for round_ in range(3):
+            # Both answers leave the server at once, so both processes store the same papers
+            # at the same moment.
+            server.state.together = threading.Barrier(2)
             db = tmp_path / f"race{round_}.db"
             procs = [
                 subprocess.Popen(
-                    [sys.executable, "-m", "reading_list", "--db", str(db), "add", *ids],
+                    [sys.executable, "-m", "reading_list", "--db", str(db), "add", *records],
                     cwd=ROOT,
-                    env={**env, "READING_LIST_CACHE_DIR": str(tmp_path / f"cache{n}")},
+                    env={**env, "READING_LIST_CACHE_DIR": str(tmp_path / f"cache{round_}-{n}")},
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.PIPE,
                     text=True,
@@ -378,8 +382,8 @@ def test_two_processes_adding_the_same_ids_both_succeed(tmp_path: Path) -> None:
                 assert proc.returncode == 0, err
                 assert err == "", err
             store = open_db(db)
-            assert sorted(store.papers.existing_arxiv_ids(ids)) == sorted(ids)
-            assert store.papers.count() == len(ids)
+            assert store.papers.existing_arxiv_ids(records) == set(records)
+            assert store.papers.count() == len(records)
             store.close()
 
 
@@ -426,13 +430,14 @@ def test_two_processes_importing_the_same_bib_both_succeed(tmp_path: Path) -> No
 def test_an_import_racing_another_import_between_its_chunks_skips_what_landed(
     tmp_path: Path,
 ) -> None:
+    from reading_list.models import BibImportReport
     from reading_list.services.library import Library
     from reading_list.services.transfer import import_bib
 
     bib = _mixed_bib(tmp_path / "race.bib", 2100)  # two chunks of the reader
     db = tmp_path / "race.db"
     first, second = Library.open(db), Library.open(db)
-    reports = []
+    reports: list[BibImportReport] = []
 
     def after_each_chunk(done: int, total: int, label: str) -> None:
         if not reports:
