@@ -95,7 +95,7 @@ def test_a_full_disk_changes_nothing_and_writing_resumes_with_space(library: Pat
     # SQLite's own size cap gives the SQLITE_FULL a full disk gives.
     store.sql.raw.execute(f"PRAGMA max_page_count = {pages + 2}")
     big = [_paper(100 + n, abstract="word " * 2000) for n in range(50)]
-    with pytest.raises(LibraryFull, match="is full: nothing was changed"):
+    with pytest.raises(LibraryFull, match="is full: the change in progress was undone"):
         store.papers.insert(big)
     assert not store.sql.raw.in_transaction
     assert store.papers.count() == 3

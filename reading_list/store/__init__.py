@@ -23,7 +23,7 @@ from reading_list.store.dump import Dump
 from reading_list.store.lists import Lists
 from reading_list.store.papers import Identities, Papers
 from reading_list.store.reading import QueueEntry, Reading
-from reading_list.store.rows import NewPaper, manual_id
+from reading_list.store.rows import NewPaper
 from reading_list.store.tags import Tags
 
 
@@ -83,6 +83,5 @@ __all__ = [
     "NewPaper",
     "QueueEntry",
     "Store",
-    "manual_id",
     "open_db",
 ]

@@ -78,15 +78,15 @@ def _error(exc: sqlite3.Error, path: Path, access: Access, busy_timeout: float) 
         return _read_only(path, access.read_only or detail)
     if code == sqlite3.SQLITE_FULL:
         return LibraryFull(
-            f"the disk holding {path} is full: nothing was changed; free some space and run "
-            "the command again"
+            f"the disk holding {path} is full: the change in progress was undone; free some "
+            "space and run the command again"
         )
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return CorruptLibrary(f"{path} is damaged ({detail}): run `reading-list doctor`")
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return LibraryBusy(
-            f"{path} is locked: another reading-list command kept it busy for {busy_timeout:g} s;"
-            " run the command again when it has finished"
+            f"{path} is locked: another process held it for {busy_timeout:g} s; run the command "
+            "again when that one has finished"
         )
     if code == sqlite3.SQLITE_IOERR:
         return StorageError(
