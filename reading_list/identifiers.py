@@ -129,5 +129,26 @@ def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
 
 
+# arXiv's own DOIs (10.48550/arXiv.ID) name the preprint, never a published version.
+ARXIV_DOI_PREFIX = "10.48550/"
+_DOI_RESOLVER = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
 def arxiv_doi(arxiv_id: str) -> str:
-    return f"10.48550/arXiv.{arxiv_id}"
+    return f"{ARXIV_DOI_PREFIX}arXiv.{arxiv_id}"
+
+
+def bare_doi(value: str) -> str:
+    """``10.x/...`` without a resolver URL or ``doi:`` in front, or "" when there is none."""
+    words = _DOI_RESOLVER.sub("", value.strip()).split()
+    return words[0] if words else ""
+
+
+def is_arxiv_doi(value: str) -> bool:
+    return bare_doi(value).lower().startswith(ARXIV_DOI_PREFIX)
+
+
+def published_doi(value: str | None) -> str | None:
+    """The bare DOI of a published version; None for none, or for arXiv's own DOI."""
+    doi = bare_doi(value or "")
+    return doi if doi and not is_arxiv_doi(doi) else None

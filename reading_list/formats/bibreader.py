@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from reading_list.errors import InvalidInput
-from reading_list.identifiers import abs_url, find_arxiv_ids, pdf_url, submission_year
+from reading_list.identifiers import (
+    abs_url,
+    find_arxiv_ids,
+    is_arxiv_doi,
+    pdf_url,
+    published_doi,
+    submission_year,
+)
 from reading_list.names import split_name
 from reading_list.tex import tex_to_unicode
 
@@ -178,7 +185,7 @@ def arxiv_id_of(fields: dict[str, str]) -> str | None:
             return ids[0].id
     for name in ("url", "doi", "journal", "howpublished", "note", "volume"):
         value = fields.get(name, "")
-        if "arxiv" in value.lower() or (name == "doi" and value.startswith("10.48550")):
+        if "arxiv" in value.lower() or (name == "doi" and is_arxiv_doi(value)):
             ids = find_arxiv_ids(value)
             if ids:
                 return ids[0].id
@@ -191,10 +198,6 @@ def entry_to_row(entry: BibEntry) -> dict[str, Any]:
     arxiv_id = arxiv_id_of(f)
     year_text = re.search(r"\d{4}", f.get("year", "") or f.get("date", ""))
     year = int(year_text.group(0)) if year_text else None
-    doi = f.get("doi", "").strip()
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi, flags=re.IGNORECASE)
-    if doi.lower().startswith("10.48550/"):
-        doi = ""
     venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or ""
     if venue.lower().startswith("arxiv") or "arxiv preprint" in venue.lower():
         venue = ""
@@ -207,7 +210,7 @@ def entry_to_row(entry: BibEntry) -> dict[str, Any]:
         "abstract": tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
         "categories": [category] if category else [],
         "primary_category": category,
-        "doi": doi or None,
+        "doi": published_doi(f.get("doi")),
         "journal_ref": tex_to_unicode(venue) or None,
         "comment": None,
         "fetched_at": None,

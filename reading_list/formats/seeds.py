@@ -23,7 +23,6 @@ A seed file is JSON (``seeds/<name>.json``)::
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -111,11 +110,10 @@ class SeedList(BaseModel):
         return self
 
 
-def seed_dirs() -> list[Path]:
-    """Where seed lists are looked for: $READING_LIST_SEEDS, the checkout, the install."""
-    dirs = []
-    if env := os.environ.get("READING_LIST_SEEDS"):
-        dirs.append(Path(env))
+def seed_dirs(first: Path | None = None) -> list[Path]:
+    """Where seed lists are looked for: ``first`` (the READING_LIST_SEEDS setting), the
+    checkout, the install."""
+    dirs = [] if first is None else [first]
     dirs.append(Path(__file__).resolve().parents[2] / "seeds")
     dirs.append(Path(sys.prefix) / "share" / "reading-list" / "seeds")
     return dirs
@@ -146,17 +144,17 @@ def load_seed_file(path: Path) -> SeedList:
     return seed
 
 
-def available_seeds() -> dict[str, Path]:
+def available_seeds(first: Path | None = None) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for directory in seed_dirs():
+    for directory in seed_dirs(first):
         if directory.is_dir():
             for path in sorted(directory.glob("*.json")):
                 found.setdefault(path.stem, path)
     return found
 
 
-def find_seed(name: str) -> SeedList:
-    seeds = available_seeds()
+def find_seed(name: str, first: Path | None = None) -> SeedList:
+    seeds = available_seeds(first)
     path = Path(name)
     if path.suffix == ".json" and path.is_file():
         return load_seed_file(path)

@@ -74,7 +74,7 @@ def export(
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     wanted: set[str] | None = None
     result = ExportResult(chunks=iter(()))
     if cited_only is not None:
