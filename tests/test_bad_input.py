@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from reading_list.errors import InvalidIdentifier, InvalidInput
 from reading_list.formats.references import parse_references, split_reference
-from reading_list.formats.seeds import load_seed_file
 from reading_list.identifiers import find_arxiv_ids, parse_arxiv_id
+from reading_list.services.seeds import load_seed_file
 from tests.conftest import Run
 
 ODD = st.sampled_from(
@@ -150,9 +150,10 @@ def test_bib_reader_never_crashes(tmp_path: Path, value: str) -> None:
     path = tmp_path / "fuzz.bib"
     path.write_text("@misc{k,\n title = {" + value + "},\n author = {" + value + "}}\n" + value)
     try:
-        for chunk in read_bib(path, workers=1):
-            for entry in chunk.entries:
-                entry_to_row(entry)
+        with path.open("rb") as handle:
+            for chunk in read_bib(handle, workers=1):
+                for entry in chunk.entries:
+                    entry_to_row(entry)
     except InvalidInput:
         pass
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reading_list.formats.seeds import available_seeds, load_seed_file
+from reading_list.services.seeds import available_seeds, load_seed_file
 from tests.arxiv_stub import StubServer
 from tests.conftest import DATA, ROOT, Run
 

@@ -51,11 +51,11 @@ def web_cmd(
     import tempfile
 
     from reading_list.errors import InvalidInput
-    from reading_list.formats.datasette import datasette_metadata
+    from reading_list.services.web import datasette_metadata
 
     with library(ctx) as lib:
         db_path = lib.settings.db_path
-    metadata = json.dumps(datasette_metadata(db_path.stem), indent=2)
+        metadata = json.dumps(datasette_metadata(lib), indent=2)
     if print_metadata:
         emit(metadata)
         return

@@ -8,7 +8,7 @@ from typing import Literal
 
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
 from reading_list.formats.references import ParsedFile, Reference, parse_references
-from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
+from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import (
     ArxivRecord,
@@ -22,6 +22,7 @@ from reading_list.models import (
 from reading_list.resolve import resolve_citations
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
 from reading_list.status import Status
 
 Progress = Callable[[int, int, str], None]
@@ -243,8 +244,6 @@ def import_file(
 
 
 def shipped_seeds(lib: Library) -> list[SeedList]:
-    from reading_list.formats.seeds import load_seed_file
-
     return [load_seed_file(path) for path in available_seeds(lib.settings.seeds_dir).values()]
 
 
