@@ -156,6 +156,11 @@ def test_only_the_store_runs_sql_or_names_tables() -> None:
     assert not wrong, wrong
 
 
+def test_the_sql_rule_reads_code_not_documentation() -> None:
+    sample = ast.parse('"""SELECT in a docstring."""\nquery = f"SELECT id FROM {table}"\n')
+    assert list(strings(sample)) == ["SELECT id FROM "]
+
+
 def test_only_sources_do_network_io() -> None:
     wrong = [
         f"{module} imports {name}"
@@ -174,6 +179,34 @@ def test_services_do_not_import_the_cli() -> None:
         if module.startswith("services/") and "cli" in project_parts(tree)
     ]
     assert not wrong, wrong
+
+
+def settings_read(tree: ast.Module) -> Iterator[str]:
+    """READING_LIST_* variables looked up: environ.get("..."), getenv("..."), environ["..."]."""
+    for node in ast.walk(tree):
+        key = None
+        if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("get", "getenv", "pop", "setdefault"):
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript):
+            key = node.slice
+        if isinstance(key, ast.Constant) and str(key.value).startswith("READING_LIST_"):
+            yield str(key.value)
+
+
+def test_settings_are_read_in_config_only() -> None:
+    wrong = [
+        f"{module} reads {name}"
+        for module, tree in modules()
+        if module != "config"
+        for name in settings_read(tree)
+    ]
+    assert not wrong, wrong
+    sample = ast.parse(
+        "import os\nos.environ.get('READING_LIST_X')\nos.environ['READING_LIST_Y']\n"
+        "os.getenv('READING_LIST_Z', '')\nos.environ.get('HOME')\n"
+    )
+    assert set(settings_read(sample)) == {"READING_LIST_X", "READING_LIST_Y", "READING_LIST_Z"}
 
 
 def _pure(module: str) -> bool:
