@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -31,11 +30,13 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BaseModel | Sequence[BaseModel]")
 
 
-@dataclass(frozen=True)
 class GlobalOptions:
     """The options given before the command, carried in click's context (``ctx.obj``)."""
 
-    db: Path | None = None
+    __slots__ = ("db",)
+
+    def __init__(self, db: Path | None = None) -> None:
+        self.db = db
 
 
 # ---- output --------------------------------------------------------------------------------

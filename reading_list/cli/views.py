@@ -4,13 +4,11 @@ people is composed here. No I/O."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reading_list.status import FINISHED
-
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import RenderableType
 
     from reading_list.formats.seeds import SeedList
@@ -31,13 +29,16 @@ if TYPE_CHECKING:
     from reading_list.services.transfer import ExportResult
 
 
-@dataclass(frozen=True)
 class Screen:
     """What a command shows people: ``body`` on stdout (a rich renderable, or text printed as
     it is), then ``notes`` on stderr, one line each, so that pipes stay clean."""
 
-    body: RenderableType | None = None
-    notes: Sequence[str] = ()
+    # A plain class: a dataclass would add the dataclasses import to every command's start-up.
+    __slots__ = ("body", "notes")
+
+    def __init__(self, body: RenderableType | None = None, notes: Sequence[str] = ()) -> None:
+        self.body = body
+        self.notes = notes
 
 
 def _lines(lines: Sequence[str]) -> str | None:
@@ -250,6 +251,8 @@ def _bar(value: int, top: int, width: int = 30) -> str:
 
 def stats_text(st: Stats) -> str:
     """A small terminal report with bar charts (plain text, so it pipes)."""
+    from reading_list.status import FINISHED
+
     lines = [f"{st.total} paper(s)", "", "by status"]
     top = max(st.by_status.values(), default=0)
     for status, count in st.by_status.items():
