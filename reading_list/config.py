@@ -36,6 +36,8 @@ DEFAULT_MAX_BACKOFF = 120.0
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, resolved; load_settings() makes one from the flag and the environment."""
+
     db_path: Path
     # None: the platform's cache dir, looked up only when the cache is used (see cache_dir).
     cache_override: Path | None = None
