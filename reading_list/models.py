@@ -196,13 +196,15 @@ class SkippedLine(Model):
 
 
 class LineCounts(Model):
-    """Every input line accounted for: lines = reference lines + skipped + blank."""
+    """Every input line accounted for: lines = reference lines + skipped + blank + headings
+    (headings and separator lines, which tag or divide what follows)."""
 
     lines: int = 0
     reference_lines: int = 0
     references: int = 0
     skipped: int = 0
     blank: int = 0
+    headings: int = 0
     states: dict[str, int] = Field(default_factory=dict)
 
 

@@ -257,6 +257,19 @@ def authors_like(text: str) -> bool:
     return all(name_like(c) or _is_initial(c) for c in chunks)
 
 
+def author_names(hint: str) -> list[str]:
+    """People named in an author hint, one string each: "Zaremba, W., & Sutskever, I." ->
+    ["W. Zaremba", "I. Sutskever"]; "et al" and notes in parentheses are dropped."""
+    text = _ET_AL.sub(" ", re.sub(r"\([^)]*\)", " ", hint))
+    names: list[str] = []
+    for chunk in _author_chunks(text):
+        if _is_initial(chunk) and names and " " not in names[-1]:
+            names[-1] = f"{chunk}. {names[-1]}".replace("..", ".")
+        else:
+            names.append(chunk)
+    return names
+
+
 def _sentences(text: str) -> list[str]:
     """Cut at a full stop, question or exclamation mark followed by a space, except after an
     initial ("V.") or a common abbreviation ("Proc.")."""
