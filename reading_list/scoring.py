@@ -205,14 +205,33 @@ def description_score(description: str, surnames: Sequence[str], record: ArxivRe
     return 0.5 + 0.38 * coverage if coverage == 1.0 else 0.5 * coverage
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,3}\.?")
+
+
 def hint_surnames(authors_hint: str) -> list[str]:
-    """Family names from a free-form hint: "Matko Bosnjak et al.", "Zaremba, Sutskever"."""
+    """Family names from a free-form hint: "Matko Bosnjak et al.", "Zaremba, Sutskever",
+    APA's "Zaremba, W., & Sutskever, I.", Vancouver's "Ioffe S, Szegedy C", Chicago's
+    "Vaswani, Ashish, Noam Shazeer, and ..."."""
     text = re.sub(r"\([^)]*\)", " ", authors_hint)
     text = _ET_AL.sub(" ", text)
     names = [n.strip() for n in re.split(r",|;|\band\b|&", text) if n.strip()]
+    names = [n for n in names if not _INITIALS.fullmatch(n)]
+    if (
+        len(names) >= 3
+        and len(names[0].split()) == 1
+        and len(names[1].split()) == 1
+        and len(names[2].split()) > 1
+    ):
+        del names[1]  # Chicago inverts the first author only: "Vaswani, Ashish, Noam Shazeer"
     out = []
     for name in names:
-        family = normalise(split_name(name).family)
+        tokens = name.split()
+        if len(tokens) >= 2 and _INITIALS.fullmatch(tokens[-1]) and not _INITIALS.fullmatch(
+            tokens[0]
+        ):
+            family = normalise(" ".join(tokens[:-1]))
+        else:
+            family = normalise(split_name(name).family)
         if family and family not in out:
             out.append(family)
     return out

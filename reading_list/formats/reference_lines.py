@@ -445,6 +445,7 @@ def _trailing_parenthetical(text: str) -> ReferenceParts | None:
         return None
     inside, outside = m.group(1).strip(), text[: m.start()].strip(" ,.;:-–—")
     inside_rest, inside_year = _take_year(inside)
+    inside_rest, inside_venue = _peel_venue(inside_rest)
     outside_rest, outside_year = _take_year(outside)
     if inside_year is not None or _ET_AL.search(inside) or (
         authors_like(inside_rest) and _title_words(outside_rest) and not authors_like(outside)
@@ -454,7 +455,7 @@ def _trailing_parenthetical(text: str) -> ReferenceParts | None:
             return ReferenceParts(
                 title,
                 authors=inside_rest or authors,
-                venue=venue,
+                venue=", ".join(v for v in (inside_venue, venue) if v),
                 year=inside_year or outside_year,
                 descriptive=None,
             )

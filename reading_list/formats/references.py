@@ -44,6 +44,10 @@ _REFERENCE_HEADING = re.compile(
 )
 
 
+# Words that open a remark about a list, not a title ("My notes on ...", "Here are ...").
+_SENTENCE_OPENERS = frozenset("my our i we you here today notes note todo see".split())
+
+
 @dataclass
 class Reference:
     """One reference found in a file, with what the file says about it."""
@@ -128,6 +132,8 @@ def _not_a_reference(parts: ReferenceParts, body: str) -> str | None:
     if body.rstrip().endswith(":") and not parts.authors and parts.year is None:
         return "a label (ends with ':'), not a reference"
     words = parts.title.split()
+    if not (parts.authors or parts.year) and words[0].lower().strip(",:") in _SENTENCE_OPENERS:
+        return "a sentence, not a reference"
     if len(words) == 1 and not (parts.authors or parts.year):
         word = words[0]
         # A name is written with a capital or a digit (DeepCoder, GAN, Word2Vec, seq2seq);
@@ -330,6 +336,13 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
             end = _bib_entry_end(lines, number - 1)
             if end < 0:
                 skipped.append(Skipped(number, line.strip(), "a BibTeX entry that never closes"))
+                while index < len(lines) and lines[index].strip() and not _BIB_START.match(
+                    lines[index]
+                ):
+                    skipped.append(
+                        Skipped(index + 1, lines[index].strip(), "inside a BibTeX entry that never closes")
+                    )
+                    index += 1
                 continue
             found = _bib_references("\n".join(lines[number - 1 : end + 1]), number, end + 1, tags)
             if isinstance(found, str):
@@ -383,6 +396,16 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
             skipped.append(Skipped(number, line.strip(), "a label (ends with ':'), not a reference"))
             continue
         outcome = _reference_from(body, number, read, tags)
+        if (
+            article
+            and not bullet
+            and isinstance(outcome, Reference)
+            and not (outcome.citation.authors_hint or outcome.citation.year_hint or outcome.ids)
+            and outcome.arxiv_id is None
+        ):
+            # Under a references heading of an article, a line without authors, a year or an
+            # identifier is a caption or an advert, not an entry.
+            outcome = Skipped(number, line.strip(), "a short line in an article, not a reference")
         if isinstance(outcome, Skipped):
             skipped.append(outcome)
         else:
