@@ -28,6 +28,7 @@ from reading_list.formats.article import CJK, find_cited, is_prose
 from reading_list.formats.reference_lines import ReferenceParts, parse_reference_line
 from reading_list.identifiers import WorkId, find_arxiv_ids
 from reading_list.models import Citation
+from reading_list.scoring import expand_abbreviations, normalise
 
 MAX_LINE = 5000
 MAX_REFERENCE_LINE = 1000
@@ -136,9 +137,11 @@ def _not_a_reference(parts: ReferenceParts, body: str) -> str | None:
         return "a sentence, not a reference"
     if len(words) == 1 and not (parts.authors or parts.year):
         word = words[0]
-        # A name is written with a capital or a digit (DeepCoder, GAN, Word2Vec, seq2seq);
-        # one plain lower-case word ("keywords", "meta-learning") is a keyword.
-        if not re.search(r"[A-Z0-9]", word):
+        # A name is written with a capital or a digit (DeepCoder, GAN, Word2Vec, seq2seq) or
+        # is a known abbreviation ("ptr-nets"); one plain lower-case word ("keywords",
+        # "meta-learning") is a keyword.
+        known = expand_abbreviations(normalise(word)) != normalise(word)
+        if not re.search(r"[A-Z0-9]", word) and not known:
             return "a keyword (one lower-case word), not a reference"
     if len(body) > MAX_REFERENCE_LINE:
         return f"longer than {MAX_REFERENCE_LINE} characters: not one reference"
