@@ -137,12 +137,10 @@ def run_text_file(path: Path, lib: Library, served: set[str] | None) -> dict[str
     figures = score(pairs)
     counts = report.counts
     figures["lines"] = counts.lines
-    figures["answered_lines"] = counts.reference_lines + counts.skipped + counts.blank + (
-        counts.headings
+    figures["answered_lines"] = (
+        counts.reference_lines + counts.skipped + counts.blank + (counts.headings)
     )
-    figures["unanswered_truth_lines"] = [
-        line for line in truth if int(line) not in by_line
-    ]
+    figures["unanswered_truth_lines"] = [line for line in truth if int(line) not in by_line]
     return figures
 
 

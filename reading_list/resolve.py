@@ -135,6 +135,8 @@ def resolve_by_search(
         best, _ = decide(candidates)
         if best is not None and best.score >= CONFIDENT:
             break
+        if plan.startswith("au:") and (_hopeless(candidates) or not seen):
+            break
     if not seen and requests < MAX_QUERIES and (broad := broad_query(query)) and broad not in sent:
         sent.append(broad)
         records, _ = session.search(broad, 10)
@@ -157,6 +159,13 @@ def resolve_by_search(
     )
     accepted = [seen[best.arxiv_id]] if best else []
     return resolution, accepted
+
+
+def _hopeless(candidates: Sequence[Candidate]) -> bool:
+    """The named author's papers were seen and none comes near the cited title: asking for
+    the next author's papers would not change that."""
+    by_author = [c for c in candidates if c.author_score]
+    return bool(by_author) and max(c.title_score for c in by_author) < 0.4
 
 
 def estimate_requests(citations: Sequence[Citation]) -> int:
@@ -265,7 +274,9 @@ def resolve_lookups(
             )
     session = SearchSession(source)
     pending = [i for i, r in enumerate(results) if r is None]
-    left = estimate_requests([lookups[i].citation for i in pending if _has_words(lookups[i].citation)])
+    left = estimate_requests(
+        [lookups[i].citation for i in pending if _has_words(lookups[i].citation)]
+    )
     left += sum(1 for i in pending if any(d.kind == "doi" for d in lookups[i].ids))
     for done, index in enumerate(pending):
         if on_search:
@@ -337,9 +348,8 @@ def _resolve_one(session: SearchSession, lookup: Lookup) -> tuple[Resolution, li
     if ident.kind == "url":
         why = "a link with no title beside it: nothing to search arXiv with"
     else:
-        why = (
-            f"{ident}: identifier, not looked up: needs the dblp/Crossref source"
-            + (" (arXiv has no record carrying this DOI)" if ident.kind == "doi" else "")
+        why = f"{ident}: identifier, not looked up: needs the dblp/Crossref source" + (
+            " (arXiv has no record carrying this DOI)" if ident.kind == "doi" else ""
         )
     resolution = _identifier_resolution(lookup, ident, why)
     resolution.queries = sent + resolution.queries

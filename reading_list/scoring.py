@@ -125,9 +125,10 @@ def acronym_of(title: str, acronym: str) -> bool:
 
 def _is_acronym(text: str) -> bool:
     token = text.strip()
-    return bool(re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*s?", token)) and sum(
-        c.isupper() for c in token
-    ) >= 2
+    return (
+        bool(re.fullmatch(r"[A-Z][A-Za-z]*[A-Z][A-Za-z]*s?", token))
+        and sum(c.isupper() for c in token) >= 2
+    )
 
 
 def looks_descriptive(text: str) -> bool:
@@ -226,8 +227,10 @@ def hint_surnames(authors_hint: str) -> list[str]:
     out = []
     for name in names:
         tokens = name.split()
-        if len(tokens) >= 2 and _INITIALS.fullmatch(tokens[-1]) and not _INITIALS.fullmatch(
-            tokens[0]
+        if (
+            len(tokens) >= 2
+            and _INITIALS.fullmatch(tokens[-1])
+            and not _INITIALS.fullmatch(tokens[0])
         ):
             family = normalise(" ".join(tokens[:-1]))
         else:
@@ -276,8 +279,10 @@ class CitationQuery:
     @property
     def searchable_description(self) -> bool:
         """A description with an author and a year: searched in that author's papers."""
-        return self.is_description and bool(hint_surnames(self.authors_hint)) and (
-            self.year_hint is not None
+        return (
+            self.is_description
+            and bool(hint_surnames(self.authors_hint))
+            and (self.year_hint is not None)
         )
 
     @property
@@ -408,9 +413,7 @@ def plan_queries(query: CitationQuery) -> list[str]:
     words = _query_words(expand_abbreviations(normalise(query.variants[0])))
     for surname in surnames[:2]:
         if words:
-            plans.append(
-                f"{author_query(surname)} AND ({' OR '.join(f'ti:{w}' for w in words)})"
-            )
+            plans.append(f"{author_query(surname)} AND ({' OR '.join(f'ti:{w}' for w in words)})")
         elif query.year_hint is not None:
             plans.append(f"{author_query(surname)} AND {date_range(query.year_hint)}")
         else:

@@ -1,7 +1,8 @@
 """A small local stand-in for the arXiv query API, serving records kept in tests/data.
 
 It answers ``id_list`` lookups and the subset of the search grammar the resolver sends
-(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", ``doi:``, ``submittedDate:[A TO B]``, AND / OR / ANDNOT with equal precedence,
+(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", ``doi:``,
+``submittedDate:[A TO B]``, AND / OR / ANDNOT with equal precedence,
 grouping to the right, parentheses), in the Atom shape export.arxiv.org uses. It counts requests
 and can be told to fail the next N requests with a status, for retry tests.
 """

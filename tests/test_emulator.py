@@ -210,9 +210,7 @@ def test_import_of_the_ama_article_finds_its_titled_works(
     items = {i["cited_as"]: i for i in report["items"]}
     for title, arxiv_id in AMA_TITLED.items():
         assert items[title]["paper_id"] == arxiv_id, items[title]
-    truth = {
-        c["arxiv_id"] for c in json.loads(SHARED_CITATIONS.read_text()) if c["arxiv_id"]
-    }
+    truth = {c["arxiv_id"] for c in json.loads(SHARED_CITATIONS.read_text()) if c["arxiv_id"]}
     for item in report["items"]:
         # 0 wrong papers; what is not resolved is a work the article really cites by title.
         assert item["paper_id"] is None or item["paper_id"] in truth, item
@@ -224,6 +222,7 @@ def test_import_of_the_ama_article_finds_its_titled_works(
                 "A Machine Learning Framework for Programming by Example",
             ), item
     counts = report["counts"]
-    assert counts["reference_lines"] + counts["skipped"] + counts["blank"] + counts[
-        "headings"
-    ] == counts["lines"]
+    assert (
+        counts["reference_lines"] + counts["skipped"] + counts["blank"] + counts["headings"]
+        == counts["lines"]
+    )

@@ -19,22 +19,31 @@ from tests.arxiv_stub import StubServer, load_records
 from tests.conftest import DATA, Run
 
 # A short Chinese paragraph of our own, citing by 《title》 and "Title (Authors, Year)".
-ARTICLE = """谷歌大脑问答:程序合成与泛化
-
-记者:林一
-
-  少样本学习方面,《Prototypical Networks for Few-shot Learning》和《Matching Networks for One Shot Learning》两篇论文常被提到,而《一本中文书》没有英文标题。
-
-  关于泛化,有人推荐《Sharp Minima Can Generalize For Deep Nets》,也有人说“泛化之谜”还没解开。至于 TensorFlow 和 PyTorch 哪个更好,大家意见不一。
-
-  程序合成方面,可以读 Learningto Execute(Wojciech Zaremba,Ilya Sutskever,2014)和 DeepCoder(Matej Baloget al., 2016),还有一篇 A Totally Unknown Program Paper (Nobody Person et al., 2019)。
-
-参考文献
-
-1. Neural Turing Machines, Graves et al. 2014
-
-广告 AD 300*250
-"""
+ARTICLE = "\n".join(
+    [
+        "谷歌大脑问答:程序合成与泛化",
+        "",
+        "记者:林一",
+        "",
+        "  少样本学习方面,《Prototypical Networks for Few-shot Learning》和"
+        "《Matching Networks for One Shot Learning》两篇论文常被提到,"
+        "而《一本中文书》没有英文标题。",
+        "",
+        "  关于泛化,有人推荐《Sharp Minima Can Generalize For Deep Nets》,也有人说“泛化之谜”"
+        "还没解开。至于 TensorFlow 和 PyTorch 哪个更好,大家意见不一。",
+        "",
+        "  程序合成方面,可以读 Learningto Execute(Wojciech Zaremba,Ilya Sutskever,2014)和 "
+        "DeepCoder(Matej Baloget al., 2016),还有一篇 A Totally Unknown Program Paper "
+        "(Nobody Person et al., 2019)。",
+        "",
+        "参考文献",
+        "",
+        "1. Neural Turing Machines, Graves et al. 2014",
+        "",
+        "广告 AD 300*250",
+        "",
+    ]
+)
 
 
 @pytest.fixture
@@ -69,7 +78,7 @@ def test_prose_lines_are_told_from_reference_lines() -> None:
 
 def test_cited_works_in_english_prose() -> None:
     cited = find_cited(
-        'We build on Learning to Execute (Zaremba and Sutskever, 2014) and on *Pointer '
+        "We build on Learning to Execute (Zaremba and Sutskever, 2014) and on *Pointer "
         'Networks*, unlike Vaswani et al. (2017); see also "Order Matters: Sequence to sequence '
         'for sets" and arXiv:1409.3215. The "batch normalization moment" is a phrase, not a paper.'
     )
@@ -191,7 +200,8 @@ BIB_IN_TEXT = """My notes on program synthesis.
 
 @article{balog2016deepcoder,
   title={DeepCoder: Learning to Write Programs},
-  author={Balog, Matej and Gaunt, Alexander L and Brockschmidt, Marc and Nowozin, Sebastian and Tarlow, Daniel},
+  author={Balog, Matej and Gaunt, Alexander L and Brockschmidt, Marc and
+          Nowozin, Sebastian and Tarlow, Daniel},
   journal={arXiv preprint arXiv:1611.01989},
   year={2016}
 }
@@ -207,12 +217,12 @@ def test_pasted_bibtex_goes_to_the_bib_reader() -> None:
     assert deepcoder.arxiv_id == "1611.01989" and deepcoder.line == 3
     assert deepcoder.citation.cited_as == "DeepCoder: Learning to Write Programs"
     assert deepcoder.citation.authors_hint.startswith("Matej Balog, Alexander L Gaunt")
-    assert deepcoder.last_line == 8
-    assert execute.line == 9
+    assert deepcoder.last_line == 9
+    assert execute.line == 10
     reasons = {s.line: s.reason for s in parsed.skipped}
-    assert reasons[10] == "a BibTeX entry that never closes"
-    assert reasons[11] == "inside a BibTeX entry that never closes"
-    assert parsed.reference_lines + len(reasons) + parsed.blank + parsed.headings == 11
+    assert reasons[11] == "a BibTeX entry that never closes"
+    assert reasons[12] == "inside a BibTeX entry that never closes"
+    assert parsed.reference_lines + len(reasons) + parsed.blank + parsed.headings == 12
 
 
 def test_single_words_are_names_unless_plain_lower_case() -> None:

@@ -65,8 +65,7 @@ LINES: list[tuple[str, str, str, int | None, str]] = [
     ),
     # APA
     (
-        "Zaremba, W., & Sutskever, I. (2014). Learning to execute. arXiv preprint "
-        "arXiv:1410.4615.",
+        "Zaremba, W., & Sutskever, I. (2014). Learning to execute. arXiv preprint arXiv:1410.4615.",
         "Learning to execute",
         "Zaremba",
         2014,
@@ -129,7 +128,7 @@ LINES: list[tuple[str, str, str, int | None, str]] = [
         "",
     ),
     (
-        '[7] K. Cho, B. van Merrienboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk, and '
+        "[7] K. Cho, B. van Merrienboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk, and "
         'Y. Bengio, "Learning phrase representations using RNN encoder-decoder for statistical '
         'machine translation," in Proc. EMNLP, Oct. 2014, pp. 1724–1734.',
         "Learning phrase representations using RNN encoder-decoder for statistical machine "
@@ -355,8 +354,13 @@ LINES: list[tuple[str, str, str, int | None, str]] = [
         None,
         "dblp:conf/nips/VaswaniSPUJGKP17",
     ),
-    ("《Sharp Minima Can Generalize For Deep Nets》", "Sharp Minima Can Generalize For Deep Nets",
-     "", None, ""),
+    (
+        "《Sharp Minima Can Generalize For Deep Nets》",
+        "Sharp Minima Can Generalize For Deep Nets",
+        "",
+        None,
+        "",
+    ),
 ]
 
 

@@ -528,9 +528,7 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
         yield update
 
 
-def _report_lines(
-    skipped: Any, counts: Any, as_json: bool, *, requests: int | None = None
-) -> None:
+def _report_lines(skipped: Any, counts: Any, as_json: bool, *, requests: int | None = None) -> None:
     """Every input line accounted for, on stderr: the skipped ones with their reasons
     (with --json only the count: the JSON carries them), then the counts."""
     if not as_json:
@@ -600,7 +598,8 @@ def seed_cmd(
 @command("import")
 def import_cmd(
     path: Annotated[
-        Path, typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin.")
+        Path,
+        typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin."),
     ],
     list_name: Annotated[
         str | None, typer.Option("--list", "-l", help="Name of the list to fill.")
@@ -633,7 +632,8 @@ def import_cmd(
 @command("resolve")
 def resolve_cmd(
     path: Annotated[
-        Path, typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin.")
+        Path,
+        typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin."),
     ],
     as_json: JsonOpt = False,
 ) -> None:

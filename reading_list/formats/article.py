@@ -33,9 +33,13 @@ _FUNCTION_WORDS = frozenset(
     there here which who what when where how why can could would should will may might must
     do does did have has had very more most also just only into about over after before""".split()
 )
-_BOOK_TITLE = re.compile(r"《(?P<t>[^《》]{2,300})》|「(?P<u>[^「」]{2,300})」|『(?P<v>[^『』]{2,300})』")
+_BOOK_TITLE = re.compile(
+    r"《(?P<t>[^《》]{2,300})》|「(?P<u>[^「」]{2,300})」|『(?P<v>[^『』]{2,300})』"
+)
 _QUOTED = re.compile(r"“(?P<t>[^“”]{3,300})”|\"(?P<u>[^\"]{3,300})\"")
-_ITALIC = re.compile(r"(?<![\w*])\*(?P<t>[^*\s][^*]{2,300}?)\*(?![\w*])|(?<![\w_])_(?P<u>[^_\s][^_]{2,300}?)_(?![\w_])")
+_ITALIC = re.compile(
+    r"(?<![\w*])\*(?P<t>[^*\s][^*]{2,300}?)\*(?![\w*])|(?<![\w_])_(?P<u>[^_\s][^_]{2,300}?)_(?![\w_])"
+)
 _PARENTHESIS = re.compile(r"\((?P<inside>[^()]{2,300})\)")
 _AUTHOR_YEAR = re.compile(
     r"(?P<authors>\b[A-Z][\w'’-]+(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][\w'’-]+))?)\s*"
@@ -149,8 +153,11 @@ def find_cited(line: str) -> list[Cited]:
         return after
 
     spans: list[tuple[int, int]] = []
-    for pattern, how in ((_BOOK_TITLE, "title in brackets"), (_QUOTED, "quoted title"),
-                         (_ITALIC, "italic title")):
+    for pattern, how in (
+        (_BOOK_TITLE, "title in brackets"),
+        (_QUOTED, "quoted title"),
+        (_ITALIC, "italic title"),
+    ):
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in spans):
                 continue
@@ -176,18 +183,48 @@ def find_cited(line: str) -> list[Cited]:
         authors, year = ay
         if not title and not authors:
             continue
-        found.append((start, Cited(title, authors=authors, year=year, how="title (authors, year)"
-                                   if title else "author-year citation")))
-        text_masked = text_masked[: start] + PLACEHOLDER * (m.end() - start) + text_masked[m.end():]
+        found.append(
+            (
+                start,
+                Cited(
+                    title,
+                    authors=authors,
+                    year=year,
+                    how="title (authors, year)" if title else "author-year citation",
+                ),
+            )
+        )
+        text_masked = text_masked[:start] + PLACEHOLDER * (m.end() - start) + text_masked[m.end() :]
     for m in _AUTHOR_YEAR.finditer(text_masked):
-        found.append((m.start(), Cited("", authors=m.group("authors"), year=int(m.group("year")),
-                                       how="author-year citation")))
+        found.append(
+            (
+                m.start(),
+                Cited(
+                    "",
+                    authors=m.group("authors"),
+                    year=int(m.group("year")),
+                    how="author-year citation",
+                ),
+            )
+        )
     _, ids, links = clean_reference_text(
-        " ".join(w for w in text.split() if re.search(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}", w, re.I))
+        " ".join(
+            w for w in text.split() if re.search(r"arxiv|doi|10\.\d{4}|\d{4}\.\d{4,5}", w, re.I)
+        )
     )
     for ident in ids:
         if ident.kind in ("arxiv", "doi", "openreview", "acl", "dblp"):
-            found.append((len(text), Cited("", ids=[ident], links=[u for u in links if ident.value.lower() in u.lower()], how="identifier")))
+            found.append(
+                (
+                    len(text),
+                    Cited(
+                        "",
+                        ids=[ident],
+                        links=[u for u in links if ident.value.lower() in u.lower()],
+                        how="identifier",
+                    ),
+                )
+            )
     found.sort(key=lambda pair: pair[0])
     out: list[Cited] = []
     for _, cited in found:

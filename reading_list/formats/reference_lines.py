@@ -414,9 +414,9 @@ def _parse(text: str) -> ReferenceParts:
     for pattern in (_VANCOUVER_AUTHORS, _INITIALS_FIRST_AUTHORS):
         m = pattern.match(text)
         if m and _title_words(m.group("rest")):
-            rest = _parse_sentences(m.group("rest"), authors_first=False)
-            rest.authors = rest.authors or m.group("authors")
-            return rest
+            parts = _parse_sentences(m.group("rest"), authors_first=False)
+            parts.authors = parts.authors or m.group("authors")
+            return parts
     return _parse_sentences(text, authors_first=True)
 
 
@@ -447,8 +447,10 @@ def _trailing_parenthetical(text: str) -> ReferenceParts | None:
     inside_rest, inside_year = _take_year(inside)
     inside_rest, inside_venue = _peel_venue(inside_rest)
     outside_rest, outside_year = _take_year(outside)
-    if inside_year is not None or _ET_AL.search(inside) or (
-        authors_like(inside_rest) and _title_words(outside_rest) and not authors_like(outside)
+    if (
+        inside_year is not None
+        or _ET_AL.search(inside)
+        or (authors_like(inside_rest) and _title_words(outside_rest) and not authors_like(outside))
     ):
         if authors_like(inside_rest) or not inside_rest:
             title, authors, venue = _split_title_authors(outside_rest)

@@ -33,7 +33,9 @@ from reading_list.scoring import expand_abbreviations, normalise
 MAX_LINE = 5000
 MAX_REFERENCE_LINE = 1000
 MAX_BIB_ENTRY_LINES = 200
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,4}[.)]|\[\d{1,4}\])\s+(?:\[(?P<box>[ xX])\]\s+)?(?P<text>.*)$")
+_BULLET = re.compile(
+    r"^\s*(?:[-*+•]|\d{1,4}[.)]|\[\d{1,4}\])\s+(?:\[(?P<box>[ xX])\]\s+)?(?P<text>.*)$"
+)
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url><[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _RULE = re.compile(r"\s*(?:[-*_=]\s*){3,}")
@@ -305,7 +307,8 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
         raise InvalidInput("binary data, not a citations file")
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("{") or (
-        stripped.startswith("[") and not _LINK.match(stripped.splitlines()[0])
+        stripped.startswith("[")
+        and not _LINK.match(stripped.splitlines()[0])
         and not re.match(r"\[\d{1,4}\]\s", stripped)
     ):
         return _parse_json(text)
@@ -339,11 +342,17 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
             end = _bib_entry_end(lines, number - 1)
             if end < 0:
                 skipped.append(Skipped(number, line.strip(), "a BibTeX entry that never closes"))
-                while index < len(lines) and lines[index].strip() and not _BIB_START.match(
-                    lines[index]
+                while (
+                    index < len(lines)
+                    and lines[index].strip()
+                    and not _BIB_START.match(lines[index])
                 ):
                     skipped.append(
-                        Skipped(index + 1, lines[index].strip(), "inside a BibTeX entry that never closes")
+                        Skipped(
+                            index + 1,
+                            lines[index].strip(),
+                            "inside a BibTeX entry that never closes",
+                        )
                     )
                     index += 1
                 continue
@@ -380,9 +389,16 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
             if bullet.group("box") is not None:
                 read = bullet.group("box").lower() == "x"
         prose = is_prose(body) or (CJK.search(body) is not None and not in_references)
-        if prose or (article and not bullet and not in_references) or (
-            markdown and not bullet and not in_references and not article
-            and not (find_arxiv_ids(line) or _LINK.search(line))
+        if (
+            prose
+            or (article and not bullet and not in_references)
+            or (
+                markdown
+                and not bullet
+                and not in_references
+                and not article
+                and not (find_arxiv_ids(line) or _LINK.search(line))
+            )
         ):
             cited = _references_in_prose(body, number, tags)
             if cited:
@@ -390,13 +406,17 @@ def parse_references(text: str, *, markdown: bool | None = None) -> ParsedFile:
                     ref.read = read
                 refs.extend(cited)
             else:
-                reason = "prose, no cited work in it" if prose or markdown else (
-                    "a short line in an article, not a reference"
+                reason = (
+                    "prose, no cited work in it"
+                    if prose or markdown
+                    else ("a short line in an article, not a reference")
                 )
                 skipped.append(Skipped(number, line.strip(), reason))
             continue
         if not bullet and not markdown and line.rstrip().endswith(":"):
-            skipped.append(Skipped(number, line.strip(), "a label (ends with ':'), not a reference"))
+            skipped.append(
+                Skipped(number, line.strip(), "a label (ends with ':'), not a reference")
+            )
             continue
         outcome = _reference_from(body, number, read, tags)
         if (

@@ -155,9 +155,7 @@ def _resolve_references(
     )
 
 
-def resolve_file(
-    lib: Library, path: Path, on_progress: Progress = _no_progress
-) -> ResolveReport:
+def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> ResolveReport:
     """Resolve every reference in a file without changing the library."""
     parsed = read_reference_file(path)
     refs = parsed.references
