@@ -19,7 +19,6 @@ from reading_list.scoring import (
     CitationQuery,
     broad_query,
     decide,
-    hint_surnames,
     plan_queries,
     rank,
 )
@@ -367,16 +366,3 @@ def resolve_citations(
     known = dict(known_ids or {})
     lookups = [Lookup(c, arxiv_id=known.get(i)) for i, c in enumerate(citations)]
     return resolve_lookups(source, lookups, on_result=on_result)
-
-
-__all__ = [
-    "FoundWork",
-    "Lookup",
-    "SearchSession",
-    "Source",
-    "WorkSource",
-    "hint_surnames",
-    "resolve_by_search",
-    "resolve_citations",
-    "resolve_lookups",
-]
