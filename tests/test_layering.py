@@ -18,6 +18,8 @@ PURE = {
     "models",
     "tex",
     "formats/references",
+    "formats/reference_lines",
+    "formats/article",
     "formats/bibtex",
     "formats/tabular",
 }
