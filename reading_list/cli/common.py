@@ -81,9 +81,11 @@ def present(
     as_json: bool,
     view: Callable[[T], Screen | RenderableType],
     *,
+    always: Sequence[str] = (),
     unavailable: str | None = None,
 ) -> None:
-    """The one output switch: JSON with stable keys for scripts, or the view for people.
+    """The one output switch: JSON with stable keys for scripts, or the view for people;
+    then ``always``, diagnostics for both, on stderr.
 
     ``unavailable`` (a report's account of arXiv failing part-way) then ends the command with
     exit 3, after what was done has been shown: it is kept, and re-running finishes the rest.
@@ -92,6 +94,8 @@ def present(
         emit(tabular.to_json(data))
     else:
         render(view(data))
+    for note in always:
+        say(note)
     if unavailable:
         from reading_list.errors import SourceUnavailable
 

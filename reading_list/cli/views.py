@@ -17,13 +17,16 @@ if TYPE_CHECKING:
         BibImportReport,
         CheckReport,
         DoctorReport,
+        ExtractionReport,
         ImportReport,
+        LineCounts,
         ListItem,
         ListSummary,
         NextPick,
         Paper,
         PaperDetail,
         Resolution,
+        SkippedLine,
         Stats,
     )
     from reading_list.services.transfer import ExportResult
@@ -154,17 +157,36 @@ def resolutions_table(items: Sequence[Resolution]) -> RenderableType:
     from rich.table import Table
 
     table = Table()
-    for col in ("#", "cited as", "arxiv id", "score", "method", "best candidate"):
+    for col in ("#", "line", "cited as", "state", "arxiv id", "score", "best candidate / why"):
         table.add_column(col)
     for n, r in enumerate(items, 1):
         best = r.candidates[0] if r.candidates else None
+        detail = f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else r.reason
         table.add_row(
             str(n),
+            str(r.line or ""),
             r.cited_as[:60],
-            r.arxiv_id or "-",
+            r.state,
+            r.arxiv_id or r.url or "-",
             f"{r.score:.2f}" if r.score is not None else "",
-            r.method,
-            f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else "",
+            detail[:90],
+        )
+    return table
+
+
+def extraction_table(report: ExtractionReport) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(title=f"read as {report.mode}")
+    for col in ("line", "title / cited as", "authors", "year", "identifiers"):
+        table.add_column(col)
+    for r in report.references:
+        table.add_row(
+            str(r.line),
+            r.cited_as[:70] + (" (a description)" if r.descriptive else ""),
+            r.authors_hint[:40],
+            str(r.year_hint or ""),
+            " ".join(r.identifiers) or (r.url or ""),
         )
     return table
 
@@ -322,18 +344,39 @@ def seeds_lines(seeds: Sequence[SeedList]) -> Screen:
     return Screen(_lines([f"{s.name}\t{len(s.items)} items\t{s.title}" for s in seeds]))
 
 
+def skipped_lines(skipped: Sequence[SkippedLine]) -> list[str]:
+    return [f"skipped line {s.line} ({s.reason}): {s.text[:70]}" for s in skipped]
+
+
+def line_counts(counts: LineCounts | None, *, requests: int | None = None) -> list[str]:
+    """Every input line accounted for, in one line (for scripts and people alike)."""
+    if counts is None:
+        return []
+    states = ", ".join(f"{v} {k}" for k, v in counts.states.items())
+    return [
+        f"{counts.lines} line(s): {counts.references} reference(s) on {counts.reference_lines}"
+        + (f" ({states})" if states else "")
+        + f", {counts.skipped} skipped, {counts.blank} blank, {counts.headings} heading(s)"
+        + (f"; {requests} arXiv request(s)" if requests is not None else "")
+    ]
+
+
+def extracted(report: ExtractionReport) -> Screen:
+    return Screen(extraction_table(report), skipped_lines(report.skipped))
+
+
+def resolved(results: Sequence[Resolution], skipped: Sequence[SkippedLine]) -> Screen:
+    return Screen(resolutions_table(results), skipped_lines(skipped))
+
+
 def imported(report: ImportReport) -> Screen:
-    notes = [f"skipped line {s.line} ({s.reason}): {s.text[:70]}" for s in report.skipped]
+    notes = skipped_lines(report.skipped)
     counts: dict[str, int] = {}
     for item in report.items:
         counts[item.state] = counts.get(item.state, 0) + 1
     summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
     notes.append(f"list {report.list}: {summary}; {report.requests} arXiv request(s)")
     return Screen(list_items_table(report.items), notes)
-
-
-def offline(reason: str) -> Screen:
-    return Screen(notes=[f"offline: {reason}"])
 
 
 def settled(item: ListItem) -> Screen:
