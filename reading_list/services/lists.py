@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
 from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
-from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
+from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import (
     ArxivRecord,
@@ -22,11 +23,12 @@ from reading_list.models import (
     Resolution,
     ResolveReport,
     SkippedLine,
-    Status,
 )
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
+from reading_list.status import Status
 
 Progress = Callable[[int, int, str], None]
 
@@ -326,10 +328,8 @@ def import_file(
 # ---- seed ----------------------------------------------------------------------------------
 
 
-def shipped_seeds() -> list[SeedList]:
-    from reading_list.formats.seeds import load_seed_file
-
-    return [load_seed_file(path) for path in available_seeds().values()]
+def shipped_seeds(lib: Library) -> list[SeedList]:
+    return [load_seed_file(path) for path in available_seeds(lib.settings.seeds_dir).values()]
 
 
 def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) -> ListItem:
@@ -352,7 +352,7 @@ def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) 
 def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> ImportReport:
     """Build a shipped seed list: curated ids fetched in one batch (shipped metadata offline),
     manual entries for works not on arXiv, the resolver for items without an id."""
-    seed = find_seed(name)
+    seed = find_seed(name, lib.settings.seeds_dir)
     at = now()
     report = ImportReport(list=seed.name, items=[])
     sent_before = lib.client.requests_sent
@@ -512,6 +512,39 @@ def mark_not_on_arxiv(
         )
         lib.store.save_list_item(settled, at)
     return settled
+
+
+def _chosen_id(item: ListItem, answer: str) -> str:
+    """A candidate's number (1, 2, ...) stands for its arXiv id; anything else is an id."""
+    if answer.isdigit() and 1 <= int(answer) <= len(item.candidates):
+        return item.candidates[int(answer) - 1].arxiv_id
+    return answer
+
+
+def settle_item(
+    lib: Library, list_name: str, position: int, arxiv_ref: str | None, *, url: str | None = None
+) -> ListItem:
+    """Settle one item by hand: as ``arxiv_ref`` (an arXiv id, or the number of one of the
+    item's candidates while it is unresolved), or without one as a manual entry at ``url``."""
+    pending = [i for i in unresolved(lib, list_name) if i.position == position]
+    if arxiv_ref is None:
+        return mark_not_on_arxiv(lib, list_name, position, url=url)
+    chosen = _chosen_id(pending[0], arxiv_ref) if pending else arxiv_ref
+    return accept(lib, list_name, position, chosen)
+
+
+def review_answer(lib: Library, item: ListItem, answer: str) -> ListItem | Literal["skip", "quit"]:
+    """Act on one answer of the interactive review: a candidate's number accepts it, ``n``
+    marks the item not on arXiv, ``s`` or nothing skips it, ``q`` ends the review, and anything
+    else is taken for an arXiv id."""
+    answer = answer.strip()
+    if answer.lower() == "q":
+        return "quit"
+    if answer.lower() == "s" or not answer:
+        return "skip"
+    if answer.lower() == "n":
+        return mark_not_on_arxiv(lib, item.list, item.position)
+    return accept(lib, item.list, item.position, _chosen_id(item, answer))
 
 
 def list_summaries(lib: Library) -> list[ListSummary]:

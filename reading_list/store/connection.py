@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import ReadingListError
 from reading_list.selection import PaperFilter
+from reading_list.status import FINISHED, OPEN, READ_VERSION_FROM
 from reading_list.store.search import parse_query
 
 if TYPE_CHECKING:
@@ -85,6 +86,11 @@ SORT_COLUMNS = {
 
 
 DERIVED_COLUMNS = ("first_author", "author_count")
+
+
+def _words(values: Sequence[str]) -> str:
+    """An SQL list of the project's own fixed words (statuses), never of user input."""
+    return ", ".join(f"'{v}'" for v in values)
 
 
 def _serialise(row: dict[str, Any]) -> dict[str, Any]:
@@ -453,9 +459,9 @@ class Store:
             "   AND (?1 IS NULL OR li.list_name = ?1)) AS position,"
             " (SELECT group_concat(l.after_id, ',') FROM paper_links l"
             "   JOIN papers q ON q.id = l.after_id"
-            "   WHERE l.paper_id = p.id AND q.status NOT IN ('read', 'skimmed', 'abandoned'))"
+            f"   WHERE l.paper_id = p.id AND q.status IN ({_words(OPEN)}))"
             "   AS blocked_by"
-            " FROM papers p WHERE p.status IN ('to-read', 'reading')"
+            f" FROM papers p WHERE p.status IN ({_words(OPEN)})"
         )
         if list_name is not None:
             sql += (
@@ -485,11 +491,11 @@ class Store:
         return out
 
     def finished_per_week(self) -> list[tuple[str, int]]:
-        """(ISO-like year-week, papers first marked read that week)."""
+        """(ISO-like year-week, papers first marked finished that week)."""
         rows = self.conn.execute(
             "SELECT strftime('%Y-W%W', first_read), count(*) FROM "
             "(SELECT paper_id, min(at) AS first_read FROM status_events "
-            " WHERE status = 'read' GROUP BY paper_id) "
+            f" WHERE status IN ({_words(FINISHED)}) GROUP BY paper_id) "
             "GROUP BY 1 ORDER BY 1"
         )
         return [(str(w), int(n)) for w, n in rows]
@@ -507,7 +513,7 @@ class Store:
     def last_version_read(self, paper_id: str) -> int | None:
         row = self.conn.execute(
             "SELECT version FROM status_events WHERE paper_id = ? "
-            "AND status IN ('read', 'skimmed', 'reading') AND version IS NOT NULL "
+            f"AND status IN ({_words(READ_VERSION_FROM)}) AND version IS NOT NULL "
             "ORDER BY at DESC, id DESC LIMIT 1",
             [paper_id],
         ).fetchone()
