@@ -65,7 +65,8 @@ def test_mapping_of_authors_ids_and_fields(tmp_path: Path) -> None:
     ]
     path = tmp_path / "lib.bib"
     path.write_text(LIBRARY)
-    chunks = list(read_bib(path, chunk_entries=2))
+    with path.open("rb") as handle:
+        chunks = list(read_bib(handle, chunk_entries=2))
     entries = [e for c in chunks for e in c.entries]
     failed = [f for c in chunks for f in c.failed]
     assert [e.key for e in entries] == [

@@ -38,13 +38,8 @@ class Library:
 
     @classmethod
     def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
-        import os
-
-        return cls(
-            load_settings(db),
-            on_message=on_message,
-            citekey_pattern=os.environ.get("READING_LIST_CITEKEY_PATTERN") or DEFAULT_PATTERN,
-        )
+        settings = load_settings(db)
+        return cls(settings, on_message=on_message, citekey_pattern=settings.citekey_pattern)
 
     @property
     def store(self) -> Store:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
@@ -136,22 +136,25 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     return AddReport([outcomes[t] for t in order], unavailable, requests)
 
 
-def check_filter(lib: Library, flt: PaperFilter) -> None:
+def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
+    """The filter checked against the library, its ids (any form a paper is named by)
+    resolved to stored ids."""
     if flt.list_name is not None and not lib.store.lists.exists(flt.list_name):
         raise NotFound(f"no list named {flt.list_name!r}")
     for status in flt.statuses:
         parse_status(status)
+    if not flt.ids:
+        return flt
+    return replace(flt, ids=[require_paper_id(lib, ref) for ref in flt.ids])
 
 
 def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    check_filter(lib, flt)
-    return lib.store.papers.select(flt)
+    return lib.store.papers.select(check_filter(lib, flt))
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
     """The same selection as list_papers as plain rows, streamed (see Papers.lines)."""
-    check_filter(lib, flt)
-    return lib.store.papers.lines(flt)
+    return lib.store.papers.lines(check_filter(lib, flt))
 
 
 def show_paper(lib: Library, ref: str) -> PaperDetail:
@@ -168,17 +171,17 @@ def parse_status(value: str) -> str:
     return status
 
 
-def set_status(lib: Library, ref: str, status: str) -> str:
+def set_status(lib: Library, ref: str, status: str) -> tuple[str, str]:
     """Record a status change (with its time and the version then current); returns the
-    paper's id. Kept free of models: it is the command people run most."""
+    paper's id and the status. Kept free of models: it is the command people run most."""
     new = parse_status(status)
     paper_id = require_paper_id(lib, ref)
     lib.store.papers.set_status(paper_id, new, now())
-    return paper_id
+    return paper_id, new
 
 
 def set_priority_rating(
-    lib: Library, ref: str, *, priority: int | None, rating: int | None
+    lib: Library, ref: str, *, priority: int | None = None, rating: int | None = None
 ) -> PaperDetail:
     if rating is not None and not 1 <= rating <= 5:
         raise InvalidInput(f"rating {rating} is outside 1-5")
@@ -227,9 +230,10 @@ def remove_paper(lib: Library, ref: str) -> Paper:
     return paper
 
 
-def paper_url(lib: Library, ref: str, *, pdf: bool) -> str | None:
+def paper_url(lib: Library, ref: str, *, pdf: bool) -> str:
+    """The paper's web page or PDF; only http(s) links, which a browser may be handed."""
     paper = show_paper(lib, ref)
     url = paper.pdf_url if pdf else paper.url
     if url and url.split(":", 1)[0].lower() in ("http", "https"):
         return url
-    return None
+    raise NotFound(f"{ref} has no {'PDF' if pdf else 'web'} link")

@@ -66,7 +66,7 @@ def _changes(lib: Library, paper: Paper, new: PaperMetadata) -> list[Change]:
 def check(lib: Library, flt: PaperFilter) -> CheckReport:
     """Re-fetch the selection's arXiv metadata (batched; cached within the TTL), store it, and
     report what moved since it was stored or read."""
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     papers = {p.arxiv_id: p for p in lib.store.papers.iter(flt) if p.arxiv_id}
     report = CheckReport(checked=len(papers), changed=[])
     sent_before = lib.client.requests_sent

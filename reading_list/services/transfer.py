@@ -17,7 +17,7 @@ from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
 
 if TYPE_CHECKING:
-    from reading_list.formats.bibreader import BibEntry
+    from reading_list.formats.bibreader import BibChunk, BibEntry
     from reading_list.selection import PaperFilter
     from reading_list.store import Identities, NewPaper
 
@@ -59,7 +59,7 @@ def export(
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     wanted: set[str] | None = None
     result = ExportResult(chunks=iter(()))
     if cited_only is not None:
@@ -215,6 +215,17 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
 # ---- import an existing .bib library ------------------------------------------------------
 
 
+def _bib_chunks(path: Path) -> Iterator[BibChunk]:
+    from reading_list.formats.bibreader import read_bib
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    with handle:
+        yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
+
+
 def import_bib(
     lib: Library,
     path: Path,
@@ -223,8 +234,6 @@ def import_bib(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> BibImportReport:
     """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    from reading_list.formats import bibreader as bibimport
-
     try:
         total = path.stat().st_size
     except OSError as exc:
@@ -232,7 +241,7 @@ def import_bib(
     report = BibImportReport()
     known = lib.store.papers.identities()
     imported_arxiv: list[str] = []
-    for chunk in bibimport.read_bib(path):
+    for chunk in _bib_chunks(path):
         at = now()
         with lib.store.write():
             # Under the write lock: another import may have stored some of these meanwhile.

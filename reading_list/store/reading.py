@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reading_list.status import FINISHED, OPEN, READ_VERSION_FROM
 from reading_list.store.connection import writes
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ class QueueEntry:
     status_changed_at: str | None
     position: int | None
     blocked_by: tuple[str, ...]
+
+
+def _words(values: tuple[str, ...]) -> str:
+    """An SQL list of the project's own fixed words (statuses), never of user input."""
+    return ", ".join(f"'{v}'" for v in values)
 
 
 class Reading:
@@ -61,9 +67,9 @@ class Reading:
             "   AND (?1 IS NULL OR li.list_name = ?1)) AS position,"
             " (SELECT group_concat(l.after_id, ',') FROM paper_links l"
             "   JOIN papers q ON q.id = l.after_id"
-            "   WHERE l.paper_id = p.id AND q.status NOT IN ('read', 'skimmed', 'abandoned'))"
+            f"   WHERE l.paper_id = p.id AND q.status IN ({_words(OPEN)}))"
             "   AS blocked_by"
-            " FROM papers p WHERE p.status IN ('to-read', 'reading')"
+            f" FROM papers p WHERE p.status IN ({_words(OPEN)})"
         )
         if list_name is not None:
             sql += (
@@ -110,13 +116,13 @@ class Reading:
         return out
 
     def finished_per_week(self) -> list[tuple[str, int]]:
-        """(ISO-like year-week, papers first marked read that week)."""
+        """(ISO-like year-week, papers first marked finished that week)."""
         return [
             (str(w), int(n))
             for w, n in self._sql.tuples(
                 "SELECT strftime('%Y-W%W', first_read), count(*) FROM "
                 "(SELECT paper_id, min(at) AS first_read FROM status_events "
-                " WHERE status = 'read' GROUP BY paper_id) "
+                f" WHERE status IN ({_words(FINISHED)}) GROUP BY paper_id) "
                 "GROUP BY 1 ORDER BY 1"
             )
         ]
@@ -134,7 +140,7 @@ class Reading:
     def last_version_read(self, paper_id: str) -> int | None:
         version = self._sql.scalar(
             "SELECT version FROM status_events WHERE paper_id = ? "
-            "AND status IN ('read', 'skimmed', 'reading') AND version IS NOT NULL "
+            f"AND status IN ({_words(READ_VERSION_FROM)}) AND version IS NOT NULL "
             "ORDER BY at DESC, id DESC LIMIT 1",
             [paper_id],
         )
