@@ -2,9 +2,11 @@
 
 Everything the table derives from a paper is computed here and nowhere else: the synthetic id
 of a manual entry, its kind, the listing's first-author, author-count and tag-list columns,
-and the JSON encoding of list-valued columns. A new paper field is a column added by a
-migration, a field of PaperMetadata (or NewPaper) and one line in ``paper_row`` /
-``metadata_row``; ``PAPER_COLUMNS`` is what reads select.
+and the JSON encoding of list-valued columns.
+
+A new paper field takes: a migration adding its column, the field on PaperMetadata (what
+sources and readers say) and on models.Paper (what reads return), one line in
+``metadata_row``, and its name in ``PAPER_COLUMNS`` (what reads select).
 """
 
 from __future__ import annotations
