@@ -65,10 +65,10 @@ class Library:
 
 def require_paper_id(lib: Library, ref: str) -> str:
     """The stored id for an arXiv id (any form), a manual id or a citekey."""
-    paper_id = lib.store.find_paper_id(ref.strip())
+    paper_id = lib.store.papers.find_id(ref.strip())
     if paper_id is None:
         try:
-            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
+            paper_id = lib.store.papers.find_id(parse_arxiv_id(ref).id)
         except InvalidIdentifier:
             paper_id = None
     if paper_id is None:
