@@ -47,7 +47,8 @@ WRITER = textwrap.dedent(
     """
     import json, os, random, sys, time
     from pathlib import Path
-    from reading_list.store import open_db
+    from reading_list.metadata import PaperMetadata
+    from reading_list.store import NewPaper, open_db
 
     db, queue_file, delay, stop_file, tag, count_file = sys.argv[1:7]
     delay = float(delay)
@@ -59,16 +60,17 @@ WRITER = textwrap.dedent(
     while not Path(stop_file).exists():
         n += 1
         key = f"key{rng.randrange(10**6):06d}{tag}{n:06d}"
+        paper = NewPaper(
+            citekey=key,
+            added_at="2026-01-01T00:00:00Z",
+            metadata=PaperMetadata(title=f"Added while exporting {n}", authors=("Busy Writer",)),
+            tags=("added",),
+        )
         with store.write():
-            store.insert_papers([{
-                "id": f"manual:{key}", "arxiv_id": None, "kind": "manual", "citekey": key,
-                "title": f"Added while exporting {n}", "authors": ["Writer, Busy"],
-                "added_at": "2026-01-01T00:00:00Z", "tag_list": "",
-            }])
-            store.add_tags(f"manual:{key}", ["added"])
+            store.papers.insert([paper])
             if n % 2 == 0:
-                store.delete_paper(queue[n // 2 - 1][0])
-        queue.append([f"manual:{key}", key])
+                store.papers.delete(queue[n // 2 - 1][0])
+        queue.append([paper.id, key])
         os.pwrite(counter, f"{n:012d}".encode(), 0)
         time.sleep(delay)
     Path(queue_file).write_text(json.dumps({"queue": queue, "deleted": n // 2}))

@@ -1,76 +1,177 @@
-"""Where things live and how hard to lean on arXiv: every setting resolved in one place.
+"""Every setting, read and validated in one place: where the library and the cache live, how
+hard to lean on arXiv, how citekeys are made. No CLI framework here.
 
 Precedence for the database: ``--db PATH`` > ``READING_LIST_DB`` > ``READING_LIST_HOME``/library.db
-> the per-user app dir. The response cache follows the same home.
+> the platform's data dir (XDG on Linux: ``~/.local/share/reading-list``), except that a library
+left by an earlier release in its per-user app dir is used where it is. The response cache:
+``READING_LIST_CACHE_DIR`` > ``READING_LIST_HOME``/cache > the platform's cache dir.
+A bad value is a usage error (exit 2) naming the variable, never a crash.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from reading_list.citekeys import DEFAULT_PATTERN, check_pattern
+from reading_list.errors import UsageError
 
 APP_NAME = "reading-list"
+LIBRARY_FILE = "library.db"
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 # arXiv's terms of use: no more than one request every three seconds.
 DEFAULT_ARXIV_DELAY = 3.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 4
+# More retries than this would keep a command waiting for hours under exponential backoff.
+MAX_RETRIES = 100
 DEFAULT_CACHE_TTL = 24 * 3600.0
+DEFAULT_MAX_BACKOFF = 120.0
 
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, resolved; load_settings() makes one from the flag and the environment."""
+
     db_path: Path
-    cache_dir: Path
+    # None: the platform's cache dir, looked up only when the cache is used (see cache_dir).
+    cache_override: Path | None = None
     arxiv_url: str = DEFAULT_ARXIV_URL
     arxiv_delay: float = DEFAULT_ARXIV_DELAY
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     cache_ttl: float = DEFAULT_CACHE_TTL
-    max_backoff: float = 120.0
+    max_backoff: float = DEFAULT_MAX_BACKOFF
+    citekey_pattern: str = DEFAULT_PATTERN
+    seeds_dir: Path | None = None
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        # Lazy: commands that never reach arXiv (list, status, tag) skip importing platformdirs.
+        if self.cache_override is not None:
+            return self.cache_override
+        import platformdirs
+
+        return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
-def home_dir() -> Path:
-    explicit = os.environ.get("READING_LIST_HOME")
-    if explicit:
-        return Path(explicit).expanduser()
-    import typer  # already loaded by the CLI; deferred so library users need not pay for it
-
-    return Path(typer.get_app_dir(APP_NAME))
+def _env(name: str) -> str | None:
+    """A variable's value, stripped; empty (or blank) counts as unset."""
+    value = os.environ.get(name, "").strip()
+    return value or None
 
 
-def _float_env(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+def _env_path(name: str) -> Path | None:
+    # Blank counts as unset (never the working folder); otherwise the path exactly as given.
+    value = os.environ.get(name, "")
+    return Path(value).expanduser() if value.strip() else None
+
+
+def _env_number(name: str, default: float, *, positive: bool = False) -> float:
+    raw = _env(name)
+    if raw is None:
         return default
     try:
         value = float(raw)
     except ValueError:
-        from reading_list.errors import UsageError
-
         raise UsageError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{name}={raw!r} must be a finite number")
+    if positive and value <= 0:
+        raise UsageError(f"{name}={raw!r} must be greater than 0")
     if value < 0:
-        from reading_list.errors import UsageError
-
         raise UsageError(f"{name}={raw!r} must not be negative")
     return value
 
 
+def _env_count(name: str, default: int, *, most: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UsageError(f"{name}={raw!r} is not a whole number") from None
+    if not 0 <= value <= most:
+        raise UsageError(f"{name}={raw!r} must be between 0 and {most}")
+    return value
+
+
+def _env_url(name: str, default: str) -> str:
+    raw = _env(name)
+    if raw is None:
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"{name}={raw!r} is not an http(s) URL")
+    return raw
+
+
+def _env_pattern(name: str) -> str:
+    raw = _env(name)
+    if raw is None:
+        return DEFAULT_PATTERN
+    check_pattern(raw)
+    return raw
+
+
+def legacy_home() -> Path:
+    """The per-user app dir that releases up to 0.1 kept the library in: click's
+    ``get_app_dir("reading-list")``, without importing click. Where click would have given a
+    relative path (an empty ``XDG_CONFIG_HOME`` or ``APPDATA``), that is, the working folder,
+    the default base is used instead: a library is never picked up from wherever a command
+    happens to run."""
+    if sys.platform.startswith("win"):
+        base = os.environ.get("APPDATA", "")
+        return Path(base if os.path.isabs(base) else Path.home()) / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    base = os.environ.get("XDG_CONFIG_HOME", "")
+    return Path(base if os.path.isabs(base) else Path.home() / ".config") / APP_NAME
+
+
+def default_db_path() -> Path:
+    """The platform's data dir; an earlier release's library stays where it is.
+
+    It is used in place rather than moved: a move cannot be proven safe while another process
+    (a second command, ``web``) may hold the file and its -wal/-shm open, and across file
+    systems a rename is not atomic. Nothing is lost by leaving it.
+    """
+    import platformdirs
+
+    # platformdirs >= 4.11.8 ignores empty and relative XDG_DATA_HOME values (XDG spec).
+    current = platformdirs.user_data_path(APP_NAME, appauthor=False) / LIBRARY_FILE
+    if not current.exists():
+        legacy = legacy_home() / LIBRARY_FILE
+        if legacy.exists():
+            return legacy
+    return current
+
+
 def load_settings(db: Path | None = None) -> Settings:
-    """Resolve every setting from the flag and the environment."""
+    """Resolve every setting from the ``--db`` flag and the environment."""
+    home = _env_path("READING_LIST_HOME")
     if db is None:
-        env_db = os.environ.get("READING_LIST_DB")
-        db = Path(env_db).expanduser() if env_db else home_dir() / "library.db"
-    env_cache = os.environ.get("READING_LIST_CACHE_DIR")
-    cache_dir = Path(env_cache).expanduser() if env_cache else home_dir() / "cache"
+        db = _env_path("READING_LIST_DB")
+    if db is None:
+        db = home / LIBRARY_FILE if home is not None else default_db_path()
+    cache = _env_path("READING_LIST_CACHE_DIR")
+    if cache is None and home is not None:
+        cache = home / "cache"
     return Settings(
         db_path=db,
-        cache_dir=cache_dir,
-        arxiv_url=os.environ.get("READING_LIST_ARXIV_URL") or DEFAULT_ARXIV_URL,
-        arxiv_delay=_float_env("READING_LIST_ARXIV_DELAY", DEFAULT_ARXIV_DELAY),
-        timeout=_float_env("READING_LIST_ARXIV_TIMEOUT", DEFAULT_TIMEOUT),
-        retries=int(_float_env("READING_LIST_ARXIV_RETRIES", DEFAULT_RETRIES)),
-        cache_ttl=_float_env("READING_LIST_CACHE_TTL", DEFAULT_CACHE_TTL),
-        max_backoff=_float_env("READING_LIST_MAX_BACKOFF", 120.0),
+        cache_override=cache,
+        arxiv_url=_env_url("READING_LIST_ARXIV_URL", DEFAULT_ARXIV_URL),
+        arxiv_delay=_env_number("READING_LIST_ARXIV_DELAY", DEFAULT_ARXIV_DELAY),
+        timeout=_env_number("READING_LIST_ARXIV_TIMEOUT", DEFAULT_TIMEOUT, positive=True),
+        retries=_env_count("READING_LIST_ARXIV_RETRIES", DEFAULT_RETRIES, most=MAX_RETRIES),
+        cache_ttl=_env_number("READING_LIST_CACHE_TTL", DEFAULT_CACHE_TTL),
+        max_backoff=_env_number("READING_LIST_MAX_BACKOFF", DEFAULT_MAX_BACKOFF),
+        citekey_pattern=_env_pattern("READING_LIST_CITEKEY_PATTERN"),
+        seeds_dir=_env_path("READING_LIST_SEEDS"),
     )

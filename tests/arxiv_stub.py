@@ -1,7 +1,8 @@
 """A small local stand-in for the arXiv query API, serving records kept in tests/data.
 
 It answers ``id_list`` lookups and the subset of the search grammar the resolver sends
-(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", AND / OR / ANDNOT with equal precedence,
+(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", ``doi:``,
+``submittedDate:[A TO B]``, AND / OR / ANDNOT with equal precedence,
 grouping to the right, parentheses), in the Atom shape export.arxiv.org uses. It counts requests
 and can be told to fail the next N requests with a status, for retry tests.
 """
@@ -33,7 +34,19 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", _fold(text))
 
 
+def _in_date_range(record: dict[str, Any], value: str) -> bool:
+    """submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM] on the v1 date (or the id's YYMM)."""
+    low, _, high = value.strip("[]").partition(" TO ")
+    published = record.get("published") or f"20{record['arxiv_id'][:2]}-{record['arxiv_id'][2:4]}"
+    stamp = re.sub(r"\D", "", published)[:12].ljust(12, "0")
+    return low.strip().ljust(12, "0") <= stamp <= high.strip().ljust(12, "9")
+
+
 def _matches(record: dict[str, Any], field_name: str, value: str) -> bool:
+    if field_name == "submittedDate":
+        return _in_date_range(record, value)
+    if field_name == "doi":
+        return value.strip('"').lower() in (record.get("doi") or "").lower().split()
     phrase = value.startswith('"')
     wanted = _words(value.strip('"'))
     if not wanted:
@@ -61,11 +74,11 @@ def _evaluate(tokens: list[str], record: dict[str, Any]) -> bool:
     def term(pos: int) -> tuple[bool, int]:
         tok = tokens[pos]
         if tok == "(":
-            value, pos = expr(pos + 1)
-            return value, pos + 1
+            inside, pos = expr(pos + 1)
+            return inside, pos + 1
         if tok == "ANDNOT":
-            value, pos = expr(pos + 1)
-            return not value, pos
+            negated, pos = expr(pos + 1)
+            return not negated, pos
         name, _, value = tok.partition(":")
         if not value:
             name, value = "all", tok
@@ -91,6 +104,10 @@ def _evaluate(tokens: list[str], record: dict[str, Any]) -> bool:
     return expr(0)[0]
 
 
+def _stamp(date: str) -> str:
+    return date if "T" in date else f"{date}T00:00:00Z"
+
+
 def _entry(record: dict[str, Any]) -> str:
     version = record.get("version") or 1
     ident = f"{record['arxiv_id']}v{version}"
@@ -99,19 +116,18 @@ def _entry(record: dict[str, Any]) -> str:
         record.get("published") or f"20{record['arxiv_id'][:2]}-{record['arxiv_id'][2:4]}-01"
     )
     updated = record.get("updated") or published
-    stamp = lambda d: d if "T" in d else f"{d}T00:00:00Z"  # noqa: E731
     cats = record.get("categories") or [record.get("primary_category") or "cs.LG"]
     parts = [
         "<entry>",
         f"<id>http://arxiv.org/abs/{ident}</id>",
         f"<title>{escape(record['title'])}</title>",
-        f"<updated>{stamp(updated)}</updated>",
+        f"<updated>{_stamp(updated)}</updated>",
         f'<link href="https://arxiv.org/abs/{ident}" rel="alternate" type="text/html"/>',
         f'<link href="https://arxiv.org/pdf/{ident}" rel="related" type="application/pdf" '
         'title="pdf"/>',
         f"<summary>{escape(record.get('summary') or '')}</summary>",
         *(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in cats),
-        f"<published>{stamp(published)}</published>",
+        f"<published>{_stamp(published)}</published>",
     ]
     if record.get("comment"):
         parts.append(f"<arxiv:comment>{escape(record['comment'])}</arxiv:comment>")
@@ -146,11 +162,18 @@ class StubState:
     fail_next: int = 0
     fail_status: int = 503
     latency: float = 0.0
+    # Holds each answer until as many requests are waiting, so that clients race.
+    together: threading.Barrier | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, query: str) -> tuple[int, bytes, dict[str, str]]:
         if self.latency:
             time.sleep(self.latency)
+        if self.together is not None:
+            try:
+                self.together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
         with self.lock:
             self.requests.append(query)
             if self.fail_next > 0:

@@ -20,14 +20,15 @@ import io
 import json
 import re
 import tempfile
+import urllib.parse
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
@@ -81,7 +82,7 @@ ATTACKS = [
 ATOMS = st.one_of(
     st.sampled_from(ATTACKS),
     st.sampled_from(list("{}@=\"'$\\%#&_^~,;()[]\n\r\t\x00\x1b\u202e")),
-    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
     st.sampled_from(["Deep", "Learning", "Networks", "Attention"]),
 )
 HOSTILE = st.lists(ATOMS, min_size=1, max_size=6).map("".join)
@@ -128,7 +129,7 @@ def _library() -> Iterator[tuple[Path, Callable[..., Any]]]:
 
 def _stored(db: Path) -> list[Paper]:
     lib = Library.open(db)
-    papers = list(lib.store.iter_papers(PaperFilter(sort="citekey")))
+    papers = list(lib.store.papers.iter(PaperFilter(sort="citekey")))
     lib.close()
     return papers
 
@@ -171,7 +172,9 @@ def from_bib(db: Path, cli: Callable[..., Any], h: list[str]) -> None:
 
 def from_markdown(db: Path, cli: Callable[..., Any], h: list[str]) -> None:
     one_line = [re.sub(r"[\r\n\x85\u2028\u2029]", " ", x) for x in h]
-    url = "https://example.com/" + re.sub(r"[\s()<>]", "", one_line[8])
+    # A link elsewhere makes a manual entry (no arXiv search); hostile URLs come in by the
+    # .bib and dump paths, whole.
+    url = "https://example.com/" + urllib.parse.quote(one_line[8], safe="")
     md = db.parent / "list.md"
     md.write_text(
         f"# Reading\n\n- [{one_line[0]}]({url}) by {one_line[1]}, 2020\n"
@@ -179,7 +182,8 @@ def from_markdown(db: Path, cli: Callable[..., Any], h: list[str]) -> None:
         encoding="utf-8",
     )
     result = cli("import", str(md), "--list", "hostile")
-    assert result.exit_code in (0, 1), result.stderr
+    # 3: a line read as a citation to look up, and arXiv is out of reach in tests.
+    assert result.exit_code in (0, 1, 3), result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -284,15 +288,15 @@ def _keeps_words(expected: str, got: str) -> bool:
 
 
 def check_bibtex(fmt: str, papers: list[Paper], text: str) -> None:
-    library = bibtexparser.parse_string(text)
-    assert not library.failed_blocks, [b.error for b in library.failed_blocks]  # type: ignore[attr-defined]
+    library = parse_string(text)
+    assert not library.failed_blocks, [getattr(b, "error", b) for b in library.failed_blocks]
     assert len(library.blocks) == len(library.entries), "text outside entries"
     assert [e.key for e in library.entries] == [p.citekey for p in papers]
     decode = LatexNodes2Text().latex_to_text
     for paper, entry in zip(papers, library.entries, strict=True):
         allowed: set[str] = set()
         for twin in _twins(paper):
-            twin_entry = bibtexparser.parse_string(_render([twin], fmt)).entries[0]
+            twin_entry = parse_string(_render([twin], fmt)).entries[0]
             allowed |= {k.lower() for k in twin_entry.fields_dict}
         fields = {k.lower() for k in entry.fields_dict}
         assert fields <= allowed, f"added field(s) {sorted(fields - allowed)}"

@@ -4,6 +4,7 @@ seen twice. bench/concurrent_export.py is the stress version (a writer every few
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -14,8 +15,8 @@ import pytest
 from reading_list.models import ArxivRecord
 from reading_list.selection import PaperFilter
 from reading_list.services import transfer
-from reading_list.services.library import Library, now
-from reading_list.services.papers import insert_arxiv_record
+from reading_list.services.library import Library
+from reading_list.services.papers import store_records
 from reading_list.store import open_db
 
 ENTRY_KEY = {
@@ -40,9 +41,7 @@ def _record(n: int) -> ArxivRecord:
 
 def _add(db: Path, numbers: range) -> None:
     lib = Library.open(db)
-    with lib.store.write():
-        for n in numbers:
-            insert_arxiv_record(lib, _record(n), now())
+    store_records(lib, [_record(n) for n in numbers], refresh=False)
     lib.close()
 
 
@@ -50,13 +49,13 @@ def _remove(db: Path, numbers: range) -> None:
     store = open_db(db)
     with store.write():
         for n in numbers:
-            store.delete_paper(f"2501.{n:05d}")
+            store.papers.delete(f"2501.{n:05d}")
     store.close()
 
 
 def _keys_of(db: Path) -> Counter[str]:
     store = open_db(db)
-    keys = Counter(p.citekey for p in store.iter_papers(PaperFilter(), with_tags=False))
+    keys = Counter(p.citekey for p in store.papers.iter(PaperFilter(), with_tags=False))
     store.close()
     return keys
 
@@ -80,7 +79,7 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Library
     monkeypatch.setattr(transfer, "PARALLEL_FROM", 10)
     monkeypatch.setattr(transfer, "RENDER_BATCH", 7)
     monkeypatch.setattr(transfer, "DUMP_BATCH", 5)
-    monkeypatch.setattr(transfer.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     lib = Library.open(db)
     yield lib
     lib.close()
@@ -120,7 +119,7 @@ def test_dump_is_one_moment(library: Library, tmp_path: Path) -> None:
     db = library.settings.db_path
     store = open_db(db)
     with store.write():
-        store.add_tags("2501.00002", ["kept"])
+        store.tags.add("2501.00002", ["kept"])
     store.close()
     before = "".join(transfer.dump(library))
     chunks = iter(transfer.dump(library))

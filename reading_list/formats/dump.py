@@ -2,8 +2,7 @@
 
 A dump is a file someone may have edited, or crafted: each line is checked against a strict
 model of its table (types, allowed values, JSON fields, nesting) before it reaches the
-database, and the columns the library derives from others are dropped so that they are
-recomputed, never trusted. Pure: no I/O.
+database (which recomputes the columns it derives from others, store/dump.py). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -21,8 +20,8 @@ from reading_list.models import ItemState, Status
 DUMP_FORMAT = 1
 # A paper is a few kilobytes; anything near this is not a line our dump wrote.
 MAX_LINE_CHARS = 16 * 1024 * 1024
-# Columns computed from other columns (first author, author count, tags): never restored.
-DERIVED = {"paper": ("tag_list", "first_author", "author_count")}
+# A \\u escape of a UTF-16 surrogate: only a pair of them makes a character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 # The characters of every citekey the tool writes or keeps from a .bib file.
 CITEKEY_SYNTAX = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 
@@ -186,6 +185,11 @@ def parse_line(line: str) -> tuple[str, dict[str, Any]] | None:
         raise InvalidInput(f"invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise InvalidInput("JSON nested too deeply for a dump row") from None
+    if _SURROGATE_ESCAPE.search(line):
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)") from None
     if not isinstance(obj, dict) or not isinstance(obj.get("_type"), str):
         raise InvalidInput("expected an object with a '_type'")
     kind = obj.pop("_type")
@@ -202,8 +206,8 @@ def parse_line(line: str) -> tuple[str, dict[str, Any]] | None:
         raise InvalidInput(f"{kind} row: {_describe(exc)}") from None
     if isinstance(validated, PaperRow) and (problem := _check_paper(validated)):
         raise InvalidInput(f"paper row: {problem}")
-    row = validated.model_dump(mode="json", exclude=set(DERIVED.get(kind, ())))
+    row = validated.model_dump(mode="json")
     if kind == "list_item":
-        # Stored as JSON text; the validated values, in the order they came.
-        row["candidates"] = json.dumps(obj.get("candidates", []), ensure_ascii=False)
+        # The validated candidates as they came (a round trip keeps their bytes).
+        row["candidates"] = obj.get("candidates", [])
     return kind, row

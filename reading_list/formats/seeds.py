@@ -1,4 +1,4 @@
-"""Curated seed lists: the documented file format and where shipped lists are found.
+"""Curated seed lists: the documented file format (services/seeds.py finds and reads them).
 
 A seed file is JSON (``seeds/<name>.json``)::
 
@@ -23,13 +23,10 @@ A seed file is JSON (``seeds/<name>.json``)::
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reading_list.errors import InvalidInput, NotFound
+from reading_list.errors import InvalidInput
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import ArxivRecord
 
@@ -111,16 +108,6 @@ class SeedList(BaseModel):
         return self
 
 
-def seed_dirs() -> list[Path]:
-    """Where seed lists are looked for: $READING_LIST_SEEDS, the checkout, the install."""
-    dirs = []
-    if env := os.environ.get("READING_LIST_SEEDS"):
-        dirs.append(Path(env))
-    dirs.append(Path(__file__).resolve().parents[2] / "seeds")
-    dirs.append(Path(sys.prefix) / "share" / "reading-list" / "seeds")
-    return dirs
-
-
 def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
@@ -130,37 +117,17 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts) + more
 
 
-def load_seed_file(path: Path) -> SeedList:
+def parse_seed(text: str, *, name: str, source: str) -> SeedList:
+    """A seed file's text as a validated SeedList; ``name`` is what the file is called (a
+    seed names itself the same), ``source`` where it came from, for error messages."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read seed file {path}: {exc}") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InvalidInput(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     try:
         seed = SeedList.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(f"{path}: {describe_validation_error(exc)}") from None
-    if seed.name != path.stem:
-        raise InvalidInput(f"{path}: name {seed.name!r} differs from the file name")
+        raise InvalidInput(f"{source}: {describe_validation_error(exc)}") from None
+    if seed.name != name:
+        raise InvalidInput(f"{source}: name {seed.name!r} differs from the file name")
     return seed
-
-
-def available_seeds() -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for directory in seed_dirs():
-        if directory.is_dir():
-            for path in sorted(directory.glob("*.json")):
-                found.setdefault(path.stem, path)
-    return found
-
-
-def find_seed(name: str) -> SeedList:
-    seeds = available_seeds()
-    path = Path(name)
-    if path.suffix == ".json" and path.is_file():
-        return load_seed_file(path)
-    if name not in seeds:
-        known = ", ".join(sorted(seeds)) or "none"
-        raise NotFound(f"no seed list named {name!r} (available: {known})")
-    return load_seed_file(seeds[name])

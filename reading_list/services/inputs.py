@@ -16,8 +16,8 @@ from reading_list.errors import InvalidInput
 
 # .bib libraries and dumps: a 100k-paper library is ~180 MB of .bib and ~250 MB of dump.
 MAX_LIBRARY_BYTES = 1024 * 1024 * 1024
-# .tex/.aux files, citation lists and id lists.
-MAX_TEXT_BYTES = 10 * 1024 * 1024
+# .tex/.aux files, citation lists (pasted articles too) and id lists.
+MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),

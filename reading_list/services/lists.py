@@ -4,25 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
+from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
-from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
+from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
 from reading_list.identifiers import parse_arxiv_id
+from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     ArxivRecord,
     Citation,
+    ExtractedReference,
+    ExtractionReport,
     ImportReport,
+    LineCounts,
     ListItem,
     ListSummary,
     Resolution,
+    ResolveReport,
     SkippedLine,
-    Status,
 )
-from reading_list.resolve import resolve_citations
+from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 from reading_list.services.library import Library, now, require_paper_id
-from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
+from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
+from reading_list.status import Status
 
 Progress = Callable[[int, int, str], None]
 
@@ -31,25 +39,74 @@ def _no_progress(_done: int, _total: int, _label: str) -> None:
     return None
 
 
+STDIN = Path("-")
+
+
+def _read_bytes(path: Path) -> tuple[bytes, str]:
+    """The raw input and a name for messages; ``-`` is standard input (bounded)."""
+    if path != STDIN:
+        return read_input(path, limit=MAX_TEXT_BYTES), str(path)
+    import sys
+
+    raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        raise InvalidInput(f"standard input: larger than {MAX_TEXT_BYTES // 2**20} MB")
+    return raw, "standard input"
+
+
 def read_reference_file(path: Path) -> ParsedFile:
-    raw = read_input(path, limit=MAX_TEXT_BYTES)
+    raw, name = _read_bytes(path)
     if b"\x00" in raw[:8192]:
-        raise InvalidInput(f"{path}: binary data, not a citations file")
+        raise InvalidInput(f"{name}: binary data, not a citations file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
-        raise InvalidInput(f"{path}: the file is empty")
+        raise InvalidInput(f"{name}: the file is empty")
     markdown = True if path.suffix.lower() in (".md", ".markdown") else None
     try:
         return parse_references(text, markdown=markdown)
     except InvalidInput as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
+        raise InvalidInput(f"{name}: {exc}") from None
 
 
 def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
     return [SkippedLine(line=s.line, text=s.text, reason=s.reason) for s in parsed.skipped]
+
+
+def _counts(parsed: ParsedFile, states: dict[str, int]) -> LineCounts:
+    return LineCounts(
+        lines=parsed.lines,
+        reference_lines=parsed.reference_lines,
+        references=len(parsed.references),
+        skipped=len({s.line for s in parsed.skipped}),
+        blank=parsed.blank,
+        headings=parsed.headings,
+        states=dict(sorted(states.items())),
+    )
+
+
+def extract_file(path: Path) -> ExtractionReport:
+    """What a file holds, before any lookup: the references and every skipped line."""
+    parsed = read_reference_file(path)
+    refs = [
+        ExtractedReference(
+            line=ref.line,
+            cited_as=ref.citation.cited_as,
+            authors_hint=ref.citation.authors_hint,
+            year_hint=ref.citation.year_hint,
+            venue=ref.venue,
+            identifiers=[f"arxiv:{ref.arxiv_id}"] * bool(ref.arxiv_id) + [str(i) for i in ref.ids],
+            url=ref.url,
+            descriptive=ref.citation.descriptive,
+            text=ref.text,
+        )
+        for ref in parsed.references
+    ]
+    return ExtractionReport(
+        mode=parsed.mode, references=refs, skipped=_skipped(parsed), counts=_counts(parsed, {})
+    )
 
 
 # ---- resolve: a dry run --------------------------------------------------------------------
@@ -58,47 +115,63 @@ def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
 Settle = Callable[[int, Resolution, list[ArxivRecord]], None]
 
 
-def _resolve_references(lib: Library, refs: list[Reference], settle: Settle) -> None:
-    """Settle each reference by its index: a link outside arXiv is a manual entry, the rest
-    go to the resolver (arXiv ids and links in one batched lookup)."""
-    searchable: list[int] = []
-    for index, ref in enumerate(refs):
-        if ref.arxiv_id is None and ref.url is not None:
-            manual = Resolution(
-                cited_as=ref.citation.cited_as,
-                authors_hint=ref.citation.authors_hint,
-                year_hint=ref.citation.year_hint,
-                method="manual",
-                url=ref.url,
-                reason="links outside arXiv: a manual entry",
+def _estimate(lib: Library, on_progress: Progress, total: int) -> Callable[[int, int], None]:
+    """Progress with what is left: requests at most, and the time they take at the delay."""
+    delay = lib.settings.arxiv_delay
+    told = False
+
+    def on_search(done: int, requests_left: int) -> None:
+        nonlocal told
+        if not told and requests_left:
+            told = True
+            lib.on_message(
+                f"searching arXiv for {total - done} reference(s): at most {requests_left} "
+                f"request(s), ~{requests_left * delay:.0f} s at {delay:g} s each"
             )
-            settle(index, manual, [])
-        else:
-            searchable.append(index)
-    resolve_citations(
+        on_progress(done, total, f"~{requests_left} request(s) left")
+
+    return on_search
+
+
+def _resolve_references(
+    lib: Library, refs: list[Reference], settle: Settle, on_progress: Progress = _no_progress
+) -> None:
+    """Settle each reference by its index: ids in one batched lookup, the rest searched;
+    a reference with a link outside arXiv that arXiv does not have is kept with its link."""
+    lookups = [
+        Lookup(ref.citation, arxiv_id=ref.arxiv_id, ids=ref.ids, url=ref.url, line=ref.line)
+        for ref in refs
+    ]
+    resolve_lookups(
         lib.client,
-        [refs[i].citation for i in searchable],
-        known_ids={n: aid for n, i in enumerate(searchable) if (aid := refs[i].arxiv_id)},
-        on_result=lambda n, resolution, records: settle(searchable[n], resolution, records),
+        lookups,
+        on_result=settle,
+        on_search=_estimate(lib, on_progress, len(refs)),
     )
 
 
-def resolve_file(
-    lib: Library, path: Path, on_progress: Progress = _no_progress
-) -> list[Resolution]:
+def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> ResolveReport:
     """Resolve every reference in a file without changing the library."""
-    refs = read_reference_file(path).references
+    parsed = read_reference_file(path)
+    refs = parsed.references
     out: list[Resolution | None] = [None] * len(refs)
-    done = 0
+    sent_before = lib.client.requests_sent if refs else 0
+    report = ResolveReport(results=[], skipped=_skipped(parsed))
 
     def settle(index: int, resolution: Resolution, _records: list[ArxivRecord]) -> None:
-        nonlocal done
         out[index] = resolution
-        done += 1
-        on_progress(done, len(refs), resolution.cited_as)
 
-    _resolve_references(lib, refs, settle)
-    return [r for r in out if r is not None]
+    try:
+        _resolve_references(lib, refs, settle, on_progress)
+    except SourceUnavailable as exc:
+        report.unavailable = f"{exc}; what was resolved is shown, run it again for the rest"
+    report.results = [r for r in out if r is not None]
+    states: dict[str, int] = {}
+    for resolution in report.results:
+        states[resolution.state] = states.get(resolution.state, 0) + 1
+    report.counts = _counts(parsed, states)
+    report.requests = (lib.client.requests_sent - sent_before) if refs else 0
+    return report
 
 
 # ---- writing list items --------------------------------------------------------------------
@@ -106,43 +179,41 @@ def resolve_file(
 
 def _tag(lib: Library, paper_id: str, tags: list[str]) -> None:
     if tags:
-        lib.store.add_tags(paper_id, [t.lower() for t in tags if t])
+        lib.store.tags.add(paper_id, [t.lower() for t in tags if t])
 
 
 def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
-    existing = lib.store.find_manual(work.title)
+    """The id of the manual entry for ``work``, made if it is new. Call inside a write."""
+    from reading_list.store import NewPaper
+
+    existing = lib.store.papers.find_manual(work.title)
     if existing:
         return existing
-    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
-    paper_id = f"manual:{citekey}"
-    lib.store.insert_paper(
-        {
-            "id": paper_id,
-            "arxiv_id": None,
-            "kind": "manual",
-            "citekey": citekey,
-            "title": work.title,
-            "authors": work.authors,
-            "year": work.year,
-            "published": str(work.year) if work.year else None,
-            "journal_ref": work.venue,
-            "comment": work.note,
-            "url": work.url,
-            "added_at": at,
-        }
+    metadata = PaperMetadata(
+        title=work.title,
+        authors=tuple(work.authors),
+        year=work.year,
+        published=str(work.year) if work.year else None,
+        journal_ref=work.venue,
+        comment=work.note,
+        url=work.url,
     )
-    return paper_id
+    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
+    paper = NewPaper(citekey=citekey, added_at=at, metadata=metadata)
+    lib.store.papers.insert([paper])
+    return paper.id
 
 
 def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
     """A manual entry made from how a text cites a work that is not on arXiv."""
-    authors = [a.strip() for a in authors_hint.split(",") if a.strip()]
+    authors = author_names(authors_hint)
     return ManualWork(title=cited_as, authors=authors, year=year, url=url)
 
 
 def _ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
-    if not lib.store.existing_arxiv_ids([record.arxiv_id]):
-        insert_arxiv_record(lib, record, at)
+    """The paper for ``record``, stored if it is new. Call inside a write."""
+    if not lib.store.papers.existing_arxiv_ids([record.arxiv_id]):
+        lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
     return record.arxiv_id
 
 
@@ -182,14 +253,14 @@ def _save_resolution(
             year_hint=resolution.year_hint,
             **(extra or {}),
         )
-        lib.store.save_list_item(item, at)
+        lib.store.lists.save_item(item, at)
         if paper_id:
             _tag(lib, paper_id, tags)
             # "- [x]" marks read; "- [ ]" never downgrades a paper already read.
             if read:
-                paper = lib.store.get_paper(paper_id)
+                paper = lib.store.papers.get(paper_id)
                 if paper is not None and paper.status != Status.READ:
-                    lib.store.set_status(paper_id, "read", at)
+                    lib.store.papers.set_status(paper_id, "read", at)
     return item
 
 
@@ -203,35 +274,44 @@ def import_file(
     parsed = read_reference_file(path)
     at = now()
     with lib.store.write():
-        if not lib.store.list_exists(list_name):
-            lib.store.upsert_list(
+        if not lib.store.lists.exists(list_name):
+            lib.store.lists.upsert(
                 list_name,
                 title=list_name,
-                source=path.name,
+                source="standard input" if path == STDIN else path.name,
                 source_date=None,
                 description=None,
                 at=at,
             )
-    settled = lib.store.settled_positions(list_name)
+    settled = lib.store.lists.settled_positions(list_name)
     todo = [(n, ref) for n, ref in enumerate(parsed.references, 1) if n not in settled]
     report = ImportReport(list=list_name, items=[], skipped=_skipped(parsed))
     sent_before = lib.client.requests_sent
-    done = 0
+    states: dict[str, int] = {}
 
     def settle(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
-        nonlocal done
         position, ref = todo[index]
         _save_resolution(
-            lib, list_name, position, resolution, records, tags=ref.tags, read=ref.read
+            lib,
+            list_name,
+            position,
+            resolution,
+            records,
+            tags=ref.tags,
+            read=ref.read,
+            extra={"context": ref.text or None},
         )
-        done += 1
-        on_progress(done, len(todo), resolution.cited_as)
+        states[resolution.state] = states.get(resolution.state, 0) + 1
 
     try:
-        _resolve_references(lib, [ref for _, ref in todo], settle)
+        _resolve_references(lib, [ref for _, ref in todo], settle, on_progress)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; run the same import again to finish"
-    report.items = lib.store.list_items(list_name)
+    report.items = lib.store.lists.items(list_name)
+    for item in report.items:
+        if item.position in settled:
+            states[item.state] = states.get(item.state, 0) + 1
+    report.counts = _counts(parsed, states)
     report.requests = lib.client.requests_sent - sent_before
     return report
 
@@ -239,10 +319,8 @@ def import_file(
 # ---- seed ----------------------------------------------------------------------------------
 
 
-def shipped_seeds() -> list[SeedList]:
-    from reading_list.formats.seeds import load_seed_file
-
-    return [load_seed_file(path) for path in available_seeds().values()]
+def shipped_seeds(lib: Library) -> list[SeedList]:
+    return [load_seed_file(path) for path in available_seeds(lib.settings.seeds_dir).values()]
 
 
 def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) -> ListItem:
@@ -265,21 +343,20 @@ def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) 
 def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> ImportReport:
     """Build a shipped seed list: curated ids fetched in one batch (shipped metadata offline),
     manual entries for works not on arXiv, the resolver for items without an id."""
-    seed = find_seed(name)
+    seed = find_seed(name, lib.settings.seeds_dir)
     at = now()
     report = ImportReport(list=seed.name, items=[])
     sent_before = lib.client.requests_sent
-    with lib.store.write():
-        lib.store.upsert_list(
-            seed.name,
-            title=seed.title,
-            source=seed.source.title,
-            source_date=str(seed.source.year) if seed.source.year else None,
-            description=seed.description,
-            at=at,
-        )
+    lib.store.lists.upsert(
+        seed.name,
+        title=seed.title,
+        source=seed.source.title,
+        source_date=str(seed.source.year) if seed.source.year else None,
+        description=seed.description,
+        at=at,
+    )
     pinned = [i for item in seed.items for i in item.arxiv_ids]
-    missing = [i for i in pinned if i not in lib.store.existing_arxiv_ids(pinned)]
+    missing = [i for i in pinned if i not in lib.store.papers.existing_arxiv_ids(pinned)]
     if missing:
         try:
             for batch in lib.client.fetch_ids(missing):
@@ -287,32 +364,34 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                 on_progress(len(pinned) - len(missing) + len(batch.records), len(pinned), "arXiv")
         except SourceUnavailable as exc:
             shipped = {p.arxiv_id: p for p in seed.papers}
-            still = [i for i in missing if i not in lib.store.existing_arxiv_ids(missing)]
             # No route to arXiv: the seed carries its metadata; fetched_at stays empty so
             # `add --refresh` or `check` fills it in later.
             with lib.store.write():
+                stored = lib.store.papers.existing_arxiv_ids(missing)
+                still = [i for i in missing if i not in stored]
                 for arxiv_id in still:
-                    insert_arxiv_record(lib, shipped[arxiv_id], at, fetched=False)
+                    paper = new_arxiv_paper(lib, shipped[arxiv_id], at, fetched=False)
+                    lib.store.papers.insert([paper])
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
     to_resolve: list[SeedItem] = []
     for item in seed.items:
         with lib.store.write():
             if item.skip:
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="skipped", method="none", note=item.skip),
                     at,
                 )
             elif item.manual:
                 paper_id = _manual_entry(lib, item.manual, at)
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
                 )
                 _tag(lib, paper_id, [item.topic or ""])
             elif item.arxiv_ids:
                 for part, arxiv_id in enumerate(item.arxiv_ids):
-                    lib.store.save_list_item(
+                    lib.store.lists.save_item(
                         _seed_item(
                             item,
                             seed.name,
@@ -360,7 +439,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             resolve_citations(lib.client, citations, on_result=settle)
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
-    report.items = lib.store.list_items(seed.name)
+    report.items = lib.store.lists.items(seed.name)
     report.requests = lib.client.requests_sent - sent_before
     return report
 
@@ -370,20 +449,20 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
 
 def why(lib: Library, ref: str) -> list[ListItem]:
     paper_id = require_paper_id(lib, ref)
-    items = lib.store.list_items(paper_id=paper_id)
+    items = lib.store.lists.items(paper_id=paper_id)
     if not items:
         raise NotFound(f"{ref} was added directly, not through a list: no resolution to explain")
     return items
 
 
 def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:
-    if list_name is not None and not lib.store.list_exists(list_name):
+    if list_name is not None and not lib.store.lists.exists(list_name):
         raise NotFound(f"no list named {list_name!r}")
-    return lib.store.list_items(list_name, unresolved_only=True)
+    return lib.store.lists.items(list_name, unresolved_only=True)
 
 
 def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
-    items = lib.store.list_items(list_name, position=position)
+    items = lib.store.lists.items(list_name, position=position)
     if not items:
         raise NotFound(f"list {list_name!r} has no item {position}")
     return items[0]
@@ -394,7 +473,7 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     item = _one_item(lib, list_name, position)
     arxiv_id = parse_arxiv_id(arxiv_ref).id
     records: list[ArxivRecord] = []
-    if not lib.store.existing_arxiv_ids([arxiv_id]):
+    if not lib.store.papers.existing_arxiv_ids([arxiv_id]):
         for batch in lib.client.fetch_ids([arxiv_id]):
             records.extend(batch.records)
         if not records:
@@ -403,11 +482,11 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     with lib.store.write():
         for record in records:
             _ensure_record(lib, record, at)
-        lib.store.delete_list_items(list_name, position)
+        lib.store.lists.delete_items(list_name, position)
         settled = item.model_copy(
             update={"state": "resolved", "paper_id": arxiv_id, "method": "manual", "part": 0}
         )
-        lib.store.save_list_item(settled, at)
+        lib.store.lists.save_item(settled, at)
         _tag(lib, arxiv_id, [item.topic or ""])
     return settled
 
@@ -423,9 +502,42 @@ def mark_not_on_arxiv(
         settled = item.model_copy(
             update={"state": "manual", "paper_id": paper_id, "method": "manual"}
         )
-        lib.store.save_list_item(settled, at)
+        lib.store.lists.save_item(settled, at)
     return settled
 
 
+def _chosen_id(item: ListItem, answer: str) -> str:
+    """A candidate's number (1, 2, ...) stands for its arXiv id; anything else is an id."""
+    if answer.isdigit() and 1 <= int(answer) <= len(item.candidates):
+        return item.candidates[int(answer) - 1].arxiv_id
+    return answer
+
+
+def settle_item(
+    lib: Library, list_name: str, position: int, arxiv_ref: str | None, *, url: str | None = None
+) -> ListItem:
+    """Settle one item by hand: as ``arxiv_ref`` (an arXiv id, or the number of one of the
+    item's candidates while it is unresolved), or without one as a manual entry at ``url``."""
+    pending = [i for i in unresolved(lib, list_name) if i.position == position]
+    if arxiv_ref is None:
+        return mark_not_on_arxiv(lib, list_name, position, url=url)
+    chosen = _chosen_id(pending[0], arxiv_ref) if pending else arxiv_ref
+    return accept(lib, list_name, position, chosen)
+
+
+def review_answer(lib: Library, item: ListItem, answer: str) -> ListItem | Literal["skip", "quit"]:
+    """Act on one answer of the interactive review: a candidate's number accepts it, ``n``
+    marks the item not on arXiv, ``s`` or nothing skips it, ``q`` ends the review, and anything
+    else is taken for an arXiv id."""
+    answer = answer.strip()
+    if answer.lower() == "q":
+        return "quit"
+    if answer.lower() == "s" or not answer:
+        return "skip"
+    if answer.lower() == "n":
+        return mark_not_on_arxiv(lib, item.list, item.position)
+    return accept(lib, item.list, item.position, _chosen_id(item, answer))
+
+
 def list_summaries(lib: Library) -> list[ListSummary]:
-    return lib.store.list_summaries()
+    return lib.store.lists.summaries()

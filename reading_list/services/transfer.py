@@ -1,12 +1,11 @@
-"""Use cases for getting data out and back in: export, dump, restore, rekey."""
+"""Use cases for getting data out and back in: export, dump, restore, import-bib, rekey."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +17,6 @@ from reading_list.selection import PaperFilter
 from reading_list.services.inputs import (
     MAX_LIBRARY_BYTES,
     MAX_TEXT_BYTES,
-    check_input,
     numbered_lines,
     open_input,
     read_input,
@@ -28,33 +26,18 @@ from reading_list.services.papers import check_filter
 from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
-    from reading_list.store.connection import PaperRow
+    from reading_list.formats.bibreader import BibChunk, BibEntry
+    from reading_list.store import Identities, NewPaper
+    from reading_list.store.papers import PaperRow
 
 FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
-# Formats whose output is a plain concatenation of entries, so slices can render in parallel.
+# Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
 RENDER_BATCH = 1000
 DUMP_BATCH = 1000
 RESTORE_BATCH = 1000
 REKEY_BATCH = 1000
-# table -> (sort order, columns left out because they are internal row ids)
-DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "paper": ("id", ()),
-    "tag": ("paper_id, tag", ()),
-    "note": ("paper_id, created_at, id", ("id",)),
-    "event": ("paper_id, at, id", ("id",)),
-    "list": ("name", ()),
-    "list_item": ("list_name, position, part", ("id",)),
-}
-TABLE_NAMES = {
-    "paper": "papers",
-    "tag": "paper_tags",
-    "note": "notes",
-    "event": "status_events",
-    "list": "lists",
-    "list_item": "list_items",
-}
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
 
@@ -89,7 +72,7 @@ def export(
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
     result.chunks = _export_chunks(lib, flt, fmt, keys, cited_only, result)
@@ -109,7 +92,7 @@ def _export_chunks(
         if keys is not None and cited_only is not None:
             present = {
                 p.citekey.lower()
-                for p in lib.store.iter_papers(flt, with_abstract=False, with_tags=False)
+                for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
             }
             result.warnings += [
                 f"{cited_only.name} cites {k!r}, which is not on the list"
@@ -122,7 +105,7 @@ def _export_chunks(
         with_tags = fmt in ("csv", "json")
 
         def selected() -> Iterator[Paper]:
-            for paper in lib.store.iter_papers(
+            for paper in lib.store.papers.iter(
                 flt, with_abstract=with_abstract, with_tags=with_tags
             ):
                 if wanted is None or paper.citekey.lower() in wanted:
@@ -133,10 +116,10 @@ def _export_chunks(
             fmt in PARALLEL_FORMATS
             and wanted is None
             and (os.cpu_count() or 1) > 1
-            and lib.store.count_selection(flt) >= PARALLEL_FROM
+            and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
         if parallel:
-            rows = lib.store.iter_paper_rows(flt, with_abstract=with_abstract, with_tags=with_tags)
+            rows = lib.store.papers.iter_rows(flt, with_abstract=with_abstract, with_tags=with_tags)
             yield from _render_parallel(_counted(rows, result), fmt, result.warnings)
         else:
             yield from _render_stream(selected(), fmt, result.warnings)
@@ -149,11 +132,12 @@ def _counted(rows: Iterator[PaperRow], result: ExportResult) -> Iterator[PaperRo
 
 
 def _render_batch(job: tuple[list[PaperRow], str]) -> tuple[str, list[str]]:
-    from reading_list.store.connection import paper_from_row
+    from reading_list.store.rows import paper_from_row
 
     rows, fmt = job
+    papers = (paper_from_row(row, tags, validate=False) for row, tags in rows)
     warnings: list[str] = []
-    return "".join(_render_stream(map(paper_from_row, rows), fmt, warnings)), warnings
+    return "".join(_render_stream(papers, fmt, warnings)), warnings
 
 
 def _render_parallel(rows: Iterator[PaperRow], fmt: str, warnings: list[str]) -> Iterator[str]:
@@ -216,16 +200,12 @@ def dump(lib: Library) -> Iterator[str]:
     """The whole library as JSON Lines, streamed from one snapshot: deterministic order and
     key order, so it diffs in git, and every row of one moment, so it restores."""
     from reading_list.formats.dump import dump_line, header_line
+    from reading_list.store.dump import KINDS
 
     with lib.store.snapshot():
         lines = [header_line()]
-        for kind, (order, dropped) in DUMP_TABLES.items():
-            for row in lib.store.iter_table_rows(TABLE_NAMES[kind], order):
-                for column in dropped:
-                    row.pop(column, None)
-                for column in ("authors", "categories", "candidates"):
-                    if isinstance(row.get(column), str):
-                        row[column] = json.loads(row[column])
+        for kind in KINDS:
+            for row in lib.store.dump.rows(kind):
                 lines.append(dump_line(kind, row))
                 if len(lines) >= DUMP_BATCH:
                     yield "\n".join(lines) + "\n"
@@ -239,16 +219,17 @@ def restore(lib: Library, source: Path | IO[str]) -> dict[str, int]:
     nothing: each line is validated before it is stored, and the first bad line (reported
     with its number) leaves the library as it was. Read a line at a time, stored in batches."""
     from reading_list.formats.dump import MAX_LINE_CHARS, parse_line
+    from reading_list.store.dump import KINDS
 
     if isinstance(source, Path):
         name = str(source)
         handle: IO[bytes] | IO[str] = open_input(source, limit=MAX_LIBRARY_BYTES)
     else:
         name, handle = "<stdin>", source
-    counts = dict.fromkeys(DUMP_TABLES, 0)
+    counts = dict.fromkeys(KINDS, 0)
     try:
         with handle, lib.store.write():
-            if lib.store.count_papers() or lib.store.list_summaries():
+            if not lib.store.dump.is_empty():
                 raise InvalidInput("restore needs an empty library; point --db at a new file")
             pending: list[tuple[int, dict[str, Any]]] = []
             pending_kind = ""
@@ -279,26 +260,28 @@ def _store_dumped(
 ) -> None:
     if not rows:
         return
-    from reading_list.store import DatabaseError
-
-    table = TABLE_NAMES[kind]
     try:
-        with lib.store.write():
-            lib.store.insert_dumped_rows(table, [row for _, row in rows])
+        lib.store.dump.insert(kind, [row for _, row in rows])
         return
-    except DatabaseError:
+    except InvalidInput:
         pass
     # One row of the batch does not fit: find it, to name its line.
     for number, row in rows:
         try:
-            with lib.store.write():
-                lib.store.insert_dumped_rows(table, [row])
-        except DatabaseError as exc:
+            lib.store.dump.insert(kind, [row])
+        except InvalidInput as exc:
             raise InvalidInput(f"{name}:{number}: {exc}") from None
     raise InvalidInput(f"{name}:{rows[0][0]}-{rows[-1][0]}: these {kind} rows do not fit together")
 
 
 # ---- import an existing .bib library ------------------------------------------------------
+
+
+def _bib_chunks(path: Path) -> Iterator[BibChunk]:
+    from reading_list.formats.bibreader import read_bib
+
+    with open_input(path, limit=MAX_LIBRARY_BYTES) as handle:
+        yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
 
 
 def import_bib(
@@ -309,57 +292,28 @@ def import_bib(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> BibImportReport:
     """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    from reading_list.formats import bibreader as bibimport
-
-    total = check_input(path, limit=MAX_LIBRARY_BYTES)
+    try:
+        total = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     report = BibImportReport()
-    ids, keys = lib.store.all_ids_and_keys()
+    known = lib.store.papers.identities()
     imported_arxiv: list[str] = []
-    for chunk in bibimport.read_bib(path):
+    for chunk in _bib_chunks(path):
         at = now()
-        rows, tags, events = [], [], []
-        for entry in chunk.entries:
-            row = bibimport.entry_to_row(entry)
-            if row["id"] in ids:
+        with lib.store.write():
+            # Under the write lock: another import may have stored some of these meanwhile.
+            known.refresh()
+            papers = [_new_paper(lib, entry, known, at) for entry in chunk.entries]
+            lib.store.papers.insert([p for p in papers if p is not None])
+        for paper in papers:
+            if paper is None:
                 report.exists += 1
-                continue
-            key = entry.key if bibimport.usable_key(entry.key) else ""
-            if not key or key.lower() in keys:
-                base = base_citekey(
-                    row["authors"],
-                    row["year"],
-                    row["title"],
-                    fallback=row["arxiv_id"] or "",
-                    pattern=lib.citekey_pattern,
-                )
-                key = unique_citekey(base, keys)
-                if row["kind"] == "manual":
-                    row["id"] = f"manual:{key}"
-            keys.add(key.lower())
-            ids.add(row["id"])
-            entry_tags = bibimport.entry_tags(entry)
-            row.update(
-                citekey=key,
-                added_at=at,
-                tag_list=",".join(entry_tags),
-                status="to-read",
-                status_changed_at=None,
-            )
-            if status := bibimport.entry_status(entry):
-                row.update(status=status, status_changed_at=at)
-                events.append((row["id"], status, at))
-            rows.append(row)
-            tags += [(row["id"], t) for t in entry_tags]
-            if row["kind"] == "arxiv":
+            elif paper.arxiv_id:
                 report.added += 1
-                imported_arxiv.append(row["id"])
+                imported_arxiv.append(paper.arxiv_id)
             else:
                 report.manual += 1
-        with lib.store.write():
-            lib.store.defer_foreign_keys()
-            lib.store.add_tag_pairs(tags)
-            lib.store.insert_papers(rows)
-            lib.store.add_status_events(events)
         report.failed += [
             SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
         ]
@@ -374,6 +328,39 @@ def import_bib(
     return report
 
 
+def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> NewPaper | None:
+    """The paper an entry adds, keeping its citekey when usable and free; None when the
+    library already holds it. ``known`` learns the paper's id and key."""
+    from reading_list.formats import bibreader
+    from reading_list.store import NewPaper
+
+    arxiv_id = bibreader.arxiv_id_of(entry.fields)
+    metadata = bibreader.entry_metadata(entry, arxiv_id)
+    key = entry.key if bibreader.usable_key(entry.key) else ""
+    paper = NewPaper(
+        citekey=key or entry.key,
+        added_at=at,
+        metadata=metadata,
+        arxiv_id=arxiv_id,
+        status=bibreader.entry_status(entry) or "to-read",
+        tags=bibreader.entry_tags(entry),
+    )
+    if paper.id in known.ids:
+        return None
+    if not key or key.lower() in known.keys:
+        base = base_citekey(
+            list(metadata.authors),
+            metadata.year,
+            metadata.title,
+            fallback=arxiv_id or "",
+            pattern=lib.citekey_pattern,
+        )
+        paper = replace(paper, citekey=unique_citekey(base, known.keys))
+    known.keys.add(paper.citekey.lower())
+    known.ids.add(paper.id)
+    return paper
+
+
 # ---- rekey ---------------------------------------------------------------------------------
 
 
@@ -383,16 +370,16 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
     One transaction (all or nothing), papers read in batches so 100k fit in memory."""
     if pattern:
         lib.citekey_pattern = pattern
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     changes = []
     try:
         with lib.store.write():
-            ids = lib.store.selection_ids(flt)
+            ids = lib.store.papers.ids(flt)
             for start in range(0, len(ids), REKEY_BATCH):
                 batch = PaperFilter(ids=ids[start : start + REKEY_BATCH], sort=flt.sort)
                 papers = {
                     p.id: p
-                    for p in lib.store.iter_papers(batch, with_abstract=False, with_tags=False)
+                    for p in lib.store.papers.iter(batch, with_abstract=False, with_tags=False)
                 }
                 for paper_id in batch.ids:
                     paper = papers[paper_id]
@@ -403,10 +390,10 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
                         fallback=paper.arxiv_id or "",
                         pattern=lib.citekey_pattern,
                     )
-                    taken = lib.store.citekeys_with_prefix(base) - {paper.citekey.lower()}
+                    taken = lib.store.papers.citekeys_with_prefix(base) - {paper.citekey.lower()}
                     new = unique_citekey(base, taken)
                     if new != paper.citekey:
-                        lib.store.set_fields(paper.id, citekey=new)
+                        lib.store.papers.update(paper.id, citekey=new)
                         changes.append((paper.id, paper.citekey, new))
     except KeyboardInterrupt:
         raise Interrupted("interrupted: rekey is all or nothing, so no citekey changed") from None

@@ -8,7 +8,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("reading_list")
+from reading_list.store.connection import MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
 
 STATUSES = ("to-read", "reading", "read", "skimmed", "abandoned")
 
