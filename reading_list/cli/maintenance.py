@@ -15,6 +15,26 @@ from reading_list.cli.common import JsonOpt, emit, library, present, render
 commands = typer.Typer()
 
 
+@commands.command("init")
+def init_cmd(ctx: typer.Context) -> None:
+    """Create an empty library (where --db, READING_LIST_DB or the default puts it).
+
+    The first add, seed, import, import-bib or restore creates one too; every other command
+    reports that there is none yet rather than making an empty one.
+
+    \b
+    Examples:
+      reading-list init
+      reading-list --db ~/papers/library.db init
+    """
+    from reading_list.services.library import create_library
+
+    with library(ctx, create=True) as lib:
+        created = create_library(lib)
+        path = lib.settings.db_path
+    render(views.initialised(path, created))
+
+
 @commands.command("doctor")
 def doctor_cmd(
     ctx: typer.Context,
@@ -23,7 +43,11 @@ def doctor_cmd(
 ) -> None:
     """Check the library: integrity, orphans, duplicates, citekey clashes, unfetched papers.
 
-    Example: reading-list doctor --fix
+    With --fix it mends what is safe to mend, checks again, and reports what is left.
+
+    \b
+    Example:
+      reading-list doctor --fix
     """
     from reading_list.services.doctor import diagnose
 
@@ -44,7 +68,9 @@ def web_cmd(
 ) -> None:
     """Browse the library in Datasette (install with: pip install 'reading-list[web]').
 
-    Example: reading-list web --port 8001
+    \b
+    Example:
+      reading-list web --port 8001
     """
     import json
     import shutil

@@ -24,6 +24,7 @@ from reading_list.identifiers import (
     submission_year,
 )
 from reading_list.names import split_name
+from reading_list.tags import labelled, tag_key
 from reading_list.tex import tex_to_unicode
 
 CHUNK_ENTRIES = 2000
@@ -234,9 +235,10 @@ def entry_to_row(entry: BibEntry) -> dict[str, Any]:
     return row
 
 
-def entry_tags(entry: BibEntry) -> list[str]:
+def entry_tags(entry: BibEntry) -> list[tuple[str, str]]:
+    """(key, label) of each keyword, spelt as the file spells it (see tags.py)."""
     raw = entry.fields.get("keywords", "") or entry.fields.get("groups", "")
-    return sorted({" ".join(t.split()).lower() for t in re.split(r"[,;]", raw) if t.strip()})
+    return sorted(labelled(t for t in re.split(r"[,;]", raw) if tag_key(t)))
 
 
 def entry_status(entry: BibEntry) -> str | None:

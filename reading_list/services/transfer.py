@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
+from reading_list.formats import ExportFormat
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
+from reading_list.tags import tag_key
 
 if TYPE_CHECKING:
     from reading_list.formats.bibreader import BibChunk
     from reading_list.selection import PaperFilter
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
+FORMATS = tuple(f.value for f in ExportFormat)
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
@@ -42,6 +44,8 @@ TABLE_NAMES = {
     "list": "lists",
     "list_item": "list_items",
 }
+# Columns that hold JSON arrays: a dump writes them as arrays, not as strings of JSON.
+JSON_COLUMNS = ("authors", "categories", "candidates", "section_tags")
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
 
@@ -194,7 +198,7 @@ def dump(lib: Library) -> str:
         for row in lib.store.table_rows(TABLE_NAMES[kind], order):
             for column in dropped:
                 row.pop(column, None)
-            for column in ("authors", "categories", "candidates"):
+            for column in JSON_COLUMNS:
                 if isinstance(row.get(column), str):
                     row[column] = json.loads(row[column])
             lines.append(_dump_line(kind, row))
@@ -206,6 +210,7 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
     if lib.store.count_papers() or lib.store.list_summaries():
         raise InvalidInput("restore needs an empty library; point --db at a new file")
     rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in DUMP_TABLES}
+    old_tags: set[tuple[object, str]] = set()
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -224,9 +229,17 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
             continue
         if kind not in rows:
             raise InvalidInput(f"{source}:{number}: unknown _type {kind!r}")
-        for column in ("authors", "categories", "candidates"):
+        for column in JSON_COLUMNS:
             if isinstance(obj.get(column), list):
                 obj[column] = json.dumps(obj[column], ensure_ascii=False)
+        if kind == "tag" and isinstance(obj.get("tag"), str) and "label" not in obj:
+            # A dump from before tag keys: the tag as written is its spelling, and two
+            # spellings of one tag on a paper are one tag.
+            obj["label"] = obj["tag"]
+            obj["tag"] = tag_key(obj["tag"])
+            if (obj.get("paper_id"), obj["tag"]) in old_tags:
+                continue
+            old_tags.add((obj.get("paper_id"), obj["tag"]))
         rows[kind].append(obj)
     with lib.store.write():
         for kind in DUMP_TABLES:
@@ -264,6 +277,8 @@ def import_bib(
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     report = BibImportReport()
     ids, keys = lib.store.all_ids_and_keys()
+    # Each tag as the library already spells it, else as the file first does.
+    spelt = lib.store.tag_spellings()
     imported_arxiv: list[str] = []
     for chunk in _bib_chunks(path):
         at = now()
@@ -287,11 +302,13 @@ def import_bib(
                     row["id"] = f"manual:{key}"
             keys.add(key.lower())
             ids.add(row["id"])
-            entry_tags = bibimport.entry_tags(entry)
+            entry_tags = [
+                (k, spelt.setdefault(k, label)) for k, label in bibimport.entry_tags(entry)
+            ]
             row.update(
                 citekey=key,
                 added_at=at,
-                tag_list=",".join(entry_tags),
+                tag_list=",".join(label for _, label in entry_tags),
                 status="to-read",
                 status_changed_at=None,
             )
@@ -299,7 +316,7 @@ def import_bib(
                 row.update(status=status, status_changed_at=at)
                 events.append((row["id"], status, at))
             rows.append(row)
-            tags += [(row["id"], t) for t in entry_tags]
+            tags += [(row["id"], k, label) for k, label in entry_tags]
             if row["kind"] == "arxiv":
                 report.added += 1
                 imported_arxiv.append(row["id"])

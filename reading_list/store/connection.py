@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reading_list.errors import ReadingListError
+from reading_list.errors import NoLibrary, ReadingListError
 from reading_list.selection import PaperFilter
 from reading_list.status import FINISHED, OPEN, READ_VERSION_FROM
 from reading_list.store.search import parse_query
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 PAPER_COLUMNS = (
     "id",
@@ -86,6 +86,11 @@ SORT_COLUMNS = {
 
 
 DERIVED_COLUMNS = ("first_author", "author_count")
+# A tag is stored under its key (tags.tag_key) with the spelling the library first used for it.
+_INSERT_TAG = (
+    "INSERT OR IGNORE INTO paper_tags (paper_id, tag, label) VALUES (?1, ?2, "
+    "coalesce((SELECT label FROM paper_tags WHERE tag = ?2 LIMIT 1), ?3))"
+)
 
 
 def _words(values: Sequence[str]) -> str:
@@ -110,12 +115,46 @@ class DatabaseError(ReadingListError):
     """The file is not a reading-list database, or SQLite refused it."""
 
 
-def _create_private(path: Path) -> None:
-    # The library is personal data: readable by its owner only.
+def library_exists(path: Path) -> bool:
+    # An empty file is what an old release left when killed while creating one.
+    return path.is_file() and path.stat().st_size > 0
+
+
+def _create_whole(path: Path) -> None:
+    """A new library appears whole or not at all: it is made and migrated under a temporary
+    name beside it, then linked into place, unless another process made one meanwhile.
+    Personal data: mkstemp makes it readable by its owner only."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        conn = _connect(tmp)
+        conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            # A file system without hard links: a rename, if no library has appeared.
+            if not path.exists():
+                tmp.replace(path)
+    finally:
+        for leftover in (tmp, Path(name + "-wal"), Path(name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    conn.execute("PRAGMA foreign_keys = ON")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        _migrate(conn)
+    return conn
 
 
 class Store:
@@ -212,10 +251,9 @@ class Store:
             [[v.get(c) for c in cols] for v in values],
         )
 
-    def add_tag_pairs(self, pairs: Sequence[tuple[str, str]]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)", pairs
-        )
+    def add_tag_pairs(self, pairs: Sequence[tuple[str, str, str]]) -> None:
+        """(paper id, tag key, label) rows; a key the library already has keeps its spelling."""
+        self.conn.executemany(_INSERT_TAG, pairs)
 
     def defer_foreign_keys(self) -> None:
         """Check foreign keys at commit: lets a bulk import write tags before their papers,
@@ -239,6 +277,9 @@ class Store:
     def delete_paper(self, paper_id: str) -> None:
         self.conn.execute("DELETE FROM papers WHERE id = ?", [paper_id])
 
+    def delete_papers(self, paper_ids: Sequence[str]) -> None:
+        self.conn.executemany("DELETE FROM papers WHERE id = ?", [(i,) for i in paper_ids])
+
     def set_status(self, paper_id: str, status: str, at: str) -> None:
         version = self._scalar("SELECT version FROM papers WHERE id = ?", [paper_id])
         self.conn.execute(
@@ -249,6 +290,17 @@ class Store:
             "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, ?, ?)",
             [paper_id, status, version, at],
         )
+
+    def tag_spellings(self) -> dict[str, str]:
+        """Every tag key with the spelling the library shows."""
+        return {
+            str(k): str(v)
+            for k, v in self.conn.execute("SELECT tag, min(label) FROM paper_tags GROUP BY tag")
+        }
+
+    def status_of(self, paper_id: str) -> str | None:
+        value = self._scalar("SELECT status FROM papers WHERE id = ?", [paper_id])
+        return None if value is None else str(value)
 
     def tags_of(self, paper_id: str) -> list[str]:
         return self._tags_by_paper([paper_id]).get(paper_id, [])
@@ -261,21 +313,40 @@ class Store:
         sets = ", ".join(f"{c} = ?" for c in fields)
         self.conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fields.values(), paper_id])
 
-    def add_tags(self, paper_id: str, tags: Iterable[str]) -> None:
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
-            [(paper_id, t) for t in tags],
-        )
+    def add_tags(self, paper_id: str, tags: Iterable[tuple[str, str]]) -> None:
+        """(key, label) pairs; see add_tag_pairs."""
+        self.add_tag_pairs([(paper_id, key, label) for key, label in tags])
 
-    def remove_tags(self, paper_id: str, tags: Iterable[str]) -> None:
+    def remove_tags(self, paper_id: str, keys: Iterable[str]) -> None:
         self.conn.executemany(
-            "DELETE FROM paper_tags WHERE paper_id = ? AND tag = ?", [(paper_id, t) for t in tags]
+            "DELETE FROM paper_tags WHERE paper_id = ? AND tag = ?", [(paper_id, k) for k in keys]
         )
 
     def add_note(self, paper_id: str, text: str, at: str) -> None:
         self.conn.execute(
             "INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", [paper_id, text, at]
         )
+
+    def note_ids(self, paper_id: str) -> list[int]:
+        """The paper's notes in the order `show` numbers them (1, 2, ...)."""
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT id FROM notes WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+
+    def note_text(self, note_id: int) -> str:
+        return str(self._scalar("SELECT text FROM notes WHERE id = ?", [note_id]))
+
+    def replace_note(self, note_id: int, text: str) -> None:
+        self.conn.execute("UPDATE notes SET text = ? WHERE id = ?", [text, note_id])
+
+    def delete_note(self, note_id: int) -> None:
+        self.conn.execute("DELETE FROM notes WHERE id = ?", [note_id])
+
+    def clear_rating(self, paper_id: str) -> None:
+        self.conn.execute("UPDATE papers SET rating = NULL WHERE id = ?", [paper_id])
 
     def _paper_from_row(self, row: dict[str, Any], tags: list[str]) -> Paper:
         from reading_list.models import Paper
@@ -289,7 +360,9 @@ class Store:
     def _tags_by_paper(self, ids: Sequence[str] | None) -> dict[str, list[str]]:
         tags: dict[str, list[str]] = {}
         if ids is None:
-            rows = self.conn.execute("SELECT paper_id, tag FROM paper_tags ORDER BY paper_id, tag")
+            rows = self.conn.execute(
+                "SELECT paper_id, label FROM paper_tags ORDER BY paper_id, tag"
+            )
             for pid, tag in rows:
                 tags.setdefault(pid, []).append(tag)
             return tags
@@ -297,7 +370,7 @@ class Store:
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for pid, tag in self.conn.execute(
-                f"SELECT paper_id, tag FROM paper_tags WHERE paper_id IN ({marks}) "
+                f"SELECT paper_id, label FROM paper_tags WHERE paper_id IN ({marks}) "
                 "ORDER BY paper_id, tag",
                 chunk,
             ):
@@ -549,14 +622,15 @@ class Store:
         self.conn.execute(
             "INSERT INTO list_items (list_name, position, part, paper_id, state, cited_as,"
             " authors_hint, year_hint, context, speaker, topic, method, score, query, candidates,"
-            " note, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " note, resolved_at, section_tags)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (list_name, position, part) DO UPDATE SET paper_id = excluded.paper_id,"
             " state = excluded.state, cited_as = excluded.cited_as,"
             " authors_hint = excluded.authors_hint, year_hint = excluded.year_hint,"
             " context = excluded.context, speaker = excluded.speaker, topic = excluded.topic,"
             " method = excluded.method, score = excluded.score, query = excluded.query,"
             " candidates = excluded.candidates, note = excluded.note,"
-            " resolved_at = excluded.resolved_at",
+            " resolved_at = excluded.resolved_at, section_tags = excluded.section_tags",
             [
                 item.list,
                 item.position,
@@ -575,6 +649,7 @@ class Store:
                 json.dumps([c.model_dump() for c in item.candidates], ensure_ascii=False),
                 item.note,
                 at,
+                json.dumps(item.section_tags, ensure_ascii=False),
             ],
         )
 
@@ -595,18 +670,21 @@ class Store:
         if unresolved_only:
             where.append("state = 'unresolved'")
         sql = (
-            "SELECT list_name, position, part, cited_as, state, paper_id, method, score, query,"
-            " candidates, context, speaker, topic, authors_hint, year_hint, note FROM list_items"
+            "SELECT li.list_name, li.position, li.part, li.cited_as, li.state, li.paper_id,"
+            " li.method, li.score, li.query, li.candidates, li.context, li.speaker, li.topic,"
+            " li.authors_hint, li.year_hint, li.note, li.section_tags, p.title"
+            " FROM list_items li LEFT JOIN papers p ON p.id = li.paper_id"
         )
         if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY list_name, position, part"
+            sql += " WHERE " + " AND ".join(f"li.{w}" for w in where)
+        sql += " ORDER BY li.list_name, li.position, li.part"
         from reading_list.models import Candidate, ListItem
 
         items = []
         for r in self._rows(sql, params):
             r["list"] = r.pop("list_name")
             r["candidates"] = [Candidate.model_validate(c) for c in json.loads(r["candidates"])]
+            r["section_tags"] = json.loads(r["section_tags"])
             items.append(ListItem.model_validate(r))
         return items
 
@@ -632,6 +710,37 @@ class Store:
             "DELETE FROM list_items WHERE list_name = ? AND position = ?", [name, position]
         )
 
+    def item_positions_of(self, name: str, paper_id: str) -> list[int]:
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT DISTINCT position FROM list_items WHERE list_name = ? AND paper_id = ? "
+                "ORDER BY position",
+                [name, paper_id],
+            )
+        ]
+
+    def rename_list(self, old: str, new: str) -> None:
+        # list_items follow: their foreign key cascades on update.
+        self.conn.execute("UPDATE lists SET name = ? WHERE name = ?", [new, old])
+
+    def papers_only_on(self, name: str) -> list[str]:
+        """Papers on list ``name`` and on no other list, in list order."""
+        return [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT li.paper_id FROM list_items li WHERE li.list_name = ?1 "
+                "AND li.paper_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM list_items o "
+                "WHERE o.paper_id = li.paper_id AND o.list_name != ?1) "
+                "GROUP BY li.paper_id ORDER BY min(li.position), min(li.part)",
+                [name],
+            )
+        ]
+
+    def delete_list(self, name: str) -> None:
+        # Its items go with it (cascade); papers stay unless deleted first.
+        self.conn.execute("DELETE FROM lists WHERE name = ?", [name])
+
     def list_summaries(self) -> list[ListSummary]:
         from reading_list.models import ListSummary
 
@@ -644,19 +753,20 @@ class Store:
                     [row["name"]],
                 ).fetchall()
             )
-            items = self._scalar(
-                "SELECT count(*) FROM list_items WHERE list_name = ?", [row["name"]]
-            )
-            unresolved = self._scalar(
-                "SELECT count(*) FROM list_items WHERE list_name = ? AND state = 'unresolved'",
+            # An item is a cited work (one position); it may stand for several papers (parts).
+            items, unresolved, papers = self.conn.execute(
+                "SELECT count(DISTINCT position),"
+                " count(DISTINCT CASE WHEN state = 'unresolved' THEN position END),"
+                " count(DISTINCT paper_id) FROM list_items WHERE list_name = ?",
                 [row["name"]],
-            )
+            ).fetchone()
             out.append(
                 ListSummary(
                     name=row["name"],
                     title=row["title"],
                     source=row["source"],
                     items=int(items),
+                    papers=int(papers),
                     unresolved=int(unresolved),
                     by_status={str(k): int(v) for k, v in sorted(counts.items())},
                 )
@@ -772,17 +882,15 @@ def _migrate(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA user_version = {len(migrations.applied(db))}")
 
 
-def open_db(path: Path) -> Store:
-    """Open (creating if needed) and migrate the library at ``path``."""
+def open_db(path: Path, *, create: bool = True) -> Store:
+    """Open and migrate the library at ``path``; create it (and its folder) if ``create``,
+    else a missing library is NoLibrary."""
     try:
-        _create_private(path)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-        conn.execute("PRAGMA foreign_keys = ON")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            _migrate(conn)
+        if not library_exists(path):
+            if not create:
+                raise NoLibrary(path)
+            _create_whole(path)
+        conn = _connect(path)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"cannot open {path}: {exc}") from None
     except OSError as exc:
