@@ -18,7 +18,7 @@ from reading_list.names import split_name
 from reading_list.status import Status
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
     from rich.text import Text
 
     from reading_list.formats.seeds import SeedList
@@ -189,9 +189,25 @@ def wide_table(grid: Grid) -> RenderableType:
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for col in grid.cols:
-        table.add_column(col.header, style=col.style, justify="right" if col.right else "left")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
+    for i, col in enumerate(grid.cols):
+        justify: JustifyMethod = "right" if col.right else "left"
+        if col.flex or col.least is not None:
+            # The long texts share what is left, the flex one (the title) most; a word too
+            # long for its column folds onto the next line rather than being cut.
+            table.add_column(
+                col.header,
+                style=col.style,
+                justify=justify,
+                ratio=3 if col.flex else 1,
+                overflow="fold",
+            )
+        else:
+            # Ids, statuses, years: whole, never wrapped or cut.
+            width = max([_cells(col.header), *(_cells(row[i]) for row in grid.rows)])
+            table.add_column(
+                col.header, style=col.style, justify=justify, no_wrap=True, min_width=width
+            )
     for row in grid.rows:
         table.add_row(*row)
     return table
@@ -235,7 +251,11 @@ def papers_screen(rows: Sequence[Sequence[Any]], *, wide: bool = False) -> Scree
             str(status),
             str(year or ""),
             one_line(title),
-            one_line(_lead_author(first or "", count or 0)),
+            one_line(
+                (first or "") + (" et al." if (count or 0) > 1 else "")
+                if wide
+                else _lead_author(first or "", count or 0)
+            ),
             one_line((tags or "").replace(",", ", ")),
         ]
         for paper_id, status, year, title, first, count, tags in rows
@@ -439,23 +459,25 @@ def _by_state(items: Sequence[ListItem]) -> dict[str, int]:
     return counts
 
 
-STATE_WORDS = {
-    "resolved": "on arXiv",
-    "manual": "manual (not on arXiv)",
-    "skipped": "skipped",
-    "unresolved": "unresolved",
-}
+def _state_words(state: str, count: int) -> str:
+    if state == "resolved":
+        return f"{count} on arXiv"
+    if state == "manual":
+        return _plural(count, "manual entry", "manual entries") + " (not on arXiv)"
+    return f"{count} {state}"
+
+
+ITEM_STATES = ("resolved", "manual", "skipped", "unresolved")
 
 
 def import_summary(report: ImportReport) -> list[str]:
     counts = _by_state(report.items)
     papers = len({it.paper_id for it in report.items if it.paper_id})
-    detail = ", ".join(
-        f"{counts[state]} {word}" for state, word in STATE_WORDS.items() if counts.get(state)
-    )
+    detail = ", ".join(_state_words(s, counts[s]) for s in ITEM_STATES if counts.get(s))
     lines = [
-        f"list {report.list}: {_plural(sum(counts.values()), 'item')} ({detail}) -> "
-        f"{_plural(papers, 'paper')}; {_plural(report.requests, 'arXiv request')}"
+        f"list {report.list}: {_plural(sum(counts.values()), 'item')} -> "
+        f"{_plural(papers, 'paper')}; {_plural(report.requests, 'arXiv request')}",
+        f"  {detail}",
     ]
     if report.offline and report.unavailable:
         lines.append(f"offline: {report.unavailable}")
