@@ -230,7 +230,7 @@ def _changed(lib: Library, paper_id: str, as_json: bool, screen: views.Screen) -
         render(screen)
 
 
-def _matching(lib: Library, query: str, doing: str, yes: bool) -> list[str]:
+def _matching(lib: Library, query: str, question: str, yes: bool) -> list[str]:
     """The papers ``-q QUERY`` selects, shown first and confirmed (unless ``--yes``)."""
     from reading_list.errors import NotFound
     from reading_list.services.papers import select_papers
@@ -240,7 +240,7 @@ def _matching(lib: Library, query: str, doing: str, yes: bool) -> list[str]:
         raise NotFound(f"no paper matches {query!r}; nothing changed")
     if not yes:
         render(views.bulk_preview(rows, query))
-    confirm(views.bulk_question(doing, len(rows)), yes)
+    confirm(views.bulk_question(question, len(rows)), yes)
     return [str(row[0]) for row in rows]
 
 
@@ -294,7 +294,7 @@ def status_cmd(
             raise UsageError("with -q, give only the status: status -q QUERY STATUS")
         new = parse_status(ref)
         with library(ctx) as lib:
-            changed = set_statuses(lib, _matching(lib, query, f"set to {new}", yes), new)
+            changed = set_statuses(lib, _matching(lib, query, f"Set {{}} to {new}?", yes), new)
         render(views.bulk_done(f"set to {new}", changed))
         return
     if ref is None or status is None:
@@ -391,7 +391,9 @@ def tag_cmd(
     if query is not None:
         parse_changes(words)
         with library(ctx) as lib:
-            count = change_tags_of(lib, _matching(lib, query, " ".join(words), yes), words)
+            changes = " ".join(words).replace("{", "{{").replace("}", "}}")
+            question = f"Change the tags of {{}} ({changes})?"
+            count = change_tags_of(lib, _matching(lib, query, question, yes), words)
         render(views.bulk_done("tagged " + " ".join(words), count))
         return
     if len(words) < 2:
@@ -506,14 +508,15 @@ def rm_cmd(
         raise UsageError("name the papers, or choose them with -q QUERY (not both)")
     with library(ctx) as lib:
         if query is not None:
-            count = remove_papers(lib, _matching(lib, query, "remove", yes))
+            question = "Remove {} with their notes and history?"
+            count = remove_papers(lib, _matching(lib, query, question, yes))
             render(views.bulk_done("removed", count))
             return
         ids = paper_ids(lib, refs or [])
         if len(ids) == 1:
             confirm(views.removal_question(show_paper(lib, ids[0])), yes)
         else:
-            confirm(views.bulk_question("remove", len(ids)), yes)
+            confirm(views.bulk_question("Remove {} with their notes and history?", len(ids)), yes)
         remove_papers(lib, ids)
     render(views.removed(ids))
 

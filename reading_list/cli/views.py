@@ -372,8 +372,9 @@ def bulk_preview(rows: Sequence[Sequence[Any]], query: str, shown: int = 10) -> 
     return Screen(notes=lines)
 
 
-def bulk_question(doing: str, count: int) -> str:
-    return f"{doing[:1].upper()}{doing[1:]} {_plural(count, 'paper')}?"
+def bulk_question(template: str, count: int) -> str:
+    """``template`` with "{}" where the number of papers goes: "Set {} to read?"."""
+    return template.format(_plural(count, "paper"))
 
 
 def bulk_done(doing: str, count: int) -> Screen:
