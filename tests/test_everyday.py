@@ -66,9 +66,7 @@ def test_keep_papers_keeps_them(ama: None, run: Run, run_json: Any) -> None:
     assert run_json("lists") == [] and len(_ids(run_json)) == 25
 
 
-def test_an_item_comes_off_a_list_and_its_paper_stays(
-    ama: None, run: Run, run_json: Any
-) -> None:
+def test_an_item_comes_off_a_list_and_its_paper_stays(ama: None, run: Run, run_json: Any) -> None:
     run("list-rm", AMA, "--item", "2", ok=True)
     run("list-rm", AMA, "--item", "balog2016deepcoder", ok=True)
     on_list = _ids(run_json, "--list", AMA)

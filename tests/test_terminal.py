@@ -13,6 +13,7 @@ import sys
 import termios
 import time
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +75,12 @@ def screen(output: str, columns: int) -> list[str]:
     return lines
 
 
-def in_terminal(args: list[str], columns: int, rows: int = 100) -> list[str]:
+def in_terminal(
+    args: list[str], columns: int, rows: int = 100, answers: Sequence[str] = ()
+) -> list[str]:
     """Run the CLI with a pseudo-terminal of ``columns`` x ``rows`` as stdin, stdout and
-    stderr, and return the lines the terminal shows when it is done."""
+    stderr, typing ``answers`` (a line each), and return the lines the terminal shows when
+    it is done."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
@@ -90,6 +94,8 @@ def in_terminal(args: list[str], columns: int, rows: int = 100) -> list[str]:
         start_new_session=True,
     )
     os.close(slave)
+    if answers:
+        os.write(master, "".join(f"{a}\n" for a in answers).encode())
     chunks = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

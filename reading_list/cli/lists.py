@@ -248,10 +248,18 @@ def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
 
     title = typer.prompt("  title", default=entry.cited_as, err=True)
     authors = typer.prompt(
-        "  authors (comma-separated)", default=entry.authors_hint, err=True, show_default=True
+        "  authors (comma-separated)",
+        default=entry.authors_hint,
+        err=True,
+        show_default=bool(entry.authors_hint),
     )
     while True:
-        raw = typer.prompt("  year", default=str(entry.year_hint or ""), err=True)
+        raw = typer.prompt(
+            "  year",
+            default=str(entry.year_hint or ""),
+            err=True,
+            show_default=bool(entry.year_hint),
+        )
         try:
             year = _year(raw)
             break
@@ -364,7 +372,7 @@ def review_cmd(
             return
         if not sys.stdin.isatty():
             raise UsageError("review asks questions: run it in a terminal, or use --item")
-        render(views.Screen(notes=[views.REVIEW_HELP]))
+        render(views.Screen(notes=views.REVIEW_HELP))
         for entry in items:
             if not _review_one(lib, entry):
                 break

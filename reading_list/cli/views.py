@@ -629,8 +629,8 @@ def why_view(items: Sequence[ListItem]) -> Screen:
 
 
 REVIEW_HELP = (
-    "answer: a candidate's number, an arXiv id, a paper already in the library (id or "
-    "citekey), n = not on arXiv (a manual entry), s = skip, q = quit"
+    "answers: a candidate's number, an arXiv id, a paper in your library (id or citekey),",
+    "n = not on arXiv (asks for the manual entry), s = skip, q = quit",
 )
 REVIEW_QUESTION = "number, arXiv id, citekey, n, s or q"
 
@@ -651,7 +651,7 @@ def review_view(item: ListItem) -> Screen:
 
 
 def review_retry(problem: str) -> Screen:
-    return Screen(notes=[f"  {problem}", f"  {REVIEW_HELP}"])
+    return Screen(notes=[f"  {problem}; try again"])
 
 
 # ---- reading -------------------------------------------------------------------------------
