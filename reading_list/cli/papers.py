@@ -391,8 +391,8 @@ def tag_cmd(
     if query is not None:
         parse_changes(words)
         with library(ctx) as lib:
-            changes = " ".join(words).replace("{", "{{").replace("}", "}}")
-            question = f"Change the tags of {{}} ({changes})?"
+            shown = " ".join(words).replace("{", "{{").replace("}", "}}")
+            question = f"Change the tags of {{}} ({shown})?"
             count = change_tags_of(lib, _matching(lib, query, question, yes), words)
         render(views.bulk_done("tagged " + " ".join(words), count))
         return
