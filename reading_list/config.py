@@ -36,6 +36,8 @@ DEFAULT_MAX_BACKOFF = 120.0
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting, resolved; load_settings() makes one from the flag and the environment."""
+
     db_path: Path
     # Named by --db or READING_LIST_DB (not a default location): its folder must exist.
     db_explicit: bool = False

@@ -4,23 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class SortKey(StrEnum):
-    """The orders a listing can take; the store maps each to its SQL."""
-
-    ADDED = "added"
-    PUBLISHED = "published"
-    YEAR = "year"
-    TITLE = "title"
-    STATUS = "status"
-    PRIORITY = "priority"
-    CITEKEY = "citekey"
-    ID = "id"
-
-
-SORT_KEYS = tuple(key.value for key in SortKey)
+from reading_list.sort_keys import SORT_KEYS as SORT_KEYS
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from reading_list.errors import InvalidInput, UsageError
 
@@ -44,15 +43,10 @@ def labelled(texts: Iterable[str]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-@dataclass(frozen=True)
-class TagChanges:
-    add: list[str]
-    remove: list[str]
-
-
-def parse_changes(words: Sequence[str]) -> TagChanges:
-    """``+x`` adds tag x and ``-y`` removes tag y; any other word is a mistake, named, since
-    guessing (a second paper? a tag?) would change the wrong thing."""
+def parse_changes(words: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(tags to add, tags to remove): ``+x`` adds tag x and ``-y`` removes tag y; any other
+    word is a mistake, named, since guessing (a second paper? a tag?) would change the wrong
+    thing."""
     add: list[str] = []
     remove: list[str] = []
     for word in words:
@@ -65,4 +59,4 @@ def parse_changes(words: Sequence[str]) -> TagChanges:
         (add if sign == "+" else remove).append(name)
     if not add and not remove:
         raise UsageError("give tags to change: +tag adds, -tag removes")
-    return TagChanges(add=add, remove=remove)
+    return add, remove

@@ -66,7 +66,7 @@ def test_a_wrong_answer_is_asked_again_and_n_asks_for_the_entry(
         ("r", 2, "resolved"),
     ]
     manual = next(p for p in run_json("list", "--list", "r") if p["kind"] == "manual")
-    assert manual["title"] == "Some work on capsules (Hinton)"
+    assert manual["title"] == "Some work on capsules"
     assert manual["authors"] == ["Geoffrey Hinton", "Sara Sabour"]
     assert manual["year"] == 2017 and manual["url"] == "https://example.org/capsules"
     # Settled in review, both keep the tags of their section.

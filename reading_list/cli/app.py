@@ -15,12 +15,12 @@ import typer
 from typer.core import TyperGroup
 
 from reading_list import __version__
+from reading_list.cli import lists, maintenance, papers, reading, transfer
+from reading_list.cli.common import GlobalOptions, emit, say
 
 if TYPE_CHECKING:
     # Typer vendors click; its commands are called with that click's context.
     from typer._click import Context as ClickContext
-from reading_list.cli import lists, maintenance, papers, reading, transfer
-from reading_list.cli.common import GlobalOptions, emit, say
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (retry later)."

@@ -11,7 +11,6 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -20,7 +19,7 @@ from typer.core import TyperCommand
 
 from reading_list.cli.views import Grid, Screen
 from reading_list.formats import tabular
-from reading_list.selection import SortKey
+from reading_list.sort_keys import SortKey
 from reading_list.status import Status
 
 if TYPE_CHECKING:
@@ -37,11 +36,13 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="BaseModel | Sequence[BaseModel]")
 
 
-@dataclass(frozen=True)
 class GlobalOptions:
     """The options given before the command, carried in click's context (``ctx.obj``)."""
 
-    db: Path | None = None
+    __slots__ = ("db",)
+
+    def __init__(self, db: Path | None = None) -> None:
+        self.db = db
 
 
 # ---- output --------------------------------------------------------------------------------
@@ -92,9 +93,11 @@ def present(
     as_json: bool,
     view: Callable[[T], Screen | RenderableType],
     *,
+    always: Sequence[str] = (),
     unavailable: str | None = None,
 ) -> None:
-    """The one output switch: JSON with stable keys for scripts, or the view for people.
+    """The one output switch: JSON with stable keys for scripts, or the view for people;
+    then ``always``, diagnostics for both, on stderr.
 
     ``unavailable`` (a report's account of arXiv failing part-way) then ends the command with
     exit 3, after what was done has been shown: it is kept, and re-running finishes the rest.
@@ -103,6 +106,8 @@ def present(
         emit(tabular.to_json(data))
     else:
         render(view(data))
+    for note in always:
+        say(note)
     if unavailable:
         from reading_list.errors import SourceUnavailable
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,8 +36,13 @@ commands = typer.Typer()
 def _present_items(
     report: ImportReport, as_json: bool, view: Callable[[ImportReport], views.Screen]
 ) -> None:
-    # Offline, a seed is built from its own metadata: complete, so not an exit 3.
-    present(report, as_json, view, unavailable=None if report.offline else report.unavailable)
+    # Offline, a seed is built from its own metadata: complete, so not an exit 3 (the view
+    # says so; scripts get it on stderr).
+    notes = views.line_counts(report.counts)
+    if report.offline and as_json:
+        notes.append(f"offline: {report.unavailable}")
+    unavailable = None if report.offline else report.unavailable
+    present(report, as_json, view, always=notes, unavailable=unavailable)
 
 
 ListName = Annotated[
@@ -80,19 +86,28 @@ def seed_cmd(
     _present_items(report, as_json, views.seeded)
 
 
+ReferencesArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="FILE",
+        help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin.",
+    ),
+]
+
+
 @commands.command("import")
 def import_cmd(
     ctx: typer.Context,
-    path: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="JSON citations, plain text or Markdown."),
-    ],
+    path: ReferencesArg,
     list_name: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--list", "-l", help="Name of the list to fill.", autocompletion=complete_lists
         ),
-    ],
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what the file holds; look nothing up.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import your own references as a list; running it again resumes. Shows what each
@@ -102,8 +117,16 @@ def import_cmd(
     Example:
       reading-list import papers.md --list thesis
     """
+    from reading_list.errors import UsageError
     from reading_list.services import lists as curation
 
+    if dry_run:
+        extraction = curation.extract_file(path)
+        notes = views.line_counts(extraction.counts)
+        present(extraction, as_json, views.extracted, always=notes)
+        return
+    if list_name is None:
+        raise UsageError("give the list to fill with --list NAME (or look first with --dry-run)")
     with library(ctx, create=True) as lib, progress_bar("importing") as update:
         report = curation.import_file(lib, path, list_name, on_progress=update)
     _present_items(report, as_json, views.imported)
@@ -112,10 +135,7 @@ def import_cmd(
 @commands.command("resolve")
 def resolve_cmd(
     ctx: typer.Context,
-    path: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="JSON citations, plain text or Markdown."),
-    ],
+    path: ReferencesArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Dry run: show which arXiv paper each reference resolves to. Changes nothing.
@@ -127,8 +147,14 @@ def resolve_cmd(
     from reading_list.services import lists as curation
 
     with library(ctx) as lib, progress_bar("resolving") as update:
-        results = curation.resolve_file(lib, path, on_progress=update)
-    present(results, as_json, views.resolutions_table)
+        report = curation.resolve_file(lib, path, on_progress=update)
+    present(
+        report.results,
+        as_json,
+        partial(views.resolved, skipped=report.skipped),
+        always=views.line_counts(report.counts, requests=report.requests),
+        unavailable=report.unavailable,
+    )
 
 
 @commands.command("why")

@@ -35,7 +35,7 @@ from reading_list.cli.common import (
 )
 from reading_list.dates import SINCE_HELP
 from reading_list.formats import tabular
-from reading_list.selection import SortKey
+from reading_list.sort_keys import SortKey
 from reading_list.status import STATUSES, Status
 
 if TYPE_CHECKING:

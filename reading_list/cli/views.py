@@ -9,15 +9,14 @@ per row, no header, no padding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reading_list.formats.tabular import tsv_line
-from reading_list.names import split_name
 from reading_list.status import Status
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
     from rich.text import Text
 
@@ -27,26 +26,37 @@ if TYPE_CHECKING:
         BibImportReport,
         CheckReport,
         DoctorReport,
+        ExtractionReport,
         ImportReport,
+        LineCounts,
         ListItem,
         ListSummary,
         NextPick,
         PaperDetail,
         Resolution,
+        SkippedLine,
         Stats,
     )
     from reading_list.services.transfer import ExportResult
 
 
-@dataclass(frozen=True)
 class Screen:
     """What a command shows people: ``body`` on stdout (a rich renderable, or text printed as
     it is), then ``notes`` on stderr, one line each, so that pipes stay clean. ``plain`` is
     what a pipe gets instead of the body (a Grid's body is its tab-separated rows already)."""
 
-    body: RenderableType | None = None
-    notes: Sequence[str] = ()
-    plain: Sequence[str] | None = None
+    # A plain class: a dataclass would add the dataclasses import to every command's start-up.
+    __slots__ = ("body", "notes", "plain")
+
+    def __init__(
+        self,
+        body: RenderableType | None = None,
+        notes: Sequence[str] = (),
+        plain: Sequence[str] | None = None,
+    ) -> None:
+        self.body = body
+        self.notes = notes
+        self.plain = plain
 
 
 def one_line(value: object) -> str:
@@ -68,7 +78,6 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
 # ---- fitting a table to the terminal -------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Col:
     """A column and how it gives way when the terminal is narrow.
 
@@ -79,14 +88,28 @@ class Col:
     ``most`` gets a line of its own, so one long id never narrows every row.
     """
 
-    header: str
-    least: int | None = None
-    most: int | None = None
-    drop: int | None = None
-    flex: bool = False
-    hang: bool = False
-    right: bool = False
-    style: str = ""
+    __slots__ = ("drop", "flex", "hang", "header", "least", "most", "right", "style")
+
+    def __init__(
+        self,
+        header: str,
+        *,
+        least: int | None = None,
+        most: int | None = None,
+        drop: int | None = None,
+        flex: bool = False,
+        hang: bool = False,
+        right: bool = False,
+        style: str = "",
+    ) -> None:
+        self.header = header
+        self.least = least
+        self.most = most
+        self.drop = drop
+        self.flex = flex
+        self.hang = hang
+        self.right = right
+        self.style = style
 
 
 GAP = 2
@@ -134,15 +157,24 @@ def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[str]], width: int) -
     return widths
 
 
-@dataclass
 class Grid:
-    """A table: fitted to the terminal when rich renders it, tab-separated when piped."""
+    """A table: fitted to the terminal when rich renders it, tab-separated when piped (with
+    the ``extra`` fields of each row after the shown ones)."""
 
-    cols: Sequence[Col]
-    rows: Sequence[Sequence[str]]
-    header: bool = True
-    # Extra fields for pipes only (after the shown ones), e.g. the full author list.
-    extra: Sequence[Sequence[str]] = ()
+    __slots__ = ("cols", "extra", "header", "rows")
+
+    def __init__(
+        self,
+        cols: Sequence[Col],
+        rows: Sequence[Sequence[str]],
+        *,
+        header: bool = True,
+        extra: Sequence[Sequence[str]] = (),
+    ) -> None:
+        self.cols = cols
+        self.rows = rows
+        self.header = header
+        self.extra = extra
 
     def tsv(self) -> list[str]:
         extra = self.extra or [()] * len(self.rows)
@@ -228,6 +260,8 @@ def _lead_author(first: str, count: int) -> str:
     """``Snell et al.``: the first author's family name, for a column that has little room."""
     if not first:
         return ""
+    from reading_list.names import split_name
+
     family = split_name(first).family or first
     return family + (" et al." if count > 1 else "")
 
@@ -487,9 +521,35 @@ def import_summary(report: ImportReport) -> list[str]:
     return lines
 
 
+def skipped_lines(skipped: Sequence[SkippedLine]) -> list[str]:
+    return [f"skipped line {s.line} ({s.reason}): {s.text[:70]}" for s in skipped]
+
+
+def line_counts(counts: LineCounts | None, *, requests: int | None = None) -> list[str]:
+    """Every input line accounted for, in one line (for scripts and people alike)."""
+    if counts is None:
+        return []
+    states = ", ".join(f"{v} {k}" for k, v in counts.states.items())
+    return [
+        f"{counts.lines} line(s): {counts.references} reference(s) on {counts.reference_lines}"
+        + (f" ({states})" if states else "")
+        + f", {counts.skipped} skipped, {counts.blank} blank, {counts.headings} heading(s)"
+        + (f"; {requests} arXiv request(s)" if requests is not None else "")
+    ]
+
+
+def extracted(report: ExtractionReport) -> Screen:
+    notes = [f"read as {report.mode}", *skipped_lines(report.skipped)]
+    return Screen(extraction_table(report), [one_line(n) for n in notes])
+
+
+def resolved(results: Sequence[Resolution], skipped: Sequence[SkippedLine]) -> Screen:
+    return Screen(resolutions_table(results), [one_line(n) for n in skipped_lines(skipped)])
+
+
 def imported(report: ImportReport) -> Screen:
     """An import: every item with the title it settled on, then the counts."""
-    notes = [one_line(f"skipped line {s.line} ({s.reason}): {s.text[:70]}") for s in report.skipped]
+    notes = [one_line(line) for line in skipped_lines(report.skipped)]
     return Screen(items_grid(report.items), [*notes, *import_summary(report)])
 
 
@@ -540,29 +600,53 @@ def item_removed(name: str, positions: Sequence[int]) -> Screen:
     return Screen(notes=[f"{name}: removed item {numbers}; the paper stays in the library"])
 
 
-def resolutions_table(items: Sequence[Resolution]) -> Screen:
+def resolutions_table(items: Sequence[Resolution]) -> Grid:
     cols = (
         Col("#", right=True),
-        Col("method"),
+        Col("line", right=True, drop=3),
+        Col("state"),
         Col("arxiv id", most=16, hang=True, style="cyan"),
         Col("score", right=True),
         Col("cited as", least=24, most=50, flex=True),
-        Col("best candidate", least=20, drop=1),
+        Col("best candidate / why", least=20, drop=1),
     )
     rows = []
     for n, r in enumerate(items, 1):
         best = r.candidates[0] if r.candidates else None
+        detail = f"{best.arxiv_id} {best.title} ({best.score:.2f})" if best else r.reason
         rows.append(
             [
                 str(n),
-                r.method,
-                one_line(r.arxiv_id or "-"),
+                str(r.line or ""),
+                r.state,
+                one_line(r.arxiv_id or r.url or "-"),
                 f"{r.score:.2f}" if r.score is not None else "",
                 one_line(r.cited_as),
-                one_line(f"{best.arxiv_id} {best.title} ({best.score:.2f})" if best else ""),
+                one_line(detail),
             ]
         )
-    return Screen(Grid(cols, rows))
+    return Grid(cols, rows)
+
+
+def extraction_table(report: ExtractionReport) -> Grid:
+    cols = (
+        Col("line", right=True),
+        Col("title / cited as", least=30, flex=True),
+        Col("authors", least=10, most=30, drop=2),
+        Col("year", right=True),
+        Col("identifiers", least=12, most=40, drop=1),
+    )
+    rows = [
+        [
+            str(r.line),
+            one_line(r.cited_as + (" (a description)" if r.descriptive else "")),
+            one_line(r.authors_hint),
+            str(r.year_hint or ""),
+            one_line(" ".join(r.identifiers) or (r.url or "")),
+        ]
+        for r in report.references
+    ]
+    return Grid(cols, rows)
 
 
 def candidates_grid(item: ListItem) -> Grid:

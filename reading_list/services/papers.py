@@ -242,9 +242,9 @@ def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[s
     """``+x`` adds tag x, ``-y`` removes y (see tags.parse_changes); returns the id and its
     tags now. Tags match whatever their case or separators (``Program synthesis`` is
     ``program-synthesis``)."""
-    wanted = parse_changes(changes)
-    add = labelled(wanted.add)
-    remove = [tag_key(tag_label(t)) for t in wanted.remove]
+    adding, removing = parse_changes(changes)
+    add = labelled(adding)
+    remove = [tag_key(tag_label(t)) for t in removing]
     paper_id = require_paper_id(lib, ref)
     with lib.store.write():
         lib.store.remove_tags(paper_id, remove)
@@ -254,9 +254,9 @@ def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[s
 
 def change_tags_of(lib: Library, paper_ids: Sequence[str], changes: list[str]) -> int:
     """The same change on many papers in one transaction; returns how many papers."""
-    wanted = parse_changes(changes)
-    add = labelled(wanted.add)
-    remove = [tag_key(tag_label(t)) for t in wanted.remove]
+    adding, removing = parse_changes(changes)
+    add = labelled(adding)
+    remove = [tag_key(tag_label(t)) for t in removing]
     with lib.store.write():
         for paper_id in paper_ids:
             lib.store.remove_tags(paper_id, remove)
