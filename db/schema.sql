@@ -120,14 +120,16 @@ CREATE TRIGGER notes_fts_update AFTER UPDATE OF text ON notes BEGIN
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END;
 CREATE VIEW paper_overview AS
-            SELECT p.id, p.citekey, p.title, p.year, p.status, p.priority, p.rating, p.kind,
-                p.primary_category,
+            SELECT p.id, p.title,
+                (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
+                p.year, p.status,
                 (SELECT json_group_array(t.label) FROM
                     (SELECT label FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
                 (SELECT json_group_array(l.list_name) FROM
                     (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
                      ORDER BY list_name) l) AS lists,
-                p.authors, p.url, p.added_at, p.status_changed_at
+                p.rating, p.priority, p.citekey, p.kind, p.primary_category, p.url, p.added_at,
+                p.status_changed_at, p.rowid AS rowid
             FROM papers p;
 CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
             UPDATE papers SET tag_list = (SELECT coalesce(group_concat(label, ','), '') FROM (SELECT label FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))

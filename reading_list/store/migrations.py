@@ -281,15 +281,20 @@ def m006_tags_notes_and_web_view(db: Database) -> None:
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END""",
         "DROP VIEW paper_overview",
+        # What the web view browses: one row per paper, searchable through papers_fts (its
+        # rowid column is the paper's rowid), authors as text, tags (as spelt) and lists as
+        # JSON arrays to facet on.
         """CREATE VIEW paper_overview AS
-            SELECT p.id, p.citekey, p.title, p.year, p.status, p.priority, p.rating, p.kind,
-                p.primary_category,
+            SELECT p.id, p.title,
+                (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
+                p.year, p.status,
                 (SELECT json_group_array(t.label) FROM
                     (SELECT label FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
                 (SELECT json_group_array(l.list_name) FROM
                     (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
                      ORDER BY list_name) l) AS lists,
-                p.authors, p.url, p.added_at, p.status_changed_at
+                p.rating, p.priority, p.citekey, p.kind, p.primary_category, p.url, p.added_at,
+                p.status_changed_at, p.rowid AS rowid
             FROM papers p""",
     ]
     for statement in statements:
