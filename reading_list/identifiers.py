@@ -136,7 +136,8 @@ def pdf_url(arxiv_id: str) -> str:
 
 # arXiv's own DOIs (10.48550/arXiv.ID) name the preprint, never a published version.
 ARXIV_DOI_PREFIX = "10.48550/"
-_DOI_LINK_OR_LABEL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# Compiled on first use (re's cache), not at import: identifiers is on every command's path.
+_DOI_LINK_OR_LABEL = r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)"
 
 
 def arxiv_doi(arxiv_id: str) -> str:
@@ -145,7 +146,7 @@ def arxiv_doi(arxiv_id: str) -> str:
 
 def bare_doi(value: str) -> str:
     """``10.x/...`` without a resolver URL or ``doi:`` in front, or "" when there is none."""
-    words = _DOI_LINK_OR_LABEL.sub("", value.strip()).split()
+    words = re.sub(_DOI_LINK_OR_LABEL, "", value.strip(), flags=re.IGNORECASE).split()
     return words[0] if words else ""
 
 
