@@ -8,7 +8,6 @@ shows a tag the way it was first spelt.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from reading_list.errors import InvalidInput, UsageError
@@ -20,6 +19,9 @@ _FORBIDDEN = ","
 
 def tag_label(text: str) -> str:
     """The spelling to keep: inner whitespace collapsed, ends trimmed."""
+    # Imported here: loading unicodedata would cost `list` and `status` a few ms each.
+    import unicodedata
+
     label = " ".join(unicodedata.normalize("NFC", text).split())
     if not _SEPARATORS.sub("", label):
         raise InvalidInput(f"{text!r} is not a tag: it has no letters or digits")
@@ -30,6 +32,8 @@ def tag_label(text: str) -> str:
 
 def tag_key(text: str) -> str:
     """The key tags are matched by: case, width and separators folded."""
+    import unicodedata
+
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "-".join(part for part in _SEPARATORS.split(folded) if part)
 

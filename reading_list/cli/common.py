@@ -334,19 +334,27 @@ def paper_filter(
 ) -> PaperFilter:
     """The selection the filter options describe; ``ids`` may be in any form a paper is
     named by (the services resolve them)."""
-    from datetime import datetime
-
-    from reading_list.dates import since_timestamp
     from reading_list.selection import PaperFilter
-    from reading_list.tags import tag_key
 
+    keys: list[str] = []
+    if tag:
+        from reading_list.tags import tag_key
+
+        keys = [tag_key(t) for t in tag]
+    after = None
+    if since:
+        from datetime import datetime
+
+        from reading_list.dates import since_timestamp
+
+        after = since_timestamp(since, datetime.now().astimezone())
     return PaperFilter(
         ids=ids or (),
         statuses=[str(s).strip().lower() for s in status or []],
-        tags=[tag_key(t) for t in tag or []],
+        tags=keys,
         list_name=list_name,
         query=query,
-        since=since_timestamp(since, datetime.now().astimezone()) if since else None,
+        since=after,
         sort=str(sort),
         reverse=reverse,
         limit=limit,
