@@ -292,21 +292,36 @@ StatusOpt = Annotated[
 TagOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--tag", "-t", help="Only papers with this tag (repeatable).", autocompletion=complete_tags
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only papers with this tag (repeatable).",
+        autocompletion=complete_tags,
     ),
 ]
 ListOpt = Annotated[
     str | None,
-    typer.Option("--list", "-l", help="Only papers on this list.", autocompletion=complete_lists),
+    typer.Option(
+        "--list",
+        "-l",
+        metavar="NAME",
+        help="Only papers on this list.",
+        autocompletion=complete_lists,
+    ),
 ]
 QueryOpt = Annotated[
     str | None,
     typer.Option(
-        "--query", "-q", help='Search syntax: title:gan author:hinton year:2015-2017 "a phrase".'
+        "--query",
+        "-q",
+        metavar="QUERY",
+        help='Search syntax: title:gan author:hinton year:2015-2017 "a phrase".',
     ),
 ]
 SortOpt = Annotated[SortKey, typer.Option("--sort", help="The order.", case_sensitive=False)]
-LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most N papers.")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", metavar="N", min=0, help="At most N papers.")
+]
 ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 WideOpt = Annotated[

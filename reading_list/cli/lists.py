@@ -102,7 +102,11 @@ def import_cmd(
     list_name: Annotated[
         str | None,
         typer.Option(
-            "--list", "-l", help="Name of the list to fill.", autocompletion=complete_lists
+            "--list",
+            "-l",
+            metavar="NAME",
+            help="Name of the list to fill.",
+            autocompletion=complete_lists,
         ),
     ] = None,
     dry_run: Annotated[
@@ -346,16 +350,21 @@ def review_cmd(
         bool, typer.Option("--not-on-arxiv", help="Settle --item as a manual entry.")
     ] = False,
     title: Annotated[
-        str | None, typer.Option(help="The manual entry's title (default: as cited).")
+        str | None,
+        typer.Option(metavar="TITLE", help="The manual entry's title (default: as cited)."),
     ] = None,
     authors: Annotated[
         str | None,
-        typer.Option(help="The manual entry's authors, comma-separated (default: the hint)."),
+        typer.Option(
+            metavar="NAMES",
+            help="The manual entry's authors, comma-separated (default: the hint).",
+        ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option(help="The manual entry's year (default: the hint).")
+        int | None,
+        typer.Option(metavar="YEAR", help="The manual entry's year (default: the hint)."),
     ] = None,
-    url: Annotated[str | None, typer.Option(help="The manual entry's URL.")] = None,
+    url: Annotated[str | None, typer.Option(metavar="URL", help="The manual entry's URL.")] = None,
 ) -> None:
     """Settle unresolved items: accept a candidate, point at a paper already in the library,
     type an arXiv id, or make a manual entry (n). A wrong answer is explained and asked again.

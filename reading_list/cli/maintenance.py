@@ -60,7 +60,9 @@ def doctor_cmd(
 @commands.command("web")
 def web_cmd(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8001,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=1, max=65535, help="Port on 127.0.0.1.")
+    ] = 8001,
     print_metadata: Annotated[
         bool, typer.Option("--print-metadata", help="Print Datasette's metadata and exit.")
     ] = False,

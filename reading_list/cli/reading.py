@@ -97,7 +97,8 @@ def after_cmd(
 def stats_cmd(
     ctx: typer.Context,
     stale_weeks: Annotated[
-        int, typer.Option(help="Report to-reads untouched for this many weeks.")
+        int,
+        typer.Option(metavar="N", min=1, help="Report to-reads untouched for this many weeks."),
     ] = 8,
     as_json: JsonOpt = False,
 ) -> None:
