@@ -162,11 +162,18 @@ class StubState:
     fail_next: int = 0
     fail_status: int = 503
     latency: float = 0.0
+    # Holds each answer until as many requests are waiting, so that clients race.
+    together: threading.Barrier | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, query: str) -> tuple[int, bytes, dict[str, str]]:
         if self.latency:
             time.sleep(self.latency)
+        if self.together is not None:
+            try:
+                self.together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
         with self.lock:
             self.requests.append(query)
             if self.fail_next > 0:

@@ -178,7 +178,7 @@ def test_query_parser_raises_only_usage_errors(value: str) -> None:
 @given(TEXT)
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_bib_reader_never_crashes(tmp_path: Path, value: str) -> None:
-    from reading_list.formats.bibreader import entry_to_row, read_bib
+    from reading_list.formats.bibreader import arxiv_id_of, entry_metadata, read_bib
 
     path = tmp_path / "fuzz.bib"
     path.write_text("@misc{k,\n title = {" + value + "},\n author = {" + value + "}}\n" + value)
@@ -186,7 +186,7 @@ def test_bib_reader_never_crashes(tmp_path: Path, value: str) -> None:
         with path.open("rb") as handle:
             for chunk in read_bib(handle, workers=1):
                 for entry in chunk.entries:
-                    entry_to_row(entry)
+                    entry_metadata(entry, arxiv_id_of(entry.fields))
     except InvalidInput:
         pass
 

@@ -160,8 +160,8 @@ def test_database_path_precedence_and_private_file(
     monkeypatch.setenv("READING_LIST_DB", str(env_db))
     run("--db", str(flag_db), "add", "1703.05175", ok=True)
     run("add", "1611.01989", ok=True)
-    assert [p.id for p in open_db(flag_db).query_papers(_all())] == ["1703.05175"]
-    assert [p.id for p in open_db(env_db).query_papers(_all())] == ["1611.01989"]
+    assert [p.id for p in open_db(flag_db).papers.select(_all())] == ["1703.05175"]
+    assert [p.id for p in open_db(env_db).papers.select(_all())] == ["1611.01989"]
     assert stat.S_IMODE(os.stat(flag_db).st_mode) == 0o600
     monkeypatch.delenv("READING_LIST_DB")
     run("add", "1703.07469", ok=True)

@@ -13,7 +13,8 @@ import pytest
 import typer
 
 from reading_list.config import legacy_home, load_settings
-from reading_list.store import open_db
+from reading_list.metadata import PaperMetadata
+from reading_list.store import NewPaper, open_db
 from tests.conftest import Run
 
 
@@ -28,17 +29,10 @@ def home(monkeypatch: pytest.MonkeyPatch) -> Path:
 def _library_with_a_paper(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     store = open_db(path)
-    store.insert_paper(
-        {
-            "id": "manual:kept",
-            "kind": "manual",
-            "citekey": "kept",
-            "title": "A paper from the earlier release",
-            "authors": [],
-            "added_at": "2026-01-01T00:00:00Z",
-        }
+    metadata = PaperMetadata(title="A paper from the earlier release")
+    store.papers.insert(
+        [NewPaper(citekey="kept", added_at="2026-01-01T00:00:00Z", metadata=metadata)]
     )
-    store.conn.commit()
     store.close()
 
 

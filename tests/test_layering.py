@@ -258,23 +258,15 @@ HOT_PATHS = [
 
 @pytest.mark.parametrize("argv", HOT_PATHS, ids=lambda a: " ".join(a))
 def test_hot_paths_do_not_import_heavy_modules(argv: list[str], tmp_path: Path) -> None:
-    from reading_list.store import open_db
+    from reading_list.metadata import PaperMetadata
+    from reading_list.store import NewPaper, open_db
 
     db = tmp_path / "hot.db"
     store = open_db(db)
-    store.insert_paper(
-        {
-            "id": "x1",
-            "kind": "manual",
-            "citekey": "x1",
-            "title": "T",
-            "authors": [],
-            "added_at": "2026-01-01T00:00:00Z",
-        }
-    )
-    store.conn.commit()
+    paper = NewPaper(citekey="x1", added_at="2026-01-01T00:00:00Z", metadata=PaperMetadata("T"))
+    store.papers.insert([paper])
     store.close()
-    args = ["--db", str(db), *(a.replace("{id}", "x1") for a in argv)]
+    args = ["--db", str(db), *(a.replace("{id}", paper.id) for a in argv)]
     code = (
         f"import sys; from reading_list.cli import main; sys.argv=['reading-list', *{args!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"

@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import (
@@ -23,6 +22,7 @@ from reading_list.identifiers import (
     published_doi,
     submission_year,
 )
+from reading_list.metadata import PaperMetadata
 from reading_list.names import split_name
 from reading_list.tags import labelled, tag_key
 from reading_list.tex import tex_to_unicode
@@ -201,10 +201,9 @@ def arxiv_id_of(fields: dict[str, str]) -> str | None:
     return None
 
 
-def entry_to_row(entry: BibEntry) -> dict[str, Any]:
-    """Paper columns (without citekey and timestamps) for one entry."""
+def entry_metadata(entry: BibEntry, arxiv_id: str | None) -> PaperMetadata:
+    """What an entry says about its work; ``arxiv_id`` from arxiv_id_of(entry.fields)."""
     f = entry.fields
-    arxiv_id = arxiv_id_of(f)
     year_text = re.search(r"\d{4}", f.get("year", "") or f.get("date", ""))
     year = int(year_text.group(0)) if year_text else None
     doi = published_doi(f.get("doi")) or ""
@@ -212,39 +211,25 @@ def entry_to_row(entry: BibEntry) -> dict[str, Any]:
     if venue.lower().startswith("arxiv") or "arxiv preprint" in venue.lower():
         venue = ""
     category = f.get("primaryclass") or f.get("eprintclass") or None
-    row: dict[str, Any] = {
-        "title": tex_to_unicode(f.get("title", "")) or entry.key,
-        "authors": split_bib_authors(f.get("author", "") or f.get("editor", "")),
-        "year": year,
-        "published": f.get("date") or (str(year) if year else None),
-        "abstract": tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
-        "categories": [category] if category else [],
-        "primary_category": category,
-        "doi": doi or None,
-        "journal_ref": tex_to_unicode(venue) or None,
-        "comment": None,
-        "fetched_at": None,
-    }
-    if arxiv_id:
-        row.update(
-            id=arxiv_id,
-            arxiv_id=arxiv_id,
-            kind="arxiv",
-            url=abs_url(arxiv_id),
-            pdf_url=pdf_url(arxiv_id),
-            year=year or submission_year(arxiv_id),
-        )
-    else:
-        row.update(
-            id=f"manual:{entry.key}", arxiv_id=None, kind="manual", url=f.get("url"), pdf_url=None
-        )
-    return row
+    return PaperMetadata(
+        title=tex_to_unicode(f.get("title", "")) or entry.key,
+        authors=tuple(split_bib_authors(f.get("author", "") or f.get("editor", ""))),
+        year=(year or submission_year(arxiv_id)) if arxiv_id else year,
+        published=f.get("date") or (str(year) if year else None),
+        abstract=tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
+        categories=(category,) if category else (),
+        primary_category=category,
+        doi=doi or None,
+        journal_ref=tex_to_unicode(venue) or None,
+        url=abs_url(arxiv_id) if arxiv_id else f.get("url"),
+        pdf_url=pdf_url(arxiv_id) if arxiv_id else None,
+    )
 
 
-def entry_tags(entry: BibEntry) -> list[tuple[str, str]]:
-    """(key, label) of each keyword, spelt as the file spells it (see tags.py)."""
+def entry_tags(entry: BibEntry) -> list[str]:
+    """The entry's keywords, each tag once, spelt as the file first spells it (see tags.py)."""
     raw = entry.fields.get("keywords", "") or entry.fields.get("groups", "")
-    return sorted(labelled(t for t in re.split(r"[,;]", raw) if tag_key(t)))
+    return [label for _, label in sorted(labelled(t for t in re.split(r"[,;]", raw) if tag_key(t)))]
 
 
 def entry_status(entry: BibEntry) -> str | None:

@@ -3,7 +3,6 @@ again, so the report says what was mended and what is left, never just what was 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from reading_list.errors import SourceUnavailable
@@ -19,40 +18,34 @@ SERIOUS = ("integrity", "citekey-clash")
 
 def _duplicate_titles(lib: Library) -> list[list[str]]:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for paper_id, title, authors_json in lib.store.title_author_keys():
-        authors = json.loads(authors_json)
-        first = normalise(split_name(authors[0]).family) if authors else ""
+    for paper_id, title, first_author in lib.store.checks.titles_and_first_authors():
+        first = normalise(split_name(first_author).family) if first_author else ""
         groups[(normalise(title), first)].append(paper_id)
     return [sorted(ids) for ids in groups.values() if len(ids) > 1]
 
 
-def _orphans(lib: Library) -> dict[str, list[int]]:
-    by_table: dict[str, list[int]] = defaultdict(list)
-    for table, rowid in lib.store.orphan_rows():
-        by_table[table].append(rowid)
-    return dict(sorted(by_table.items()))
-
-
 def findings(lib: Library) -> list[Finding]:
-    store = lib.store
+    checks = lib.store.checks
     found: list[Finding] = []
-    integrity = store.integrity_check()
+    integrity = checks.integrity()
     if integrity != ["ok"]:
         found.append(Finding(check="integrity", message="; ".join(integrity[:5])))
-    for table, rowids in _orphans(lib).items():
+        # Every other check reads the damaged pages too: report what can be said.
+        return found
+    for table, rowids in sorted(checks.orphans().items()):
         message = f"{len(rowids)} {table} row(s) point at nothing"
         found.append(Finding(check="orphans", message=message, fixable=True))
-    for ids in store.duplicate_dois():
+    for ids in checks.duplicate_dois():
         found.append(Finding(check="duplicate-doi", message="same DOI", ids=ids))
     for ids in _duplicate_titles(lib):
         found.append(
             Finding(check="duplicate-title", message="same title and first author", ids=ids)
         )
-    for keys in store.citekey_clashes():
+    for keys in checks.citekey_clashes():
         found.append(
             Finding(check="citekey-clash", message="citekeys equal but for case", ids=keys)
         )
-    dangling = store.dangling_list_items()
+    dangling = checks.dangling_list_items()
     if dangling:
         found.append(
             Finding(
@@ -62,7 +55,7 @@ def findings(lib: Library) -> list[Finding]:
                 fixable=True,
             )
         )
-    never = store.never_fetched()
+    never = checks.never_fetched()
     if never:
         found.append(
             Finding(
@@ -77,25 +70,24 @@ def findings(lib: Library) -> list[Finding]:
 
 def _mend(lib: Library, check: str) -> Finding | None:
     """Do what ``check``'s fix does; a finding saying what was actually done."""
-    store = lib.store
+    checks = lib.store.checks
     if check == "orphans":
-        orphans = _orphans(lib)
-        with store.write():
-            for table, rowids in orphans.items():
-                store.delete_rowids(table, rowids)
-        done = ", ".join(f"{len(r)} {t}" for t, r in orphans.items())
+        orphans = sorted(checks.orphans().items())
+        with lib.store.write():
+            for table, rowids in orphans:
+                checks.delete_orphans(table, rowids)
+        done = ", ".join(f"{len(r)} {t}" for t, r in orphans)
         return Finding(check=check, message=f"removed rows that pointed at nothing: {done}")
     if check == "list-items":
-        dangling = store.dangling_list_items()
-        with store.write():
-            store.reopen_list_items(dangling)
+        dangling = checks.dangling_list_items()
+        checks.reopen_list_items(dangling)
         return Finding(
             check=check,
             message=f"{len(dangling)} item(s) whose paper is gone are unresolved again (review)",
             ids=[f"{n}#{p}" for n, p, _ in dangling],
         )
     if check == "never-fetched":
-        never = store.never_fetched()
+        never = checks.never_fetched()
         try:
             outcomes = add_papers(lib, never, refresh=True).outcomes
         except SourceUnavailable:

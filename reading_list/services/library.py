@@ -91,16 +91,16 @@ def create_library(lib: Library) -> bool:
     from reading_list.store import library_exists
 
     existed = library_exists(lib.settings.db_path)
-    lib.store.count_papers()
+    lib.store.papers.count()
     return not existed
 
 
 def require_paper_id(lib: Library, ref: str) -> str:
     """The stored id for an arXiv id (any form), a manual id or a citekey."""
-    paper_id = lib.store.find_paper_id(ref.strip())
+    paper_id = lib.store.papers.find_id(ref.strip())
     if paper_id is None:
         try:
-            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
+            paper_id = lib.store.papers.find_id(parse_arxiv_id(ref).id)
         except InvalidIdentifier:
             paper_id = None
     if paper_id is None:

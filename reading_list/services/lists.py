@@ -11,6 +11,7 @@ from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
 from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
 from reading_list.identifiers import parse_arxiv_id
+from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     ArxivRecord,
     Citation,
@@ -26,10 +27,9 @@ from reading_list.models import (
 )
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.library import Library, now, require_paper_id
-from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
 from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
 from reading_list.status import Status
-from reading_list.tags import labelled
 
 Progress = Callable[[int, int, str], None]
 
@@ -187,32 +187,29 @@ def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress)
 
 def _tag(lib: Library, paper_id: str, tags: list[str]) -> None:
     if tags:
-        lib.store.add_tags(paper_id, labelled(t for t in tags if t.strip()))
+        lib.store.tags.add(paper_id, [t for t in tags if t.strip()])
 
 
 def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
-    existing = lib.store.find_manual(work.title)
+    """The id of the manual entry for ``work``, made if it is new. Call inside a write."""
+    from reading_list.store import NewPaper
+
+    existing = lib.store.papers.find_manual(work.title)
     if existing:
         return existing
-    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
-    paper_id = f"manual:{citekey}"
-    lib.store.insert_paper(
-        {
-            "id": paper_id,
-            "arxiv_id": None,
-            "kind": "manual",
-            "citekey": citekey,
-            "title": work.title,
-            "authors": work.authors,
-            "year": work.year,
-            "published": str(work.year) if work.year else None,
-            "journal_ref": work.venue,
-            "comment": work.note,
-            "url": work.url,
-            "added_at": at,
-        }
+    metadata = PaperMetadata(
+        title=work.title,
+        authors=tuple(work.authors),
+        year=work.year,
+        published=str(work.year) if work.year else None,
+        journal_ref=work.venue,
+        comment=work.note,
+        url=work.url,
     )
-    return paper_id
+    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
+    paper = NewPaper(citekey=citekey, added_at=at, metadata=metadata)
+    lib.store.papers.insert([paper])
+    return paper.id
 
 
 def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
@@ -222,8 +219,9 @@ def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | N
 
 
 def _ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
-    if not lib.store.existing_arxiv_ids([record.arxiv_id]):
-        insert_arxiv_record(lib, record, at)
+    """The paper for ``record``, stored if it is new. Call inside a write."""
+    if not lib.store.papers.existing_arxiv_ids([record.arxiv_id]):
+        lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
     return record.arxiv_id
 
 
@@ -264,14 +262,14 @@ def _save_resolution(
             section_tags=[t for t in tags if t],
             **(extra or {}),
         )
-        lib.store.save_list_item(item, at)
+        lib.store.lists.save_item(item, at)
         if paper_id:
             _tag(lib, paper_id, tags)
             # "- [x]" marks read; "- [ ]" never downgrades a paper already read.
             if read:
-                paper = lib.store.get_paper(paper_id)
+                paper = lib.store.papers.get(paper_id)
                 if paper is not None and paper.status != Status.READ:
-                    lib.store.set_status(paper_id, "read", at)
+                    lib.store.papers.set_status(paper_id, "read", at)
     return item
 
 
@@ -285,8 +283,8 @@ def import_file(
     parsed = read_reference_file(path)
     at = now()
     with lib.store.write():
-        if not lib.store.list_exists(list_name):
-            lib.store.upsert_list(
+        if not lib.store.lists.exists(list_name):
+            lib.store.lists.upsert(
                 list_name,
                 title=list_name,
                 source="standard input" if path == STDIN else path.name,
@@ -294,7 +292,7 @@ def import_file(
                 description=None,
                 at=at,
             )
-    settled = lib.store.settled_positions(list_name)
+    settled = lib.store.lists.settled_positions(list_name)
     todo = [(n, ref) for n, ref in enumerate(parsed.references, 1) if n not in settled]
     report = ImportReport(list=list_name, items=[], skipped=_skipped(parsed))
     sent_before = lib.client.requests_sent
@@ -319,7 +317,7 @@ def import_file(
         _resolve_references(lib, [ref for _, ref in todo], settle, on_progress)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; run the same import again to finish"
-    report.items = lib.store.list_items(list_name)
+    report.items = lib.store.lists.items(list_name)
     for item in report.items:
         if item.position in settled:
             states[item.state] = states.get(item.state, 0) + 1
@@ -360,17 +358,16 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
     at = now()
     report = ImportReport(list=seed.name, items=[])
     sent_before = lib.client.requests_sent
-    with lib.store.write():
-        lib.store.upsert_list(
-            seed.name,
-            title=seed.title,
-            source=seed.source.title,
-            source_date=str(seed.source.year) if seed.source.year else None,
-            description=seed.description,
-            at=at,
-        )
+    lib.store.lists.upsert(
+        seed.name,
+        title=seed.title,
+        source=seed.source.title,
+        source_date=str(seed.source.year) if seed.source.year else None,
+        description=seed.description,
+        at=at,
+    )
     pinned = [i for item in seed.items for i in item.arxiv_ids]
-    missing = [i for i in pinned if i not in lib.store.existing_arxiv_ids(pinned)]
+    missing = [i for i in pinned if i not in lib.store.papers.existing_arxiv_ids(pinned)]
     if missing:
         try:
             for batch in lib.client.fetch_ids(missing):
@@ -378,32 +375,34 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                 on_progress(len(pinned) - len(missing) + len(batch.records), len(pinned), "arXiv")
         except SourceUnavailable as exc:
             shipped = {p.arxiv_id: p for p in seed.papers}
-            still = [i for i in missing if i not in lib.store.existing_arxiv_ids(missing)]
             # No route to arXiv: the seed carries its metadata; fetched_at stays empty so
             # `add --refresh` or `check` fills it in later.
             with lib.store.write():
+                stored = lib.store.papers.existing_arxiv_ids(missing)
+                still = [i for i in missing if i not in stored]
                 for arxiv_id in still:
-                    insert_arxiv_record(lib, shipped[arxiv_id], at, fetched=False)
+                    paper = new_arxiv_paper(lib, shipped[arxiv_id], at, fetched=False)
+                    lib.store.papers.insert([paper])
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
     to_resolve: list[SeedItem] = []
     for item in seed.items:
         with lib.store.write():
             if item.skip:
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="skipped", method="none", note=item.skip),
                     at,
                 )
             elif item.manual:
                 paper_id = _manual_entry(lib, item.manual, at)
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
                 )
                 _tag(lib, paper_id, [item.topic or ""])
             elif item.arxiv_ids:
                 for part, arxiv_id in enumerate(item.arxiv_ids):
-                    lib.store.save_list_item(
+                    lib.store.lists.save_item(
                         _seed_item(
                             item,
                             seed.name,
@@ -451,7 +450,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             resolve_citations(lib.client, citations, on_result=settle)
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
-    report.items = lib.store.list_items(seed.name)
+    report.items = lib.store.lists.items(seed.name)
     report.requests = lib.client.requests_sent - sent_before
     return report
 
@@ -461,20 +460,20 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
 
 def why(lib: Library, ref: str) -> list[ListItem]:
     paper_id = require_paper_id(lib, ref)
-    items = lib.store.list_items(paper_id=paper_id)
+    items = lib.store.lists.items(paper_id=paper_id)
     if not items:
         raise NotFound(f"{ref} was added directly, not through a list: no resolution to explain")
     return items
 
 
 def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:
-    if list_name is not None and not lib.store.list_exists(list_name):
+    if list_name is not None and not lib.store.lists.exists(list_name):
         raise NotFound(f"no list named {list_name!r}")
-    return lib.store.list_items(list_name, unresolved_only=True)
+    return lib.store.lists.items(list_name, unresolved_only=True)
 
 
 def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
-    items = lib.store.list_items(list_name, position=position)
+    items = lib.store.lists.items(list_name, position=position)
     if not items:
         raise NotFound(f"list {list_name!r} has no item {position}")
     return items[0]
@@ -483,11 +482,11 @@ def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
 def _settle(lib: Library, item: ListItem, paper_id: str, state: str, at: str) -> ListItem:
     """Point ``item`` (all its parts) at one paper, which gets the tags of the item's
     section; call inside a write transaction."""
-    lib.store.delete_list_items(item.list, item.position)
+    lib.store.lists.delete_items(item.list, item.position)
     settled = item.model_copy(
         update={"state": state, "paper_id": paper_id, "method": "manual", "part": 0}
     )
-    lib.store.save_list_item(settled, at)
+    lib.store.lists.save_item(settled, at)
     _tag(lib, paper_id, item.section_tags or [item.topic or ""])
     return _one_item(lib, item.list, item.position)
 
@@ -497,7 +496,7 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     item = _one_item(lib, list_name, position)
     arxiv_id = parse_arxiv_id(arxiv_ref).id
     records: list[ArxivRecord] = []
-    if not lib.store.existing_arxiv_ids([arxiv_id]):
+    if not lib.store.papers.existing_arxiv_ids([arxiv_id]):
         for batch in lib.client.fetch_ids([arxiv_id]):
             records.extend(batch.records)
         if not records:
@@ -513,7 +512,7 @@ def point_at(lib: Library, list_name: str, position: int, ref: str) -> ListItem:
     """Settle an item on a paper already in the library (an arXiv paper or a manual entry)."""
     item = _one_item(lib, list_name, position)
     paper_id = require_paper_id(lib, ref)
-    paper = lib.store.get_paper(paper_id)
+    paper = lib.store.papers.get(paper_id)
     state = "manual" if paper is not None and paper.kind == "manual" else "resolved"
     with lib.store.write():
         return _settle(lib, item, paper_id, state, now())
@@ -556,7 +555,7 @@ def settle_with(lib: Library, item: ListItem, answer: str) -> ListItem:
     answer = answer.strip()
     if chosen := _candidate(item, answer):
         return accept(lib, item.list, item.position, chosen)
-    if lib.store.find_paper_id(answer) is not None:
+    if lib.store.papers.find_id(answer) is not None:
         return point_at(lib, item.list, item.position, answer)
     try:
         return accept(lib, item.list, item.position, answer)
@@ -605,15 +604,15 @@ def review_answer(
 
 
 def list_summaries(lib: Library) -> list[ListSummary]:
-    return lib.store.list_summaries()
+    return lib.store.lists.summaries()
 
 
 # ---- managing lists ------------------------------------------------------------------------
 
 
 def _require_list(lib: Library, name: str) -> None:
-    if not lib.store.list_exists(name):
-        known = ", ".join(s.name for s in lib.store.list_summaries()) or "none yet"
+    if not lib.store.lists.exists(name):
+        known = ", ".join(s.name for s in lib.store.lists.summaries()) or "none yet"
         raise NotFound(f"no list named {name!r} (lists: {known})")
 
 
@@ -623,28 +622,27 @@ def rename_list(lib: Library, old: str, new: str) -> str:
     new = new.strip()
     if not new:
         raise InvalidInput("a list needs a name")
-    if new != old and lib.store.list_exists(new):
+    if new != old and lib.store.lists.exists(new):
         raise InvalidInput(f"there is a list named {new!r} already")
-    with lib.store.write():
-        lib.store.rename_list(old, new)
+    lib.store.lists.rename(old, new)
     return new
 
 
 def papers_leaving_with(lib: Library, name: str) -> list[str]:
     """The papers removing list ``name`` would remove too: those on no other list."""
     _require_list(lib, name)
-    return lib.store.papers_only_on(name)
+    return lib.store.lists.papers_only_on(name)
 
 
 def remove_list(lib: Library, name: str, *, keep_papers: bool) -> tuple[int, int]:
     """Remove a list and its items; the papers on no other list go too unless
     ``keep_papers``. Returns (items removed, papers removed)."""
     _require_list(lib, name)
-    summary = next(s for s in lib.store.list_summaries() if s.name == name)
-    leaving = [] if keep_papers else lib.store.papers_only_on(name)
     with lib.store.write():
-        lib.store.delete_papers(leaving)
-        lib.store.delete_list(name)
+        summary = next(s for s in lib.store.lists.summaries() if s.name == name)
+        leaving = [] if keep_papers else lib.store.lists.papers_only_on(name)
+        lib.store.papers.delete_many(leaving)
+        lib.store.lists.delete(name)
     return summary.items, len(leaving)
 
 
@@ -656,10 +654,10 @@ def remove_item(lib: Library, name: str, item: str) -> list[int]:
         positions = [_one_item(lib, name, int(item)).position]
     else:
         paper_id = require_paper_id(lib, item)
-        positions = lib.store.item_positions_of(name, paper_id)
+        positions = lib.store.lists.positions_of(name, paper_id)
         if not positions:
             raise NotFound(f"{paper_id} is not on list {name!r}")
     with lib.store.write():
         for position in positions:
-            lib.store.delete_list_items(name, position)
+            lib.store.lists.delete_items(name, position)
     return positions

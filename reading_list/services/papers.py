@@ -8,63 +8,44 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
-from reading_list.identifiers import abs_url, parse_arxiv_id, pdf_url, submission_year
+from reading_list.identifiers import parse_arxiv_id
+from reading_list.metadata import PaperMetadata
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.status import STATUSES
-from reading_list.tags import labelled, parse_changes, tag_key, tag_label
+from reading_list.tags import parse_changes
 
 if TYPE_CHECKING:
     from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail
     from reading_list.selection import PaperFilter
+    from reading_list.store import NewPaper
 
 
 # ---- helpers shared by the use cases ------------------------------------------------------
 
 
-def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:
-    published = record.published or ""
-    # The v1 year: from the v1 date, else from the id, whose YYMM is the v1 submission month.
-    year = int(published[:4]) if published[:4].isdigit() else submission_year(record.arxiv_id)
-    return {
-        "title": record.title,
-        "authors": record.authors,
-        "year": year,
-        "published": record.published,
-        "updated": record.updated,
-        "version": record.version,
-        "abstract": record.summary,
-        "categories": record.categories,
-        "primary_category": record.primary_category,
-        "doi": record.doi,
-        "journal_ref": record.journal_ref,
-        "comment": record.comment,
-        "url": abs_url(record.arxiv_id),
-        "pdf_url": pdf_url(record.arxiv_id),
-        "fetched_at": fetched_at,
-    }
-
-
 def assign_citekey(
-    lib: Library, authors: list[str], year: int | None, title: str, fallback: str
+    lib: Library, authors: Sequence[str], year: int | None, title: str, fallback: str
 ) -> str:
-    base = base_citekey(authors, year, title, fallback=fallback, pattern=lib.citekey_pattern)
-    return unique_citekey(base, lib.store.citekeys_with_prefix(base))
+    base = base_citekey(list(authors), year, title, fallback=fallback, pattern=lib.citekey_pattern)
+    return unique_citekey(base, lib.store.papers.citekeys_with_prefix(base))
 
 
-def insert_arxiv_record(
+def new_arxiv_paper(
     lib: Library, record: ArxivRecord, at: str, *, fetched: bool = True
-) -> None:
-    """Insert a new paper; ``fetched=False`` for metadata that did not come from arXiv now."""
-    row = record_to_row(record, at if fetched else None)
-    year = row["year"] if isinstance(row["year"], int) else None
-    row.update(
-        id=record.arxiv_id,
-        arxiv_id=record.arxiv_id,
-        kind="arxiv",
-        citekey=assign_citekey(lib, record.authors, year, record.title, record.arxiv_id),
+) -> NewPaper:
+    """A paper from arXiv metadata, with a fresh citekey; ``fetched=False`` for metadata that
+    did not come from arXiv now. Call inside the write that stores it (the key is free then)."""
+    from reading_list.store import NewPaper
+
+    metadata = PaperMetadata.from_arxiv(record)
+    citekey = assign_citekey(lib, record.authors, metadata.year, record.title, record.arxiv_id)
+    return NewPaper(
+        citekey=citekey,
         added_at=at,
+        metadata=metadata,
+        arxiv_id=record.arxiv_id,
+        fetched_at=at if fetched else None,
     )
-    lib.store.insert_paper(row)
 
 
 def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -> list[str]:
@@ -73,16 +54,20 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
     Returns the ids that were newly inserted. The citekey is never touched by a refresh.
     """
     at = now()
-    records = list(records)
-    known = lib.store.existing_arxiv_ids(r.arxiv_id for r in records)
+    # One answer can list a paper twice; it is stored once.
+    records = list({r.arxiv_id: r for r in records}.values())
     inserted = []
     with lib.store.write():
+        # Checked under the write lock: another process may have stored some meanwhile.
+        known = lib.store.papers.existing_arxiv_ids(r.arxiv_id for r in records)
         for record in records:
             if record.arxiv_id in known:
                 if refresh:
-                    lib.store.update_metadata(record.arxiv_id, record_to_row(record, at))
+                    lib.store.papers.refresh(
+                        record.arxiv_id, PaperMetadata.from_arxiv(record), fetched_at=at
+                    )
                 continue
-            insert_arxiv_record(lib, record, at)
+            lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
             inserted.append(record.arxiv_id)
     return inserted
 
@@ -116,7 +101,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
             continue
         outcomes[text] = AddOutcome(input=text, arxiv_id=ident.id, outcome="pending")
         wanted.append(ident.id)
-    known = lib.store.existing_arxiv_ids(wanted)
+    known = lib.store.papers.existing_arxiv_ids(wanted)
     to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
     titles: dict[str, str] = {}
     results: dict[str, str] = dict.fromkeys(known, "exists")
@@ -146,7 +131,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
         elif state == "pending":
             outcome.message = "not fetched: arXiv unavailable; run the command again"
         if state in ("exists", "added", "refreshed"):
-            paper = lib.store.get_paper(outcome.arxiv_id)
+            paper = lib.store.papers.get(outcome.arxiv_id)
             outcome.title = titles.get(outcome.arxiv_id) or (paper.title if paper else None)
     requests = lib.client.requests_sent - sent_before
     return AddReport([outcomes[t] for t in order], unavailable, requests)
@@ -155,7 +140,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
 def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
     """The filter checked against the library, its ids (any form a paper is named by)
     resolved to stored ids."""
-    if flt.list_name is not None and not lib.store.list_exists(flt.list_name):
+    if flt.list_name is not None and not lib.store.lists.exists(flt.list_name):
         raise NotFound(f"no list named {flt.list_name!r}")
     for status in flt.statuses:
         parse_status(status)
@@ -165,12 +150,12 @@ def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
 
 
 def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    return lib.store.query_papers(check_filter(lib, flt))
+    return lib.store.papers.select(check_filter(lib, flt))
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
-    """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
-    return lib.store.paper_lines(check_filter(lib, flt))
+    """The same selection as list_papers as plain rows, streamed (see Papers.lines)."""
+    return lib.store.papers.lines(check_filter(lib, flt))
 
 
 def paper_ids(lib: Library, refs: Iterable[str]) -> list[str]:
@@ -179,7 +164,7 @@ def paper_ids(lib: Library, refs: Iterable[str]) -> list[str]:
 
 
 def show_paper(lib: Library, ref: str) -> PaperDetail:
-    detail = lib.store.get_detail(require_paper_id(lib, ref))
+    detail = lib.store.papers.detail(require_paper_id(lib, ref))
     assert detail is not None
     return detail
 
@@ -197,8 +182,7 @@ def set_status(lib: Library, ref: str, status: str) -> tuple[str, str]:
     paper's id and the status. Kept free of models: it is the command people run most."""
     new = parse_status(status)
     paper_id = require_paper_id(lib, ref)
-    with lib.store.write():
-        lib.store.set_status(paper_id, new, now())
+    lib.store.papers.set_status(paper_id, new, now())
     return paper_id, new
 
 
@@ -210,8 +194,8 @@ def set_statuses(lib: Library, paper_ids: Sequence[str], status: str) -> int:
     changed = 0
     with lib.store.write():
         for paper_id in paper_ids:
-            if lib.store.status_of(paper_id) != new:
-                lib.store.set_status(paper_id, new, at)
+            if lib.store.papers.status_of(paper_id) != new:
+                lib.store.papers.set_status(paper_id, new, at)
                 changed += 1
     return changed
 
@@ -227,14 +211,7 @@ def set_priority_rating(
     if rating is not None and not 1 <= rating <= 5:
         raise InvalidInput(f"rating {rating} is outside 1-5")
     paper_id = require_paper_id(lib, ref)
-    fields: dict[str, int] = {}
-    if priority is not None:
-        fields["priority"] = priority
-    if rating is not None:
-        fields["rating"] = rating
-    if fields:
-        with lib.store.write():
-            lib.store.set_fields(paper_id, **fields)
+    lib.store.papers.update(paper_id, priority=priority, rating=rating)
     return show_paper(lib, paper_id)
 
 
@@ -243,31 +220,26 @@ def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[s
     tags now. Tags match whatever their case or separators (``Program synthesis`` is
     ``program-synthesis``)."""
     adding, removing = parse_changes(changes)
-    add = labelled(adding)
-    remove = [tag_key(tag_label(t)) for t in removing]
     paper_id = require_paper_id(lib, ref)
     with lib.store.write():
-        lib.store.remove_tags(paper_id, remove)
-        lib.store.add_tags(paper_id, add)
-    return paper_id, lib.store.tags_of(paper_id)
+        lib.store.tags.remove(paper_id, removing)
+        lib.store.tags.add(paper_id, adding)
+    return paper_id, lib.store.tags.of(paper_id)
 
 
 def change_tags_of(lib: Library, paper_ids: Sequence[str], changes: list[str]) -> int:
     """The same change on many papers in one transaction; returns how many papers."""
     adding, removing = parse_changes(changes)
-    add = labelled(adding)
-    remove = [tag_key(tag_label(t)) for t in removing]
     with lib.store.write():
         for paper_id in paper_ids:
-            lib.store.remove_tags(paper_id, remove)
-            lib.store.add_tags(paper_id, add)
+            lib.store.tags.remove(paper_id, removing)
+            lib.store.tags.add(paper_id, adding)
     return len(paper_ids)
 
 
 def clear_rating(lib: Library, ref: str) -> PaperDetail:
     paper_id = require_paper_id(lib, ref)
-    with lib.store.write():
-        lib.store.clear_rating(paper_id)
+    lib.store.papers.clear_rating(paper_id)
     return show_paper(lib, paper_id)
 
 
@@ -275,13 +247,12 @@ def add_note(lib: Library, ref: str, text: str) -> PaperDetail:
     if not text.strip():
         raise InvalidInput("the note is empty; nothing was saved")
     paper_id = require_paper_id(lib, ref)
-    with lib.store.write():
-        lib.store.add_note(paper_id, text.rstrip(), now())
+    lib.store.papers.add_note(paper_id, text.rstrip(), now())
     return show_paper(lib, paper_id)
 
 
 def _note_id(lib: Library, paper_id: str, number: int) -> int:
-    ids = lib.store.note_ids(paper_id)
+    ids = lib.store.papers.note_ids(paper_id)
     if not 1 <= number <= len(ids):
         have = f"notes 1-{len(ids)}" if len(ids) > 1 else "note 1" if ids else "no notes"
         raise NotFound(f"{paper_id} has no note {number} (it has {have}; `show` numbers them)")
@@ -290,7 +261,7 @@ def _note_id(lib: Library, paper_id: str, number: int) -> int:
 
 def note_text(lib: Library, ref: str, number: int) -> str:
     """Note ``number`` (1-based, as `show` numbers them) of a paper, to edit."""
-    return lib.store.note_text(_note_id(lib, require_paper_id(lib, ref), number))
+    return lib.store.papers.note_text(_note_id(lib, require_paper_id(lib, ref), number))
 
 
 def edit_note(lib: Library, ref: str, number: int, text: str) -> PaperDetail:
@@ -298,32 +269,28 @@ def edit_note(lib: Library, ref: str, number: int, text: str) -> PaperDetail:
         raise InvalidInput(f"the new text is empty; note {number} is unchanged (--delete drops it)")
     paper_id = require_paper_id(lib, ref)
     note_id = _note_id(lib, paper_id, number)
-    with lib.store.write():
-        lib.store.replace_note(note_id, text.rstrip())
+    lib.store.papers.replace_note(note_id, text.rstrip())
     return show_paper(lib, paper_id)
 
 
 def delete_note(lib: Library, ref: str, number: int) -> PaperDetail:
     paper_id = require_paper_id(lib, ref)
     note_id = _note_id(lib, paper_id, number)
-    with lib.store.write():
-        lib.store.delete_note(note_id)
+    lib.store.papers.delete_note(note_id)
     return show_paper(lib, paper_id)
 
 
 def remove_paper(lib: Library, ref: str) -> Paper:
     paper_id = require_paper_id(lib, ref)
-    paper = lib.store.get_paper(paper_id)
+    paper = lib.store.papers.get(paper_id)
     assert paper is not None
-    with lib.store.write():
-        lib.store.delete_paper(paper_id)
+    lib.store.papers.delete(paper_id)
     return paper
 
 
 def remove_papers(lib: Library, paper_ids: Sequence[str]) -> int:
     """Remove many papers (with their tags, notes and history) in one transaction."""
-    with lib.store.write():
-        lib.store.delete_papers(paper_ids)
+    lib.store.papers.delete_many(paper_ids)
     return len(paper_ids)
 
 

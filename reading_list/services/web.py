@@ -11,7 +11,7 @@ from reading_list.services.library import Library
 def prepare(lib: Library) -> Path:
     """The library's file, opened once first: it must exist, and its schema be current (the
     web view reads the views the migrations make), before Datasette opens it read-only."""
-    lib.store.count_papers()
+    lib.store.papers.count()
     return lib.settings.db_path
 
 

@@ -11,7 +11,9 @@ import unicodedata
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("reading_list")
+from reading_list.store.connection import MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
 
 STATUSES = ("to-read", "reading", "read", "skimmed", "abandoned")
 
