@@ -42,6 +42,7 @@ from reading_list.selection import PaperFilter
 from reading_list.services.library import Library
 from reading_list.services.papers import store_records
 from reading_list.services.transfer import FORMATS, export
+from tests.arxiv_stub import StubServer
 
 ATTACKS = [
     "}, note = {PWNED",
@@ -110,8 +111,15 @@ def _empty_library() -> bytes:
     """A migrated empty library, copied for each example (migrating costs more than a test)."""
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "template.db"
-        Library.open(db).store.close()
+        Library.open(db, create=True).store.close()
         return db.read_bytes()
+
+
+@functools.cache
+def _arxiv() -> StubServer:
+    """Our arXiv stand-in, for the lists' references it is asked about (it knows none of
+    these titles, so each stays a manual entry with its link)."""
+    return StubServer().__enter__()
 
 
 @contextmanager
@@ -122,7 +130,13 @@ def _library() -> Iterator[tuple[Path, Callable[..., Any]]]:
         db.write_bytes(_empty_library())
 
         def cli(*args: str, input: str | None = None) -> Any:
-            return runner.invoke(app, ["--db", str(db), *args], input=input, catch_exceptions=False)
+            return runner.invoke(
+                app,
+                ["--db", str(db), *args],
+                input=input,
+                env={"READING_LIST_ARXIV_URL": _arxiv().url},
+                catch_exceptions=False,
+            )
 
         yield Path(folder), cli
 
@@ -151,7 +165,7 @@ def from_arxiv(db: Path, _cli: Callable[..., Any], h: list[str]) -> None:
     neighbour = ArxivRecord(
         arxiv_id="2501.00002", title=NEIGHBOUR_TITLE, authors=["Zed Zimmer"], version=1
     )
-    lib = Library.open(db)
+    lib = Library.open(db, create=True)
     store_records(lib, [record, neighbour], refresh=False)
     lib.close()
 

@@ -40,7 +40,7 @@ def _record(n: int) -> ArxivRecord:
 
 
 def _add(db: Path, numbers: range) -> None:
-    lib = Library.open(db)
+    lib = Library.open(db, create=True)
     store_records(lib, [_record(n) for n in numbers], refresh=False)
     lib.close()
 
@@ -130,7 +130,7 @@ def test_dump_is_one_moment(library: Library, tmp_path: Path) -> None:
     _add(db, range(200, 230))
     during = first + "".join(chunks)
     assert during == before
-    restored = Library.open(tmp_path / "restored.db")
+    restored = Library.open(tmp_path / "restored.db", create=True)
     path = tmp_path / "during.jsonl"
     path.write_text(during)
     counts = transfer.restore(restored, path)

@@ -117,15 +117,15 @@ def test_show_and_tables_print_plain_text(run: Run, tmp_path: Path) -> None:
     assert "[bold]markup[/]" in shown.stdout  # shown as text, not taken as markup
     from reading_list.selection import PaperFilter
     from reading_list.services.library import Library
-    from reading_list.services.papers import show_paper, stream_papers
+    from reading_list.services.papers import list_paper_rows, show_paper
 
     lib = Library.open()
-    papers = list(stream_papers(lib, PaperFilter()))
+    rows = list(list_paper_rows(lib, PaperFilter()))
     detail = show_paper(lib, "k1")
     lib.close()
-    for renderable in (views.papers_table(papers), views.paper_detail(detail)):
+    for screen in (views.papers_screen(rows), views.paper_detail(detail)):
         out = io.StringIO()
-        Console(file=out, force_terminal=True, width=200).print(renderable)
+        Console(file=out, force_terminal=True, width=200).print(screen.body)
         _no_terminal_controls(out.getvalue(), allow_style=True)
         assert "[bold]markup[/]" in out.getvalue().replace("\x1b[1m", "").replace("\x1b[0m", "")
 
@@ -200,8 +200,8 @@ def test_a_terminal_gets_a_clean_table_or_plain_lines_for_long_lists(
     rows = [paper_row(1, title=HOSTILE_TITLE)] + [paper_row(n) for n in range(2, 6)]
     restore_rows(run, tmp_path, rows)
     table, note = _list_on_a_terminal(table_rows=10)
-    assert "5 paper(s)" in note and "Paper 5" in table and "[bold]markup[/]" in table
+    assert "5 papers" in note and "Paper 5" in table and "Title" in table
     _no_terminal_controls(table.replace("\r\n", "\n"), allow_style=True)
     lines, note = _list_on_a_terminal(table_rows=3)
-    assert "more than 3 papers: plain lines" in note
+    assert "more than 3 papers: tab-separated lines" in note
     assert len([x for x in lines.splitlines() if x.count("\t") == 5]) == 5

@@ -68,6 +68,8 @@ class PaperRow(_Row):
 class TagRow(_Row):
     paper_id: str
     tag: str
+    # The spelling shown (dumps from before tag spellings have none).
+    label: str | None = None
 
 
 class NoteRow(_Row):
@@ -121,6 +123,7 @@ class ListItemRow(_Row):
     candidates: list[CandidateRow] = Field(default_factory=list)
     note: str | None = None
     resolved_at: str | None = None
+    section_tags: list[str] = Field(default_factory=list)
 
 
 ROW_MODELS: dict[str, type[_Row]] = {

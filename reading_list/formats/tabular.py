@@ -103,13 +103,18 @@ def papers_csv(papers: Sequence[Paper]) -> str:
     return "".join(iter_papers_csv(papers))
 
 
+def tsv_line(fields: Sequence[object]) -> str:
+    """Fields joined by tabs. No field can add a column or a line (a tab, line break or NUL
+    in it becomes a space) or reach a terminal as a control (formats/terminal.py)."""
+    texts = ["" if f is None else str(f) for f in fields]
+    if not "".join(texts).isprintable():
+        texts = [clean_line(t) for t in texts]
+    return "\t".join(texts)
+
+
 def row_line(row: Sequence[Any]) -> str:
     """One tab-separated line per paper (id, status, year, title, authors, tags), for pipes
-    and large lists; ``row`` comes from Store.paper_lines. No field can add a column or a
-    line (tabs, newlines, NUL become spaces) or reach the terminal as a control."""
+    and large lists; ``row`` comes from Store.paper_lines."""
     paper_id, status, year, title, first_author, n_authors, tags = row
     authors = (first_author or "") + (" et al." if (n_authors or 0) > 1 else "")
-    fields = [str(paper_id), str(status), str(year or ""), str(title), authors, tags or ""]
-    if not "".join(fields).isprintable():
-        fields = [clean_line(f) for f in fields]
-    return "\t".join(fields) + "\n"
+    return tsv_line([paper_id, status, year or "", title, authors, tags or ""]) + "\n"

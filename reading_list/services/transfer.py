@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, UsageError
-from reading_list.formats import tabular
+from reading_list.formats import ExportFormat, tabular
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.selection import PaperFilter
 from reading_list.services.inputs import (
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from reading_list.store import Identities, NewPaper
     from reading_list.store.papers import PaperRow
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
+FORMATS = tuple(f.value for f in ExportFormat)
 # Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
@@ -214,18 +214,22 @@ def dump(lib: Library) -> Iterator[str]:
             yield "\n".join(lines) + "\n"
 
 
-def restore(lib: Library, source: Path | IO[str]) -> dict[str, int]:
-    """Load a dump (a file, or a text stream such as stdin) into an empty library, all or
-    nothing: each line is validated before it is stored, and the first bad line (reported
-    with its number) leaves the library as it was. Read a line at a time, stored in batches."""
+def restore(
+    lib: Library, source: Path | IO[bytes] | IO[str], *, name: str | None = None
+) -> dict[str, int]:
+    """Load a dump (a file, or an open stream such as stdin, named ``name`` in messages) into
+    an empty library, all or nothing: each line is validated before it is stored, and the
+    first bad line (reported with its number) leaves the library as it was. Read a line at a
+    time, stored in batches."""
     from reading_list.formats.dump import MAX_LINE_CHARS, parse_line
     from reading_list.store.dump import KINDS
 
     if isinstance(source, Path):
-        name = str(source)
         handle: IO[bytes] | IO[str] = open_input(source, limit=MAX_LIBRARY_BYTES)
+        name = name or str(source)
     else:
-        name, handle = "<stdin>", source
+        handle = source
+        name = name or "<stdin>"
     counts = dict.fromkeys(KINDS, 0)
     try:
         with handle, lib.store.write():

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import InvalidInput, StorageError
 from reading_list.store.connection import writes
-from reading_list.store.rows import DERIVED_COLUMNS, author_columns, decode_lists, encode_lists
+from reading_list.store.rows import (
+    DERIVED_COLUMNS,
+    author_columns,
+    decode_lists,
+    dumped_tags,
+    encode_lists,
+)
 
 if TYPE_CHECKING:
     from reading_list.store.connection import Connection
@@ -59,13 +65,21 @@ class Dump:
         if not rows:
             return
         table = _TABLES[kind][0]
+        verb = "INSERT"
         if kind == "paper":
             rows = [_with_derived(row) for row in rows]
+        elif kind == "tag":
+            # A dump from before tag spellings has no label; two spellings of one tag there
+            # are one tag (perhaps in different batches, hence OR IGNORE).
+            rows, _ = dumped_tags(
+                {k: v for k, v in row.items() if not (k == "label" and v is None)} for row in rows
+            )
+            verb = "INSERT OR IGNORE"
         encoded = [encode_lists(dict(row)) for row in rows]
         cols = list(encoded[0])
         try:
             self._sql.run_many(
-                f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                f"{verb} INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 [[row[c] for c in cols] for row in encoded],
             )
         except StorageError as exc:
