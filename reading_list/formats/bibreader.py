@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import (
     abs_url,
@@ -30,7 +31,6 @@ from reading_list.tex import tex_to_unicode
 
 CHUNK_ENTRIES = 2000
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 READ_STATUS = {"read": "read", "skimmed": "skimmed", "reading": "reading"}
 # BibTeX's predefined @string macros.
@@ -315,4 +315,4 @@ def entry_status(entry: BibEntry) -> str | None:
 
 
 def usable_key(key: str) -> bool:
-    return bool(_KEY_OK.match(key))
+    return usable_citekey(key)

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import ItemState, Status
@@ -22,8 +23,6 @@ DUMP_FORMAT = 1
 MAX_LINE_CHARS = 16 * 1024 * 1024
 # A \\u escape of a UTF-16 surrogate: only a pair of them makes a character.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-# The characters of every citekey the tool writes or keeps from a .bib file.
-CITEKEY_SYNTAX = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 
 SqlInt = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
 Score = Annotated[float, Field(allow_inf_nan=False)]
@@ -147,7 +146,7 @@ def header_line() -> str:
 
 def _check_paper(paper: PaperRow) -> str | None:
     """What makes a well-typed paper row impossible for the library, if anything."""
-    if not CITEKEY_SYNTAX.match(paper.citekey):
+    if not usable_citekey(paper.citekey):
         return f"citekey {paper.citekey[:60]!r} has characters a citekey cannot have"
     if paper.kind == "manual":
         if not paper.id.startswith("manual:") or paper.arxiv_id is not None:
