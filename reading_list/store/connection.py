@@ -160,14 +160,21 @@ class Connection:
     def column(self, sql: str, params: Params = ()) -> list[Any]:
         return [row[0] for row in self.tuples(sql, params)]
 
-    def stream(self, sql: str, params: Params = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
-        """Rows a batch at a time, for results too large to hold."""
+    def batches(
+        self, sql: str, params: Params = (), size: int = 2000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The result ``size`` rows at a time, for results too large to hold."""
         try:
             cursor = self.raw.execute(sql, params)
-            while rows := cursor.fetchmany(batch):
-                yield from rows
+            while rows := cursor.fetchmany(size):
+                yield rows
         except sqlite3.Error as exc:
             raise self.error(exc) from exc
+
+    def stream(self, sql: str, params: Params = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        """Rows one by one, fetched a batch at a time."""
+        for rows in self.batches(sql, params, batch):
+            yield from rows
 
     # ---- transactions -------------------------------------------------------------------
 
