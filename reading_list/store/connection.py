@@ -13,9 +13,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 
 from reading_list.errors import (
     CorruptLibrary,
@@ -40,10 +39,10 @@ _LOG_OBJECTS = ("_sqlite_migrations", "idx__sqlite_migrations_migration_set_name
 Params = Sequence[Any]
 
 
-@dataclass(frozen=True)
-class Access:
+class Access(NamedTuple):
     """How a library may be used: ``read_only`` names why it cannot be written, if it cannot;
-    ``newer`` is the schema version of a library from a newer reading-list."""
+    ``newer`` is the schema version of a library from a newer reading-list. (NamedTuples, not
+    dataclasses, on the paths every command imports: a dataclass costs ~1 ms to define.)"""
 
     read_only: str | None = None
     newer: int | None = None
