@@ -68,7 +68,7 @@ def check(lib: Library, flt: PaperFilter) -> CheckReport:
     report what moved since it was stored or read."""
     flt = check_filter(lib, flt)
     papers = {p.arxiv_id: p for p in lib.store.papers.iter(flt) if p.arxiv_id}
-    report = CheckReport(checked=len(papers), changed=[])
+    report = CheckReport(checked=0, selected=len(papers), changed=[])
     sent_before = lib.client.requests_sent
     seen: set[str] = set()
     try:
@@ -88,6 +88,7 @@ def check(lib: Library, flt: PaperFilter) -> CheckReport:
             report.missing += batch.missing
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; {len(papers) - len(seen)} paper(s) not checked"
+    report.checked = len(seen)
     report.requests = lib.client.requests_sent - sent_before
     return report
 

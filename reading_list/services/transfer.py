@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
+from reading_list.formats import ExportFormat
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from reading_list.selection import PaperFilter
     from reading_list.store import Identities, NewPaper
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
+FORMATS = tuple(f.value for f in ExportFormat)
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000

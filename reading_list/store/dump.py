@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import InvalidInput, StorageError
 from reading_list.store.connection import writes
-from reading_list.store.rows import DERIVED_COLUMNS, author_columns, decode_lists, encode_lists
+from reading_list.store.rows import (
+    DERIVED_COLUMNS,
+    author_columns,
+    decode_lists,
+    dumped_tags,
+    encode_lists,
+)
 from reading_list.store.rows import tag_list as tag_list_of
 
 if TYPE_CHECKING:
@@ -58,9 +64,8 @@ class Dump:
     @writes
     def restore(self, rows: Mapping[str, Sequence[dict[str, Any]]], *, source: str) -> None:
         """Insert dumped rows, all or nothing; a row that does not fit is a data error."""
-        tags: dict[str, list[str]] = {}
-        for tag_row in rows.get("tag", ()):
-            tags.setdefault(str(tag_row.get("paper_id")), []).append(str(tag_row.get("tag")))
+        tag_rows, tags = dumped_tags(rows.get("tag", ()))
+        rows = {**rows, "tag": tag_rows}
         self._sql.run("PRAGMA defer_foreign_keys = ON")
         for kind in _LOAD_ORDER:
             table = _TABLES[kind][0]
@@ -97,7 +102,7 @@ class Dump:
 
 
 def _with_derived(
-    row: dict[str, Any], tags: Mapping[str, list[str]], source: str
+    row: dict[str, Any], tags: Mapping[str, list[tuple[str, str]]], source: str
 ) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS}
     authors = out.get("authors", [])
