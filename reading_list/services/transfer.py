@@ -298,7 +298,7 @@ def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> New
             fallback=arxiv_id or "",
             pattern=lib.citekey_pattern,
         )
-        paper = replace(paper, citekey=unique_citekey(base, known.keys))
+        paper = paper._replace(citekey=unique_citekey(base, known.keys))
     known.keys.add(paper.citekey.lower())
     known.ids.add(paper.id)
     return paper

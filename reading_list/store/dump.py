@@ -33,12 +33,14 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "event": ("status_events", "paper_id, at, id", ("id",)),
     "list": ("lists", "name", ()),
     "list_item": ("list_items", "list_name, position, part", ("id",)),
+    # Last, so that the dump of a library without reading-order links is what it always was.
+    "link": ("paper_links", "paper_id, after_id", ()),
 }
 # The kinds of rows in a dump, in the order they are written.
 KINDS = tuple(_TABLES)
 # Loading order: tags before their papers (foreign keys are checked at commit), so that each
 # paper's tag_list is written once, with the paper, instead of once per tag by the triggers.
-_LOAD_ORDER = ("tag", "paper", "note", "event", "list", "list_item")
+_LOAD_ORDER = ("tag", "paper", "note", "event", "list", "list_item", "link")
 
 
 class Dump:

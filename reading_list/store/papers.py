@@ -12,6 +12,7 @@ from reading_list.store.rows import (
     metadata_row,
     paper_from_row,
     paper_row,
+    papers_from_rows,
     tag_rows,
 )
 from reading_list.store.search import parse_query
@@ -279,18 +280,10 @@ class Papers:
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
         sql, params = _select(flt, columns)
-        records: list[dict[str, Any]] = []
-        for row in self._sql.stream(sql, params, batch):
-            records.append(dict(zip(PAPER_COLUMNS, row, strict=True)))
-            if len(records) == batch:
-                yield from self._built(records, with_tags)
-                records = []
-        yield from self._built(records, with_tags)
-
-    def _built(self, records: list[dict[str, Any]], with_tags: bool) -> Iterator[Paper]:
-        tags = self._tags.by_paper([r["id"] for r in records]) if with_tags and records else {}
-        for r in records:
-            yield paper_from_row(r, tags.get(r["id"], []), validate=False)
+        for rows in self._sql.batches(sql, params, batch):
+            records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
+            tags = self._tags.by_paper([r["id"] for r in records]) if with_tags else {}
+            yield from papers_from_rows(records, tags)
 
     def lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
         """(id, status, year, title, first author, author count, tags) per paper, straight
