@@ -230,8 +230,9 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     )
 
 
-def build_library(path: Path, version: int) -> None:
-    """A library as the release with ``version`` migrations left it, holding the data above."""
+def build_library(path: Path, version: int, *, link: bool = True) -> None:
+    """A library as the release with ``version`` migrations left it, holding the data above
+    (the reading-order link only from m004, which made its table)."""
     conn = sqlite3.connect(path, isolation_level=None)
     if version > 1:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -264,7 +265,7 @@ def build_library(path: Path, version: int) -> None:
         if version >= 6:  # m006: an item keeps the tags its section (topic) gives its paper
             item = {**item, "section_tags": [item["topic"]] if item["topic"] else []}
         _insert(conn, "list_items", item)
-    if version >= 4:
+    if version >= 4 and link:
         conn.execute(
             "INSERT INTO paper_links (paper_id, after_id, created_at) VALUES (?, ?, ?)", LINK
         )
@@ -290,6 +291,7 @@ def _views(run: Run, db: Path) -> dict[str, Any]:
         "unicorn": json.loads(out("search", "unicorn", "--json")),
         "bošnjak": json.loads(out("search", "author:bosnjak", "--json")),
         "tagged": json.loads(out("list", "--tag", "few-shot", "--json")),
+        "next": json.loads(out("next", "--json")),
         "synthesis": json.loads(out("list", "--tag", "Program Synthesis", "--json")),
         "listing": out("list"),
     }
@@ -302,6 +304,14 @@ def _views(run: Run, db: Path) -> dict[str, Any]:
 def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("current") / "current.db"
     build_library(path, SCHEMA_VERSION)
+    return path
+
+
+@pytest.fixture(scope="module")
+def current_without_link(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a library from before m004 holds, at the current schema."""
+    path = tmp_path_factory.mktemp("current") / "current-without-link.db"
+    build_library(path, SCHEMA_VERSION, link=False)
     return path
 
 
@@ -337,15 +347,32 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
         (r["paper_id"], r["status"], r["version"], r["at"]) for r in dumped if r["_type"] == "event"
     ] == sorted(EVENTS, key=lambda e: (e[0], e[3]))
     assert len([r for r in dumped if r["_type"] == "note"]) == len(NOTES)
+    links = [
+        (r["paper_id"], r["after_id"], r["created_at"]) for r in dumped if r["_type"] == "link"
+    ]
+    assert links == [LINK]
+
+
+def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: Path) -> None:
+    dumped = tmp_path / "library.jsonl"
+    assert run("--db", str(current), "dump", "-o", str(dumped)).exit_code == 0
+    copy = tmp_path / "copy.db"
+    restored = run("--db", str(copy), "restore", str(dumped))
+    assert restored.exit_code == 0, restored.stderr
+    assert _views(run, copy) == _views(run, current)
+    store = open_db(copy)
+    assert store.reading.prerequisites(LINK[0]) == {LINK[1]}
+    store.close()
 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION), ids=lambda v: f"after-{NAMES[v - 1]}")
 def test_an_older_library_upgrades_with_nothing_lost(
-    run: Run, current: Path, tmp_path: Path, version: int
+    run: Run, current: Path, current_without_link: Path, tmp_path: Path, version: int
 ) -> None:
     old = tmp_path / f"v{version}.db"
     build_library(old, version)
-    expected = _views(run, current)
+    reference = current if version >= 4 else current_without_link
+    expected = _views(run, reference)
     assert _views(run, old) == expected
     store = open_db(old)
     assert store.applied_migrations() == NAMES
@@ -357,9 +384,9 @@ def test_an_older_library_upgrades_with_nothing_lost(
         assert store.reading.prerequisites(LINK[0]) == {LINK[1]}
     schema = store.schema_sql()
     store.close()
-    reference = open_db(current)
-    assert schema == reference.schema_sql()
-    reference.close()
+    fresh = open_db(reference)
+    assert schema == fresh.schema_sql()
+    fresh.close()
     # A second open finds nothing to do.
     assert _views(run, old) == expected
 

@@ -125,6 +125,14 @@ class ListItemRow(_Row):
     section_tags: list[str] = Field(default_factory=list)
 
 
+class LinkRow(_Row):
+    """Read ``paper_id`` after ``after_id``."""
+
+    paper_id: str
+    after_id: str
+    created_at: str
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "paper": PaperRow,
     "tag": TagRow,
@@ -132,6 +140,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "event": EventRow,
     "list": ListRow,
     "list_item": ListItemRow,
+    "link": LinkRow,
 }
 
 

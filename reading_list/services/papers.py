@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
 from reading_list.identifiers import parse_arxiv_id
-from reading_list.metadata import PaperMetadata
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.status import STATUSES
 from reading_list.tags import parse_changes
@@ -35,6 +34,7 @@ def new_arxiv_paper(
 ) -> NewPaper:
     """A paper from arXiv metadata, with a fresh citekey; ``fetched=False`` for metadata that
     did not come from arXiv now. Call inside the write that stores it (the key is free then)."""
+    from reading_list.metadata import PaperMetadata
     from reading_list.store import NewPaper
 
     metadata = PaperMetadata.from_arxiv(record)
@@ -53,6 +53,8 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
 
     Returns the ids that were newly inserted. The citekey is never touched by a refresh.
     """
+    from reading_list.metadata import PaperMetadata
+
     at = now()
     # One answer can list a paper twice; it is stored once.
     records = list({r.arxiv_id: r for r in records}.values())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, UsageError
@@ -28,7 +28,7 @@ from reading_list.workers import ordered_map, worker_pool
 if TYPE_CHECKING:
     from reading_list.formats.bibreader import BibChunk, BibEntry
     from reading_list.store import Identities, NewPaper
-    from reading_list.store.papers import PaperRow
+    from reading_list.store.papers import RowBatch
 
 FORMATS = tuple(f.value for f in ExportFormat)
 # Formats whose output is a plain concatenation of entries, so batches can render in parallel.
@@ -119,34 +119,35 @@ def _export_chunks(
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
         if parallel:
-            rows = lib.store.papers.iter_rows(flt, with_abstract=with_abstract, with_tags=with_tags)
-            yield from _render_parallel(_counted(rows, result), fmt, result.warnings)
+            batches = lib.store.papers.row_batches(
+                flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
+            )
+            yield from _render_parallel(_counted(batches, result), fmt, result.warnings)
         else:
             yield from _render_stream(selected(), fmt, result.warnings)
 
 
-def _counted(rows: Iterator[PaperRow], result: ExportResult) -> Iterator[PaperRow]:
-    for row in rows:
-        result.count += 1
-        yield row
+def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
+    for batch in batches:
+        result.count += len(batch[0])
+        yield batch
 
 
-def _render_batch(job: tuple[list[PaperRow], str]) -> tuple[str, list[str]]:
-    from reading_list.store.rows import paper_from_row
+def _render_batch(job: tuple[RowBatch, str]) -> tuple[str, list[str]]:
+    from reading_list.store.rows import papers_from_rows
 
-    rows, fmt = job
-    papers = (paper_from_row(row, tags, validate=False) for row, tags in rows)
+    (records, tags), fmt = job
     warnings: list[str] = []
-    return "".join(_render_stream(papers, fmt, warnings)), warnings
+    return "".join(_render_stream(papers_from_rows(records, tags), fmt, warnings)), warnings
 
 
-def _render_parallel(rows: Iterator[PaperRow], fmt: str, warnings: list[str]) -> Iterator[str]:
+def _render_parallel(batches: Iterator[RowBatch], fmt: str, warnings: list[str]) -> Iterator[str]:
     """Large exports: this process reads the rows from its snapshot and hands them in batches
     to worker processes, which build the models and render them (the cost); batches are
     written in order, a few in flight at a time, so memory stays bounded and the output is
     the serial one."""
     workers = min(2, os.cpu_count() or 1)
-    jobs = ((batch, fmt) for batch in _batches(rows, RENDER_BATCH))
+    jobs = ((batch, fmt) for batch in batches)
     with worker_pool(workers) as pool:
         for n, (text, batch_warnings) in enumerate(
             ordered_map(pool, _render_batch, jobs, ahead=2 * workers)
@@ -155,13 +156,10 @@ def _render_parallel(rows: Iterator[PaperRow], fmt: str, warnings: list[str]) ->
             yield ("\n" if n else "") + text
 
 
-T = TypeVar("T")
-
-
-def _batches(items: Iterator[T], size: int = RENDER_BATCH) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
+def _batches(papers: Iterator[Paper], size: int = RENDER_BATCH) -> Iterator[list[Paper]]:
+    batch: list[Paper] = []
+    for paper in papers:
+        batch.append(paper)
         if len(batch) == size:
             yield batch
             batch = []
@@ -359,7 +357,7 @@ def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> New
             fallback=arxiv_id or "",
             pattern=lib.citekey_pattern,
         )
-        paper = replace(paper, citekey=unique_citekey(base, known.keys))
+        paper = paper._replace(citekey=unique_citekey(base, known.keys))
     known.keys.add(paper.citekey.lower())
     known.ids.add(paper.id)
     return paper

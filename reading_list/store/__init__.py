@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reading_list.store.checks import Checks
 from reading_list.store.connection import (
     MIGRATION_SET,
     SCHEMA_VERSION,
@@ -20,25 +21,49 @@ from reading_list.store.connection import (
     library_exists,
     open_connection,
 )
-from reading_list.store.dump import Dump
-from reading_list.store.lists import Lists
 from reading_list.store.papers import Identities, Papers
-from reading_list.store.reading import QueueEntry, Reading
 from reading_list.store.rows import NewPaper
 from reading_list.store.tags import Tags
 
+if TYPE_CHECKING:
+    from reading_list.store.checks import Checks
+    from reading_list.store.dump import Dump
+    from reading_list.store.lists import Lists
+    from reading_list.store.reading import Reading
+
 
 class Store:
-    """A reading-list library, open."""
+    """A reading-list library, open. The repositories most commands never touch are loaded
+    on first use, so that `status` or `tag` imports only what it runs."""
 
     def __init__(self, sql: Connection) -> None:
         self.sql = sql
         self.tags = Tags(sql)
         self.papers = Papers(sql, self.tags)
-        self.lists = Lists(sql)
-        self.reading = Reading(sql)
-        self.checks = Checks(sql)
-        self.dump = Dump(sql)
+
+    @cached_property
+    def lists(self) -> Lists:
+        from reading_list.store.lists import Lists
+
+        return Lists(self.sql)
+
+    @cached_property
+    def reading(self) -> Reading:
+        from reading_list.store.reading import Reading
+
+        return Reading(self.sql)
+
+    @cached_property
+    def checks(self) -> Checks:
+        from reading_list.store.checks import Checks
+
+        return Checks(self.sql)
+
+    @cached_property
+    def dump(self) -> Dump:
+        from reading_list.store.dump import Dump
+
+        return Dump(self.sql)
 
     @property
     def path(self) -> Path:
@@ -79,12 +104,4 @@ def open_db(path: Path, *, busy_timeout: float | None = None, create: bool = Tru
     return Store(open_connection(path, busy_timeout, create=create))
 
 
-__all__ = [
-    "SCHEMA_VERSION",
-    "Identities",
-    "NewPaper",
-    "QueueEntry",
-    "Store",
-    "library_exists",
-    "open_db",
-]
+__all__ = ["SCHEMA_VERSION", "Identities", "NewPaper", "Store", "library_exists", "open_db"]

@@ -13,9 +13,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
+from typing import Any, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 
 from reading_list.errors import (
     CorruptLibrary,
@@ -41,10 +40,10 @@ _LOG_OBJECTS = ("_sqlite_migrations", "idx__sqlite_migrations_migration_set_name
 Params = Sequence[Any]
 
 
-@dataclass(frozen=True)
-class Access:
+class Access(NamedTuple):
     """How a library may be used: ``read_only`` names why it cannot be written, if it cannot;
-    ``newer`` is the schema version of a library from a newer reading-list."""
+    ``newer`` is the schema version of a library from a newer reading-list. (NamedTuples, not
+    dataclasses, on the paths every command imports: a dataclass costs ~1 ms to define.)"""
 
     read_only: str | None = None
     newer: int | None = None
@@ -161,14 +160,21 @@ class Connection:
     def column(self, sql: str, params: Params = ()) -> list[Any]:
         return [row[0] for row in self.tuples(sql, params)]
 
-    def stream(self, sql: str, params: Params = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
-        """Rows a batch at a time, for results too large to hold."""
+    def batches(
+        self, sql: str, params: Params = (), size: int = 2000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The result ``size`` rows at a time, for results too large to hold."""
         try:
             cursor = self.raw.execute(sql, params)
-            while rows := cursor.fetchmany(batch):
-                yield from rows
+            while rows := cursor.fetchmany(size):
+                yield rows
         except sqlite3.Error as exc:
             raise self.error(exc) from exc
+
+    def stream(self, sql: str, params: Params = (), batch: int = 2000) -> Iterator[tuple[Any, ...]]:
+        """Rows one by one, fetched a batch at a time."""
+        for rows in self.batches(sql, params, batch):
+            yield from rows
 
     # ---- transactions -------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "event": ("status_events", "paper_id, at, id", ("id",)),
     "list": ("lists", "name", ()),
     "list_item": ("list_items", "list_name, position, part", ("id",)),
+    # Last, so that the dump of a library without reading-order links is what it always was.
+    "link": ("paper_links", "paper_id, after_id", ()),
 }
 # The kinds of rows in a dump, in the order they are written (and restored: papers before
 # the rows that point at them).

@@ -12,6 +12,7 @@ from reading_list.store.rows import (
     metadata_row,
     paper_from_row,
     paper_row,
+    papers_from_rows,
     tag_rows,
 )
 from reading_list.store.search import parse_query
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
     from reading_list.store.connection import Connection
     from reading_list.store.tags import Tags
 
-# A papers row as iter_rows gives it: the PAPER_COLUMNS values by name, and the paper's tags.
-PaperRow = tuple[dict[str, Any], list[str]]
+# What row_batches gives: rows of PAPER_COLUMNS by name, and the tags of each paper by id.
+RowBatch = tuple[list[dict[str, Any]], dict[str, list[str]]]
 
 SORT_COLUMNS = {
     "added": "p.added_at, p.id",
@@ -278,36 +279,29 @@ class Papers:
         with_tags: bool = True,
     ) -> Iterator[Paper]:
         """Papers a batch at a time, for exports of any size in bounded memory."""
-        rows = self.iter_rows(flt, batch=batch, with_abstract=with_abstract, with_tags=with_tags)
-        for row, tags in rows:
-            yield paper_from_row(row, tags, validate=False)
+        for records, tags in self.row_batches(
+            flt, batch=batch, with_abstract=with_abstract, with_tags=with_tags
+        ):
+            yield from papers_from_rows(records, tags)
 
-    def iter_rows(
+    def row_batches(
         self,
         flt: PaperFilter,
         *,
         batch: int = 2000,
         with_abstract: bool = True,
         with_tags: bool = True,
-    ) -> Iterator[PaperRow]:
-        """The same as ``iter`` before the models are built: (row, tags) pairs of plain
-        values, cheap to hand to another process (rows.paper_from_row builds each model)."""
+    ) -> Iterator[RowBatch]:
+        """The same as ``iter`` before the models are built: batches of rows and their tags,
+        plain values that are cheap to hand to another process (rows.papers_from_rows)."""
         columns = ", ".join(
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
         sql, params = _select(flt, columns)
-        records: list[dict[str, Any]] = []
-        for row in self._sql.stream(sql, params, batch):
-            records.append(dict(zip(PAPER_COLUMNS, row, strict=True)))
-            if len(records) == batch:
-                yield from self._with_tags(records, with_tags)
-                records = []
-        yield from self._with_tags(records, with_tags)
-
-    def _with_tags(self, records: list[dict[str, Any]], with_tags: bool) -> Iterator[PaperRow]:
-        tags = self._tags.by_paper([r["id"] for r in records]) if with_tags and records else {}
-        for r in records:
-            yield r, tags.get(r["id"], [])
+        for rows in self._sql.batches(sql, params, batch):
+            records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
+            tags = self._tags.by_paper([r["id"] for r in records]) if with_tags else {}
+            yield records, tags
 
     def ids(self, flt: PaperFilter) -> list[str]:
         """The ids of the selection, in its order."""

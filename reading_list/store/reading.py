@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from reading_list.status import FINISHED, OPEN, READ_VERSION_FROM
 from reading_list.store.connection import writes
@@ -12,8 +11,7 @@ if TYPE_CHECKING:
     from reading_list.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
+class QueueEntry(NamedTuple):
     """An unfinished paper with what `next` ranks it on."""
 
     id: str
