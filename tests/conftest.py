@@ -19,7 +19,11 @@ from reading_list.cli.app import app
 from tests.arxiv_stub import StubServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The team's shared material sits next to the checkout (or next to the folder of worktrees).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+    ROOT.parent / "shared",
+)
 EMULATOR = SHARED / "tools" / "arxiv_emulator.py"
 SHARED_CORPUS = SHARED / "corpus" / "arxiv-papers.jsonl"
 SHARED_CITATIONS = SHARED / "corpus" / "ama-citations.json"

@@ -24,7 +24,7 @@ PURE = {
 RULES = {
     "sqlite_utils": {"store/connection", "store/migrations"},
     "sqlite3": {"store/connection"},
-    "requests": {"sources/arxiv"},
+    "requests": {"sources/http"},
     "arxiv": {"sources/arxiv"},
     "lxml": {"sources/arxiv"},
     "typer": {"cli/app", "config"},

@@ -118,6 +118,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
     known = lib.store.existing_arxiv_ids(wanted)
     to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
     titles: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
     results: dict[str, str] = dict.fromkeys(known, "exists")
     unavailable = None
     sent_before = lib.client.requests_sent
@@ -133,6 +134,9 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
                     results[record.arxiv_id] = "refreshed" if refresh else "exists"
             for missing in batch.missing:
                 results[missing] = "not-found"
+            for arxiv_id, reason in batch.unreadable.items():
+                results[arxiv_id] = "not-found"
+                unreadable[arxiv_id] = reason
     except SourceUnavailable as exc:
         unavailable = f"{exc}; still pending: {', '.join(exc.pending)}"
     for outcome in outcomes.values():
@@ -140,7 +144,9 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
             continue
         state = results.get(outcome.arxiv_id, "pending")
         outcome.outcome = state  # type: ignore[assignment]
-        if state == "not-found":
+        if outcome.arxiv_id in unreadable:
+            outcome.message = f"arXiv's entry for it is unreadable ({unreadable[outcome.arxiv_id]})"
+        elif state == "not-found":
             outcome.message = "arXiv has no paper with this id"
         elif state == "pending":
             outcome.message = "not fetched: arXiv unavailable; run the command again"

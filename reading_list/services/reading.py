@@ -84,7 +84,7 @@ def check(lib: Library, flt: PaperFilter) -> CheckReport:
                         report.changed.append(
                             CheckItem(paper_id=paper.id, title=record.title, changes=changes)
                         )
-            report.missing += batch.missing
+            report.missing += batch.missing + list(batch.unreadable)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; {len(papers) - len(seen)} paper(s) not checked"
     report.requests = lib.client.requests_sent - sent_before
