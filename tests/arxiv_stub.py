@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -146,6 +147,8 @@ class StubState:
     fail_next: int = 0
     fail_status: int = 503
     latency: float = 0.0
+    # rewrites every successful body: duplicated entries, another encoding, ...
+    transform: Callable[[bytes], bytes] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, query: str) -> tuple[int, bytes, dict[str, str]]:
@@ -167,7 +170,8 @@ class StubState:
         if search:
             tokens = TOKEN.findall(search)
             found = [r for r in found if _evaluate(tokens, r)]
-        return 200, feed(found[:max_results], len(found), max_results), {}
+        body = feed(found[:max_results], len(found), max_results)
+        return 200, self.transform(body) if self.transform else body, {}
 
 
 def load_records(path: Path = DATA) -> dict[str, dict[str, Any]]:

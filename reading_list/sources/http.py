@@ -520,6 +520,4 @@ def _new_session(
     session.headers["User-Agent"] = f"reading-list/{__version__}"
     session.headers["Accept-Encoding"] = "gzip, deflate"
     session.headers.update(headers)
-    # The environment's proxies and .netrc still apply; redirects never do (we follow by hand).
-    session.max_redirects = 0
     return session
