@@ -31,7 +31,14 @@ class Handler(BaseHTTPRequestHandler):
             owner.hits[path] += 1
             owner.paths.append(self.path)
             owner.headers_seen.append(dict(self.headers))
-        route = owner.routes.get(path)
+        route = owner.routes.get(path) or next(
+            (
+                r
+                for key, r in owner.routes.items()
+                if key.endswith("*") and path.startswith(key[:-1])
+            ),
+            None,
+        )
         if route is None:
             self.reply(404, b"no such route", "text/plain")
             return
@@ -61,7 +68,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 class LocalServer:
-    """``with LocalServer() as s: s.routes["/x"] = lambda h: h.reply(200, b"{}")``."""
+    """``with LocalServer() as s: s.routes["/x"] = lambda h: h.reply(200, b"{}")``; a key
+    ending in ``*`` serves every path it prefixes."""
 
     class Server(ThreadingHTTPServer):
         daemon_threads = True
