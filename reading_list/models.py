@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reading_list.works import Identity, WorkRecord
+
 
 class Model(BaseModel):
     """Base of every model: schemas are built on first use, so start-up pays only for what a
@@ -96,6 +98,11 @@ class PaperDetail(Paper):
     notes: list[Note] = Field(default_factory=builtins.list)
     events: list[StatusEvent] = Field(default_factory=builtins.list)
     lists: list[ListMembership] = Field(default_factory=builtins.list)
+    # One work, several identities, and where each piece of metadata came from.
+    identities: list[Identity] = Field(default_factory=builtins.list)
+    field_sources: dict[str, str] = Field(default_factory=dict)
+    records: dict[str, WorkRecord] = Field(default_factory=dict)
+    lookups: list[SourceLookup] = Field(default_factory=builtins.list)
 
 
 class AddOutcome(Model):
@@ -106,6 +113,11 @@ class AddOutcome(Model):
     outcome: Literal["added", "exists", "refreshed", "not-found", "invalid", "pending"]
     title: str | None = None
     message: str | None = None
+    # For works added by DOI, dblp key, OpenReview id or link:
+    paper_id: str | None = None
+    work_type: str | None = None
+    venue: str | None = None
+    source: str | None = None
 
 
 class Candidate(Model):
@@ -238,6 +250,7 @@ class CheckReport(Model):
     missing: builtins.list[str] = Field(default_factory=builtins.list)
     requests: int = 0
     unavailable: str | None = None
+    published: VenueReport | None = None
 
 
 class NextPick(Model):
@@ -260,3 +273,51 @@ class Stats(Model):
     finished_per_week: builtins.list[WeekCount]
     stale_weeks: int
     stale: builtins.list[str]
+
+
+# ---- published versions and other sources (issue 14) ---------------------------------------
+
+
+class SourceLookup(Model):
+    source: str
+    purpose: str
+    state: Literal["found", "none", "pending"]
+    detail: str | None = None
+    at: str
+
+
+class VenueLink(Model):
+    """An arXiv paper and the venue version a source found for it (or why none)."""
+
+    paper_id: str
+    title: str
+    state: Literal["linked", "none", "pending", "kept"]
+    key: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    score: float | None = None
+    reason: str = ""
+
+
+class VenueReport(Model):
+    """What the published-version lookup did: links found, looked up in vain, pending."""
+
+    source: str = "dblp"
+    looked_up: int = 0
+    linked: builtins.list[VenueLink] = Field(default_factory=builtins.list)
+    none: builtins.list[VenueLink] = Field(default_factory=builtins.list)
+    pending: builtins.list[str] = Field(default_factory=builtins.list)
+    requests: int = 0
+    unavailable: str | None = None
+
+
+class Provenance(Model):
+    """Where a paper came from: its identities, the source of each field, the records
+    sources gave, the lookups still open, and how lists cited it."""
+
+    paper_id: str
+    identities: builtins.list[Identity]
+    field_sources: dict[str, str]
+    records: dict[str, WorkRecord] = Field(default_factory=dict)
+    lookups: builtins.list[SourceLookup] = Field(default_factory=builtins.list)
+    items: builtins.list[ListItem] = Field(default_factory=builtins.list)

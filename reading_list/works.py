@@ -11,10 +11,9 @@ from __future__ import annotations
 import builtins
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from reading_list.identifiers import WorkIdKind
-from reading_list.models import Model
 
 EntryType = Literal[
     "article",
@@ -59,6 +58,11 @@ FIELD_ORDER = (
     "doi",
     "url",
 )
+
+
+class Model(BaseModel):
+    # Its own base (the same settings as models.Model) so that models.py can hold these.
+    model_config = ConfigDict(defer_build=True)
 
 
 class Identity(Model):

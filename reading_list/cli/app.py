@@ -166,7 +166,11 @@ def _read_inputs(values: list[str], from_file: Path | None) -> list[str]:
 @command("add")
 def add_cmd(
     ids: Annotated[
-        list[str] | None, typer.Argument(help="arXiv ids or URLs; '-' reads them from stdin.")
+        list[str] | None,
+        typer.Argument(
+            help="arXiv ids or URLs, DOIs (any form), dblp keys or URLs, OpenReview forums, "
+            "ACL Anthology or proceedings links; '-' reads them from stdin."
+        ),
     ] = None,
     from_file: Annotated[
         Path | None, typer.Option("--file", "-f", help="Read ids from a file, one per line.")
@@ -176,16 +180,17 @@ def add_cmd(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add papers by arXiv id or URL, fetched in one batched request.
+    """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
+    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp).
 
-    Example: reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
+    Example: reading-list add 1703.05175 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
     """
     from reading_list.errors import SourceUnavailable, UsageError
     from reading_list.services.papers import add_papers
 
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
-        raise UsageError("give at least one arXiv id, '-' for stdin, or --file")
+        raise UsageError("give at least one identifier, '-' for stdin, or --file")
     with library() as lib:
         report = add_papers(lib, inputs, refresh=refresh)
     if as_json:
@@ -746,6 +751,14 @@ def export_cmd(
         typer.Option("--cited-only", help="Keep only the keys a .tex or .aux file cites."),
     ] = None,
     output: OutputOpt = None,
+    prefer: Annotated[
+        str,
+        typer.Option(
+            "--prefer",
+            help="published (default): cite a preprint's venue version when known, with its "
+            "eprint kept; preprint: cite the arXiv version.",
+        ),
+    ] = "published",
 ) -> None:
     """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
 
@@ -764,7 +777,7 @@ def export_cmd(
             query=query,
             sort="citekey",
         )
-        result = export(lib, flt, fmt, cited_only=cited_only)
+        result = export(lib, flt, fmt, cited_only=cited_only, prefer=prefer)
         _write_output(result.chunks, output)
     for warning in result.warnings:
         say(f"warning: {warning}")
@@ -898,19 +911,28 @@ def check_cmd(
     list_name: ListOpt = None,
     status: StatusOpt = None,
     tag: TagOpt = None,
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published/--no-published",
+            help="Also look up each preprint's published version in dblp (default: yes).",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Re-fetch metadata and report new versions, changed titles or abstracts, and
-    publication news (journal ref, DOI, "accepted at" comments).
+    """Re-fetch metadata and report new versions, changed titles or abstracts, publication
+    news (journal ref, DOI, "accepted at" comments), and the published version of each
+    preprint (dblp: NeurIPS, ICML, ICLR, ...), which exports then cite. Lookups dblp could not
+    answer are kept and retried by the next check.
 
     Example: reading-list check --list google-brain-ama-2017
     """
     from reading_list.errors import SourceUnavailable
     from reading_list.services.reading import check
 
-    with library() as lib:
+    with library() as lib, progress_bar("dblp") as update:
         flt = _paper_filter(status=status, tag=tag, list_name=list_name)
-        report = check(lib, flt)
+        report = check(lib, flt, published=published, on_progress=update)
     if as_json:
         emit(tabular.to_json(report))
     else:
@@ -919,9 +941,23 @@ def check_cmd(
             for change in item.changes:
                 detail = f"{change.old} -> {change.new}" if change.new is not None else ""
                 emit(f"    {change.field}: {detail} {change.note}".rstrip())
+        venues = report.published
+        for link in venues.linked if venues else []:
+            emit(f"{link.paper_id}  published: {link.venue} {link.year or ''} ({link.key})")
         say(
             f"{report.checked} checked, {len(report.changed)} changed, "
             f"{report.requests} arXiv request(s)"
+        )
+        if venues is not None:
+            say(
+                f"published versions: {len(venues.linked)} linked, {len(venues.none)} not in "
+                f"dblp, {len(venues.pending)} pending, {venues.requests} dblp request(s)"
+            )
+    if report.published is not None and report.published.unavailable:
+        # A secondary source: its failure is reported, never the command's.
+        say(
+            f"warning: {report.published.unavailable}; {len(report.published.pending)} "
+            "lookup(s) kept for the next check"
         )
     if report.unavailable:
         raise SourceUnavailable(report.unavailable)

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
         ListSummary,
         Paper,
         PaperDetail,
+        Provenance,
         Resolution,
+        SourceLookup,
         Stats,
     )
+    from reading_list.works import Identity, WorkRecord
 
 
 def short_authors(authors: Sequence[str], limit: int = 2) -> str:
@@ -84,6 +87,9 @@ def paper_detail(d: PaperDetail) -> RenderableType:
         if value:
             meta.add_row(label, escape(value))
     parts: list[RenderableType] = [head, meta]
+    provenance = _provenance_lines(d.identities, {}, d.records, d.lookups)
+    if provenance:
+        parts += [Text(""), *provenance]
     if d.abstract:
         parts += [Text("\nabstract", style="dim"), Text(d.abstract)]
     if d.events:
@@ -99,8 +105,13 @@ def paper_detail(d: PaperDetail) -> RenderableType:
 
 
 def outcome_line(o: AddOutcome) -> str:
-    target = o.arxiv_id or o.input
+    target = o.arxiv_id or o.paper_id or o.input
     detail = o.title or o.message or ""
+    typed = ", ".join(x for x in (o.work_type, o.venue) if x)
+    if typed:
+        detail += f" ({typed})"
+    if o.title and o.message:
+        detail += f"; {o.message}"
     return f"{o.outcome:<9} {target}  {detail}".rstrip()
 
 
@@ -180,12 +191,52 @@ def _candidates_table(item: ListItem) -> RenderableType:
     return table
 
 
-def why_view(items: Sequence[ListItem]) -> RenderableType:
-    from rich.console import Group
+def _provenance_lines(
+    identities: Sequence[Identity],
+    field_sources: dict[str, str],
+    records: dict[str, WorkRecord],
+    lookups: Sequence[SourceLookup],
+) -> list[RenderableType]:
     from rich.text import Text
 
     parts: list[RenderableType] = []
-    for it in items:
+    if identities:
+        parts.append(Text("identities", style="dim"))
+        parts += [Text(f"  {i.kind}: {i.value}  (from {i.source})") for i in identities]
+    published = records.get("published")
+    if published is not None:
+        where = ", ".join(
+            x
+            for x in (published.container, published.fields.get("pages"), str(published.year))
+            if x and x != "None"
+        )
+        parts.append(Text("published version", style="dim"))
+        parts.append(
+            Text(f"  {published.kind_label}: {where}  ({published.source}:{published.key})")
+        )
+    if field_sources:
+        by_source: dict[str, list[str]] = {}
+        for name, source in field_sources.items():
+            by_source.setdefault(source, []).append(name)
+        parts.append(Text("fields from", style="dim"))
+        parts += [Text(f"  {src}: {', '.join(names)}") for src, names in by_source.items()]
+    for lookup in lookups:
+        if lookup.state != "found":
+            detail = f": {lookup.detail}" if lookup.detail else ""
+            parts.append(Text(f"  {lookup.source} {lookup.purpose} lookup {lookup.state}{detail}"))
+    return parts
+
+
+def why_view(why: Provenance) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = _provenance_lines(
+        why.identities, why.field_sources, why.records, why.lookups
+    )
+    if not why.items:
+        parts.append(Text("added directly, not through a list"))
+    for it in why.items:
         score = f", score {it.score:.2f}" if it.score is not None else ""
         parts.append(Text(f"{it.list} #{it.position}: cited as {it.cited_as!r}", style="bold"))
         parts.append(Text(f"  {it.state} by {it.method or '?'}{score}"))

@@ -15,6 +15,7 @@ from reading_list.models import (
     ImportReport,
     ListItem,
     ListSummary,
+    Provenance,
     Resolution,
     SkippedLine,
     Status,
@@ -370,12 +371,12 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
 # ---- why / review / lists ------------------------------------------------------------------
 
 
-def why(lib: Library, ref: str) -> list[ListItem]:
-    paper_id = require_paper_id(lib, ref)
-    items = lib.store.list_items(paper_id=paper_id)
-    if not items:
-        raise NotFound(f"{ref} was added directly, not through a list: no resolution to explain")
-    return items
+def why(lib: Library, ref: str) -> Provenance:
+    """How a paper got here: its identities and the source of each field, the published
+    version found for it, open lookups, and how each list cited it (method, score, queries)."""
+    from reading_list.services.scholarly import provenance
+
+    return provenance(lib, require_paper_id(lib, ref))
 
 
 def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:

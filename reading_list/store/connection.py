@@ -21,13 +21,14 @@ if TYPE_CHECKING:
         Paper,
         PaperDetail,
     )
+    from reading_list.store.identities import IdentityStore
 
 
 # A writer waits this long for another process's transaction before giving up.
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 PAPER_COLUMNS = (
     "id",
@@ -117,6 +118,16 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._identities: IdentityStore | None = None
+
+    @property
+    def identities(self) -> IdentityStore:
+        """Identities, source records and source lookups (store/identities.py)."""
+        if self._identities is None:
+            from reading_list.store.identities import IdentityStore
+
+            self._identities = IdentityStore(self.conn)
+        return self._identities
 
     def close(self) -> None:
         self.conn.close()

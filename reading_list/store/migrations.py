@@ -225,3 +225,74 @@ def m005_listing_authors(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m006_work_identities(db: Database) -> None:
+    # One work, several identities: an arXiv preprint and its published version are one paper
+    # with an arXiv id, a DOI, a dblp key, an OpenReview id. Triggers keep the arXiv ids (and
+    # arXiv's own DOIs of published versions) in step with every writer of papers.
+    statements = [
+        """CREATE TABLE paper_identities (
+            kind TEXT NOT NULL
+                CHECK (kind IN ('arxiv', 'doi', 'dblp', 'openreview', 'acl', 'url')),
+            value TEXT NOT NULL,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        )""",
+        "CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id)",
+        """INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
+            SELECT 'arxiv', arxiv_id, id, 'arxiv', added_at FROM papers
+            WHERE arxiv_id IS NOT NULL""",
+        """INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
+            SELECT 'doi', lower(trim(doi)), id, CASE kind WHEN 'arxiv' THEN 'arxiv'
+                ELSE 'manual' END, added_at FROM papers
+            WHERE doi IS NOT NULL AND trim(doi) != '' AND instr(trim(doi), ' ') = 0
+                AND lower(doi) NOT LIKE '10.48550/%'""",
+        """CREATE TRIGGER papers_identity_insert AFTER INSERT ON papers
+            WHEN new.arxiv_id IS NOT NULL BEGIN
+            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
+            VALUES ('arxiv', new.arxiv_id, new.id, 'arxiv', new.added_at);
+        END""",
+        """CREATE TRIGGER papers_doi_identity_insert AFTER INSERT ON papers
+            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
+                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
+            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
+            VALUES ('doi', lower(trim(new.doi)), new.id,
+                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END, new.added_at);
+        END""",
+        """CREATE TRIGGER papers_doi_identity_update AFTER UPDATE OF doi ON papers
+            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
+                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
+            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
+            VALUES ('doi', lower(trim(new.doi)), new.id,
+                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END,
+                    coalesce(new.fetched_at, new.added_at));
+        END""",
+        # What a scholarly source said of the paper: "work" is the record a non-arXiv entry was
+        # made from (Crossref, dblp); "published" the venue version of an arXiv preprint.
+        """CREATE TABLE work_records (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('work', 'published')),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            record TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, role)
+        )""",
+        # Lookups in a secondary source: found, none (looked, nothing acceptable) or pending
+        # (the source could not be asked); the next `check` retries the pending ones.
+        """CREATE TABLE source_lookups (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('found', 'none', 'pending')),
+            detail TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, source, purpose)
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)

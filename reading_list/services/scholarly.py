@@ -1,0 +1,425 @@
+"""Use cases for works beyond arXiv: add by DOI, dblp key, OpenReview id or proceedings link;
+one work with several identities; the published version of every preprint, from dblp; and
+where each field of a paper came from.
+
+A record from another source is matched to the library before anything is inserted: by a
+shared identity, else by the resolver's own rule (title, authors, year; score and margin), so
+an arXiv preprint and its published version stay one paper. A published version is kept
+beside the paper's arXiv metadata (never over it) and cited by the exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from reading_list.errors import SourceUnavailable
+from reading_list.identifiers import WorkId, openreview_url
+from reading_list.models import (
+    AddOutcome,
+    ArxivRecord,
+    Candidate,
+    Paper,
+    Provenance,
+    SourceLookup,
+    VenueLink,
+    VenueReport,
+)
+from reading_list.scoring import CitationQuery, decide, score_candidate, significant_words
+from reading_list.services.library import Library, now
+from reading_list.services.papers import assign_citekey
+from reading_list.works import Identity, WorkRecord
+
+Progress = Callable[[int, int, str], None]
+PURPOSE = "published"
+# A preprint dblp had no venue version for is asked again after this long; pending ones
+# (dblp could not be asked) at every check.
+RECHECK_NONE_AFTER = timedelta(days=30)
+# ACL Anthology papers from 2016 on carry the DOI 10.18653/v1/<anthology id>.
+ACL_DOI_PREFIX = "10.18653/v1/"
+PAPER_FIELDS = ("title", "authors", "year", "published", "abstract", "doi", "journal_ref", "url")
+
+
+def _no_progress(_done: int, _total: int, _label: str) -> None:
+    return None
+
+
+# ---- matching a record to what the library holds -------------------------------------------
+
+
+def _as_candidate_record(key: str, title: str, authors: list[str], year: int | None) -> ArxivRecord:
+    # The resolver's scoring reads an ArxivRecord; any work fits its title/authors/year view.
+    return ArxivRecord(
+        arxiv_id=key, title=title, authors=authors, published=str(year) if year else None
+    )
+
+
+def rank_records(
+    title: str, authors: Sequence[str], year: int | None, records: Sequence[WorkRecord]
+) -> tuple[list[Candidate], dict[str, WorkRecord]]:
+    """Score venue records against a paper with the resolver's rule (never a preprint copy)."""
+    query = CitationQuery(title, authors_hint="; ".join(authors), year_hint=year)
+    by_key: dict[str, WorkRecord] = {}
+    ranked: list[Candidate] = []
+    for record in records:
+        if record.preprint or record.key in by_key:
+            continue
+        by_key[record.key] = record
+        ranked.append(
+            score_candidate(
+                query, _as_candidate_record(record.key, record.title, record.authors, record.year)
+            )
+        )
+    ranked.sort(key=lambda c: (-c.score, c.arxiv_id))
+    return ranked, by_key
+
+
+def stored_twin(
+    lib: Library,
+    title: str,
+    authors: Sequence[str],
+    *,
+    year: int | None = None,
+    kinds: tuple[str, ...] = ("arxiv", "manual"),
+    sourced_only: bool = False,
+) -> str | None:
+    """The stored paper with this title and these authors, if one clearly is (the resolver's
+    score and margin); ``sourced_only``: only works made from a dblp/Crossref record."""
+    rows = [
+        r
+        for r in lib.store.identities.title_candidates(significant_words(title)[:8])
+        if r["kind"] in kinds
+    ]
+    if sourced_only:
+        rows = [r for r in rows if "work" in lib.store.identities.records_of(r["id"])]
+    if not rows:
+        return None
+    query = CitationQuery(title, authors_hint="; ".join(authors), year_hint=year)
+    ranked = sorted(
+        (
+            score_candidate(
+                query, _as_candidate_record(r["id"], r["title"], r["authors"], r["year"])
+            )
+            for r in rows
+        ),
+        key=lambda c: (-c.score, c.arxiv_id),
+    )
+    best, _reason = decide(ranked)
+    return best.arxiv_id if best else None
+
+
+def _stored_match(lib: Library, record: WorkRecord) -> str | None:
+    """The paper already in the library that this record describes, if one clearly is."""
+    owner = lib.store.identities.paper_of_any(record.identities)
+    if owner is not None:
+        return owner
+    return stored_twin(lib, record.title, record.authors, year=record.year)
+
+
+# ---- add by DOI, dblp key, OpenReview id, link ----------------------------------------------
+
+
+@dataclass
+class WorksAdded:
+    outcomes: dict[str, AddOutcome] = field(default_factory=dict)
+    # arXiv ids the sources pointed to (a CoRR record, a DOI of an arXiv paper): the caller
+    # adds them the arXiv way.
+    arxiv: dict[str, str] = field(default_factory=dict)
+    unavailable: list[str] = field(default_factory=list)
+
+
+def _venue_text(record: WorkRecord) -> str | None:
+    """What the current schema's journal_ref holds: "Neural Computation 9(8):1735-1780"."""
+    container = record.venue or record.container
+    if not container:
+        return None
+    text = container
+    volume, number, pages = (record.fields.get(k) for k in ("volume", "number", "pages"))
+    if volume:
+        text += f" {volume}" + (f"({number})" if number else "")
+    if pages:
+        text += f":{pages}" if volume else f", {pages}"
+    if record.year and str(record.year) not in text:
+        text += f", {record.year}"
+    return text
+
+
+def _fetch_record(lib: Library, ident: WorkId) -> tuple[WorkRecord | None, str]:
+    """The record for one identifier and which source answered (or would have)."""
+    if ident.kind == "doi":
+        return lib.crossref.work(ident.value), "crossref"
+    if ident.kind == "acl":
+        return lib.crossref.work(ACL_DOI_PREFIX + ident.value.lower()), "crossref"
+    if ident.kind == "dblp":
+        record = lib.dblp.record(ident.value)
+        if record is not None and record.venue is None:
+            # The short venue ("ICLR") is only in the search API's answer.
+            hit = next(
+                (r for r in lib.dblp.search_title(record.title) if r.key == ident.value), None
+            )
+            if hit is not None:
+                record = record.model_copy(update={"venue": hit.venue})
+        return record, "dblp"
+    link = openreview_url(ident.value) if ident.kind == "openreview" else ident.value
+    hit = lib.dblp.find_by_link(link)
+    if hit is None:
+        return None, "dblp"
+    full = lib.dblp.record(hit.key, venue=hit.venue) or hit
+    if ident.kind == "openreview" and not full.identity("openreview"):
+        full.identities.append(Identity(kind="openreview", value=ident.value, source="dblp"))
+    return full, "dblp"
+
+
+_NOT_FOUND = {
+    "doi": "the DOI system has no such DOI",
+    "acl": "Crossref has no DOI for this ACL Anthology id",
+    "dblp": "dblp has no record with this key",
+    "openreview": "dblp lists no paper with this OpenReview forum",
+    "url": "dblp lists no paper with this link (supported: OpenReview, proceedings pages)",
+}
+
+
+def _insert_work(lib: Library, record: WorkRecord, at: str) -> str:
+    citekey = assign_citekey(lib, record.authors, record.year, record.title, fallback="")
+    paper_id = f"manual:{citekey}"
+    lib.store.insert_paper(
+        {
+            "id": paper_id,
+            "arxiv_id": None,
+            "kind": "manual",
+            "citekey": citekey,
+            "title": record.title,
+            "authors": record.authors,
+            "year": record.year,
+            "published": str(record.year) if record.year else None,
+            "doi": record.doi,
+            "journal_ref": _venue_text(record),
+            "url": record.fields.get("url"),
+            "added_at": at,
+            "fetched_at": at,
+        }
+    )
+    return paper_id
+
+
+def _settle_record(lib: Library, text: str, record: WorkRecord, refresh: bool) -> AddOutcome:
+    """Store a record (or link it to the paper it describes) in one transaction."""
+    at = now()
+    outcome = AddOutcome(
+        input=text,
+        outcome="added",
+        title=record.title,
+        work_type=record.kind_label,
+        venue=record.venue or record.container,
+        source=record.source,
+    )
+    with lib.store.write():
+        owner = _stored_match(lib, record)
+        if owner is None:
+            outcome.paper_id = _insert_work(lib, record, at)
+            lib.store.identities.save_record(outcome.paper_id, "work", record, at)
+            lib.store.identities.add(outcome.paper_id, record.identities, at)
+            return outcome
+        outcome.paper_id = owner
+        paper = lib.store.get_paper(owner)
+        assert paper is not None
+        outcome.title = paper.title
+        role = "published" if paper.kind == "arxiv" else "work"
+        known = lib.store.identities.records_of(owner).get(role)
+        outcome.outcome = "exists"
+        if known is None or refresh:
+            lib.store.identities.save_record(owner, role, record, at)
+            outcome.outcome = "refreshed" if known is not None else "exists"
+        lib.store.identities.add(owner, record.identities, at)
+        if paper.kind == "arxiv":
+            lib.store.identities.set_lookup(owner, record.source, PURPOSE, "found", record.key, at)
+            outcome.message = f"the published version of arXiv:{paper.arxiv_id}; linked"
+        else:
+            outcome.message = "already in the library"
+    return outcome
+
+
+def add_works(lib: Library, wanted: Sequence[tuple[str, WorkId]], *, refresh: bool) -> WorksAdded:
+    """Add works named by DOI, dblp key, OpenReview id, ACL id or link (not arXiv ids)."""
+    result = WorksAdded()
+    down: dict[str, str] = {}
+    for text, ident in wanted:
+        owner = lib.store.identities.paper_of(ident.kind, ident.value)
+        if owner is not None and not refresh:
+            paper = lib.store.get_paper(owner)
+            result.outcomes[text] = AddOutcome(
+                input=text,
+                outcome="exists",
+                paper_id=owner,
+                arxiv_id=paper.arxiv_id if paper else None,
+                title=paper.title if paper else None,
+            )
+            continue
+        source = "crossref" if ident.kind in ("doi", "acl") else "dblp"
+        if source in down:
+            result.outcomes[text] = AddOutcome(
+                input=text, outcome="pending", message=f"not fetched: {down[source]}"
+            )
+            continue
+        try:
+            record, source = _fetch_record(lib, ident)
+        except SourceUnavailable as exc:
+            down[source] = str(exc)
+            result.unavailable.append(str(exc))
+            result.outcomes[text] = AddOutcome(
+                input=text, outcome="pending", message="not fetched: run the command again"
+            )
+            continue
+        if record is None:
+            result.outcomes[text] = AddOutcome(
+                input=text, outcome="not-found", message=_NOT_FOUND[ident.kind]
+            )
+            continue
+        arxiv_id = record.identity("arxiv")
+        if record.preprint and arxiv_id:
+            result.arxiv[text] = arxiv_id
+            continue
+        result.outcomes[text] = _settle_record(lib, text, record, refresh)
+    return result
+
+
+# ---- published versions: check ---------------------------------------------------------------
+
+
+def _due(state: tuple[str, str] | None, today: datetime) -> bool:
+    if state is None:
+        return True
+    kind, at = state
+    if kind == "pending":
+        return True
+    if kind == "found":
+        return False
+    try:
+        then = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    return today - then >= RECHECK_NONE_AFTER
+
+
+def _fallback_query(paper: Paper) -> str | None:
+    """A second, looser search: the first author's surname and the title's first words (a
+    venue title often differs from the preprint's: "Nets" for "Networks")."""
+    from reading_list.scoring import hint_surnames
+
+    surnames = hint_surnames(paper.authors[0]) if paper.authors else []
+    words = significant_words(paper.title)[:2]
+    if not surnames or not words:
+        return None
+    return " ".join([surnames[0].split()[-1], *words])
+
+
+def find_published(lib: Library, paper: Paper) -> tuple[WorkRecord | None, VenueLink]:
+    """The venue version of one arXiv paper in dblp, accepted only with score and margin."""
+    link = VenueLink(paper_id=paper.id, title=paper.title, state="none")
+    records = lib.dblp.search_title(paper.title)
+    ranked, by_key = rank_records(paper.title, paper.authors, paper.year, records)
+    best, reason = decide(ranked)
+    if best is None and (query := _fallback_query(paper)) is not None:
+        more = lib.dblp.search(query, hits=20).records
+        ranked, by_key = rank_records(paper.title, paper.authors, paper.year, records + more)
+        best, reason = decide(ranked)
+    link.reason = reason
+    if best is None:
+        if ranked:
+            link.score = ranked[0].score
+            link.reason = f"{reason} (best: {ranked[0].arxiv_id})"
+        return None, link
+    hit = by_key[best.arxiv_id]
+    full = lib.dblp.record(hit.key, venue=hit.venue) or hit
+    if full.preprint:
+        return None, link
+    link.state, link.key, link.venue, link.year = "linked", hit.key, hit.venue, hit.year
+    link.score = best.score
+    return full, link
+
+
+def link_published(
+    lib: Library, papers: Sequence[Paper], on_progress: Progress = _no_progress
+) -> VenueReport:
+    """Look up (in dblp) the published version of every arXiv paper not linked yet; store
+    each one accepted. When dblp cannot be asked, the rest are recorded as pending."""
+    report = VenueReport()
+    states = lib.store.identities.lookup_states("dblp", PURPOSE)
+    today = datetime.now(UTC)
+    todo = [p for p in papers if p.arxiv_id and _due(states.get(p.id), today)]
+    sent_before = lib.dblp.requests_sent
+    for done, paper in enumerate(todo):
+        if report.unavailable is not None:
+            report.pending.append(paper.id)
+            with lib.store.write():
+                lib.store.identities.set_lookup(
+                    paper.id, "dblp", PURPOSE, "pending", report.unavailable, now()
+                )
+            continue
+        try:
+            record, link = find_published(lib, paper)
+        except SourceUnavailable as exc:
+            report.unavailable = str(exc)
+            report.pending.append(paper.id)
+            with lib.store.write():
+                lib.store.identities.set_lookup(
+                    paper.id, "dblp", PURPOSE, "pending", str(exc), now()
+                )
+            continue
+        report.looked_up += 1
+        at = now()
+        with lib.store.write():
+            if record is not None:
+                taken = lib.store.identities.add(paper.id, record.identities, at)
+                dblp_taken = [i for i in taken if i.kind == "dblp"]
+                if dblp_taken:
+                    other = lib.store.identities.paper_of("dblp", dblp_taken[0].value)
+                    link.state, link.reason = "none", f"{record.key} is already {other}'s"
+                    record = None
+            if record is not None:
+                lib.store.identities.save_record(paper.id, "published", record, at)
+                lib.store.identities.set_lookup(paper.id, "dblp", PURPOSE, "found", record.key, at)
+                report.linked.append(link)
+            else:
+                lib.store.identities.set_lookup(paper.id, "dblp", PURPOSE, "none", link.reason, at)
+                report.none.append(link)
+        on_progress(done + 1, len(todo), paper.id)
+    report.requests = lib.dblp.requests_sent - sent_before
+    return report
+
+
+# ---- where it came from ------------------------------------------------------------------------
+
+
+def field_sources(paper: Paper, records: dict[str, WorkRecord]) -> dict[str, str]:
+    """The source of each field: arXiv (or the seed's shipped copy of it) for a preprint,
+    the record it was made from for another work, dblp or Crossref for the venue fields."""
+    if paper.kind == "arxiv":
+        base = "arxiv" if paper.fetched_at else "seed"
+    elif "work" in records:
+        base = records["work"].source
+    else:
+        base = "manual"
+    sources = {name: base for name in PAPER_FIELDS if getattr(paper, name) not in (None, "", [])}
+    published = records.get("published")
+    if published is not None:
+        for name in published.fields:
+            if name not in sources:
+                sources[name] = published.source
+        sources["venue"] = published.source
+    return sources
+
+
+def provenance(lib: Library, paper_id: str) -> Provenance:
+    paper = lib.store.get_paper(paper_id)
+    assert paper is not None
+    records = lib.store.identities.records_of(paper_id)
+    return Provenance(
+        paper_id=paper_id,
+        identities=lib.store.identities.of_paper(paper_id),
+        field_sources=field_sources(paper, records),
+        records=records,
+        lookups=[SourceLookup.model_validate(r) for r in lib.store.identities.lookups_of(paper_id)],
+        items=lib.store.list_items(paper_id=paper_id),
+    )
