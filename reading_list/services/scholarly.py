@@ -26,7 +26,14 @@ from reading_list.models import (
     VenueLink,
     VenueReport,
 )
-from reading_list.scoring import CitationQuery, decide, score_candidate, significant_words
+from reading_list.scoring import (
+    STOPWORDS,
+    CitationQuery,
+    decide,
+    normalise,
+    score_candidate,
+    significant_words,
+)
 from reading_list.services.library import Library, now
 from reading_list.services.papers import assign_citekey
 from reading_list.works import Identity, WorkRecord
@@ -86,11 +93,8 @@ def stored_twin(
 ) -> str | None:
     """The stored paper with this title and these authors, if one clearly is (the resolver's
     score and margin); ``sourced_only``: only works made from a dblp/Crossref record."""
-    rows = [
-        r
-        for r in lib.store.identities.title_candidates(significant_words(title)[:8])
-        if r["kind"] in kinds
-    ]
+    words = [w for w in normalise(title).split() if w not in STOPWORDS][:8]
+    rows = [r for r in lib.store.identities.title_candidates(words) if r["kind"] in kinds]
     if sourced_only:
         rows = [r for r in rows if "work" in lib.store.identities.records_of(r["id"])]
     if not rows:

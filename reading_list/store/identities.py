@@ -155,7 +155,8 @@ class IdentityStore:
         clean = [w for w in words if w.isalnum()]
         if not clean:
             return []
-        match = " AND ".join(f'title : "{w}"' for w in clean[:12])
+        # Prefix terms: the index does not stem, the words may come stemmed or cut.
+        match = " AND ".join(f'title : "{w}"*' for w in clean[:12])
         cursor = self.conn.execute(
             "SELECT p.id, p.kind, p.title, p.authors, p.year FROM papers_fts "
             "JOIN papers p ON p.rowid = papers_fts.rowid WHERE papers_fts MATCH ? LIMIT ?",
