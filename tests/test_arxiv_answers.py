@@ -14,6 +14,7 @@ from reading_list.config import load_settings
 from reading_list.sources.arxiv import ArxivClient
 from tests.arxiv_stub import StubServer, synthetic_records
 from tests.conftest import Run
+from tests.http_stub import LocalServer, trickle
 
 
 @pytest.fixture
@@ -112,3 +113,17 @@ def test_a_batch_is_cached_only_once_it_was_stored(synthetic: StubServer, tmp_pa
         pass
     assert len(list(cache.rglob("*.xml"))) == 1
     assert len(synthetic.state.requests) == 2
+
+
+def test_a_trickling_arxiv_ends_in_exit_3_at_the_deadline(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LocalServer() as server:
+        server.routes["/api/query"] = trickle(interval=0.02, total=100_000)
+        monkeypatch.setenv("READING_LIST_ARXIV_URL", server.url("/api/query"))
+        monkeypatch.setenv("READING_LIST_ARXIV_TIMEOUT", "1")
+        result = run("add", "1703.05175")
+        assert server.sent["/trickle"] < 100_000
+    assert result.exit_code == 3
+    assert "no complete answer within 1 s" in result.stderr
+    assert "still pending: 1703.05175" in result.stderr

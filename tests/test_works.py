@@ -237,3 +237,26 @@ def test_the_migration_keeps_existing_identities(
     run("add", "1406.2661", ok=True)
     paper = run_json("show", "1406.2661")
     assert paper["identities"] == [{"kind": "arxiv", "value": "1406.2661", "source": "arxiv"}]
+
+
+def test_dump_and_restore_keep_identities_and_published_versions(
+    stub: StubServer,
+    dblp: DblpStandIn,
+    run: Run,
+    run_json: RunJson,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run("add", "1703.05175", "conf/icml/MenonTGLK13", ok=True)
+    run("check", ok=True)
+    dump = tmp_path / "library.jsonl"
+    run("dump", "-o", str(dump), ok=True)
+    before = run_json("show", "1703.05175")
+    monkeypatch.setenv("READING_LIST_DB", str(tmp_path / "restored.db"))
+    run("restore", str(dump), ok=True)
+    after = run_json("show", "1703.05175")
+    for key in ("identities", "records", "lookups", "field_sources"):
+        assert after[key] == before[key], key
+    again = tmp_path / "again.jsonl"
+    run("dump", "-o", str(again), ok=True)
+    assert again.read_bytes() == dump.read_bytes()

@@ -37,6 +37,9 @@ DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "event": ("paper_id, at, id", ("id",)),
     "list": ("name", ()),
     "list_item": ("list_name, position, part", ("id",)),
+    "identity": ("kind, value", ()),
+    "work_record": ("paper_id, role", ()),
+    "lookup": ("paper_id, source, purpose", ()),
 }
 TABLE_NAMES = {
     "paper": "papers",
@@ -45,6 +48,9 @@ TABLE_NAMES = {
     "event": "status_events",
     "list": "lists",
     "list_item": "list_items",
+    "identity": "paper_identities",
+    "work_record": "work_records",
+    "lookup": "source_lookups",
 }
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
@@ -252,6 +258,9 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
         rows[kind].append(obj)
     with lib.store.write():
         for kind in DUMP_TABLES:
+            if kind == "identity" and rows[kind]:
+                # The dump's identities replace the ones triggers derived from its papers.
+                lib.store.identities.clear()
             lib.store.insert_rows(TABLE_NAMES[kind], rows[kind], source=source)
     return {kind: len(r) for kind, r in rows.items()}
 

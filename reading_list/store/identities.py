@@ -51,6 +51,9 @@ class IdentityStore:
                 taken.append(ident)
         return taken
 
+    def clear(self) -> None:
+        self.conn.execute("DELETE FROM paper_identities")
+
     def of_paper(self, paper_id: str) -> list[Identity]:
         rows = self.conn.execute(
             "SELECT kind, value, source FROM paper_identities WHERE paper_id = ? "
