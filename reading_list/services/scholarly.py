@@ -306,33 +306,48 @@ def _due(state: tuple[str, str] | None, today: datetime) -> bool:
     return today - then >= RECHECK_NONE_AFTER
 
 
-def _fallback_query(paper: Paper) -> str | None:
-    """A second, looser search: the first author's surname and the title's first words (a
-    venue title often differs from the preprint's: "Nets" for "Networks")."""
+def _surname(paper: Paper) -> str | None:
     from reading_list.scoring import hint_surnames
 
     surnames = hint_surnames(paper.authors[0]) if paper.authors else []
-    words = significant_words(paper.title)[:2]
-    if not surnames or not words:
-        return None
-    return " ".join([surnames[0].split()[-1], *words])
+    # dblp matches words by prefix: the last word of a family name ("oord" of "van den Oord").
+    return surnames[0].split()[-1] if surnames and surnames[0].split() else None
+
+
+def _queries(paper: Paper) -> list[tuple[str, str]]:
+    """dblp searches, most specific first: the title's words and the first author's surname
+    as exact words (dblp matches prefixes, and a common title such as "Learning to Optimize"
+    has dozens of namesakes), the title alone (a name dblp spells otherwise), then the
+    surname and the title's first words (a venue title that differs from the preprint's:
+    "Nets" for "Networks")."""
+    surname = _surname(paper)
+    words = [w for w in normalise(paper.title).split() if w not in STOPWORDS][:10]
+    plans = []
+    if surname and words:
+        plans.append((" ".join(f"{w}$" for w in [*words, surname]), "exact"))
+    plans.append((" ".join(words), "title"))
+    if surname and len(words) > 2:
+        plans.append((" ".join([surname, *significant_words(paper.title)[:2]]), "loose"))
+    return [(q, kind) for q, kind in dict.fromkeys(plans) if q]
 
 
 def find_published(lib: Library, paper: Paper) -> tuple[WorkRecord | None, VenueLink]:
     """The venue version of one arXiv paper in dblp, accepted only with score and margin."""
-    link = VenueLink(paper_id=paper.id, title=paper.title, state="none")
-    records = lib.dblp.search_title(paper.title)
-    ranked, by_key = rank_records(paper.title, paper.authors, paper.year, records)
-    best, reason = decide(ranked)
-    if best is None and (query := _fallback_query(paper)) is not None:
-        more = lib.dblp.search(query, hits=20).records
-        ranked, by_key = rank_records(paper.title, paper.authors, paper.year, records + more)
-        best, reason = decide(ranked)
-    link.reason = reason
+    link = VenueLink(paper_id=paper.id, title=paper.title, state="none", reason="no candidates")
+    records: list[WorkRecord] = []
+    best: Candidate | None = None
+    ranked: list[Candidate] = []
+    by_key: dict[str, WorkRecord] = {}
+    for query, kind in _queries(paper):
+        records += lib.dblp.search(query, hits=10 if kind == "title" else 30).records
+        ranked, by_key = rank_records(paper.title, paper.authors, paper.year, records)
+        best, link.reason = decide(ranked)
+        if best is not None:
+            break
     if best is None:
         if ranked:
             link.score = ranked[0].score
-            link.reason = f"{reason} (best: {ranked[0].arxiv_id})"
+            link.reason = f"{link.reason} (best: {ranked[0].arxiv_id})"
         return None, link
     hit = by_key[best.arxiv_id]
     full = lib.dblp.record(hit.key, venue=hit.venue) or hit
