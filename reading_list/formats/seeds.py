@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-import sys
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -111,13 +111,26 @@ class SeedList(BaseModel):
         return self
 
 
-def seed_dirs() -> list[Path]:
-    """Where seed lists are looked for: $READING_LIST_SEEDS, the checkout, the install."""
-    dirs = []
+def _installed_seed_dir() -> Traversable | None:
+    """The seeds installed as package data (wheel, --user, pipx); an editable install or a
+    bare checkout has no such package and reads the checkout's seeds/ folder instead."""
+    from importlib import resources
+
+    try:
+        return resources.files("reading_list.shipped_seeds")
+    except ModuleNotFoundError:
+        return None
+
+
+def seed_dirs() -> list[Traversable]:
+    """Where seed lists are looked for: $READING_LIST_SEEDS, the installed package data, the
+    checkout."""
+    dirs: list[Traversable] = []
     if env := os.environ.get("READING_LIST_SEEDS"):
         dirs.append(Path(env))
+    if installed := _installed_seed_dir():
+        dirs.append(installed)
     dirs.append(Path(__file__).resolve().parents[2] / "seeds")
-    dirs.append(Path(sys.prefix) / "share" / "reading-list" / "seeds")
     return dirs
 
 
@@ -130,7 +143,7 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts) + more
 
 
-def load_seed_file(path: Path) -> SeedList:
+def load_seed_file(path: Traversable) -> SeedList:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -141,17 +154,18 @@ def load_seed_file(path: Path) -> SeedList:
         seed = SeedList.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(f"{path}: {describe_validation_error(exc)}") from None
-    if seed.name != path.stem:
+    if seed.name != path.name.removesuffix(".json"):
         raise InvalidInput(f"{path}: name {seed.name!r} differs from the file name")
     return seed
 
 
-def available_seeds() -> dict[str, Path]:
-    found: dict[str, Path] = {}
+def available_seeds() -> dict[str, Traversable]:
+    found: dict[str, Traversable] = {}
     for directory in seed_dirs():
         if directory.is_dir():
-            for path in sorted(directory.glob("*.json")):
-                found.setdefault(path.stem, path)
+            for path in sorted(directory.iterdir(), key=lambda p: p.name):
+                if path.name.endswith(".json"):
+                    found.setdefault(path.name.removesuffix(".json"), path)
     return found
 
 
