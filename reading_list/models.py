@@ -203,6 +203,8 @@ class ImportReport(Model):
     offline: bool = False
     unavailable: str | None = None
     requests: int = 0
+    # What a secondary source (dblp) could or could not add; never the command's failure.
+    notes: builtins.list[str] = Field(default_factory=builtins.list)
 
 
 class Finding(Model):

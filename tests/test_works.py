@@ -260,3 +260,23 @@ def test_dump_and_restore_keep_identities_and_published_versions(
     again = tmp_path / "again.jsonl"
     run("dump", "-o", str(again), ok=True)
     assert again.read_bytes() == dump.read_bytes()
+
+
+def test_seed_takes_dblp_records_for_works_not_on_arxiv(
+    stub: StubServer, dblp: DblpStandIn, run: Run, run_json: RunJson
+) -> None:
+    result = run("seed", "google-brain-ama-2017")
+    assert result.exit_code == 0, result.stderr
+    assert "dblp: full records for 2 of 4 works not on arXiv" in result.stderr
+    menon = run_json("show", "manual:menon2013machine")
+    assert menon["records"]["work"]["key"] == "conf/icml/MenonTGLK13"
+    assert menon["authors"][-1] == "Adam Kalai", "the seed's 'others' is filled in"
+    assert bib_fields(run("export", "manual:menon2013machine").stdout)["pages"] == "187--195"
+    lda = run_json("show", "manual:blei2003latent")
+    assert lda["records"] == {} and lda["journal_ref"].startswith("Journal of Machine Learning")
+
+
+def test_seed_without_dblp_uses_its_own_metadata_and_says_so(stub: StubServer, run: Run) -> None:
+    result = run("seed", "google-brain-ama-2017")
+    assert result.exit_code == 0
+    assert "the seed's own metadata is used for 4 of its 4 works not on arXiv" in result.stderr

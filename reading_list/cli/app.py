@@ -546,6 +546,8 @@ def _report_items(report: Any, as_json: bool) -> None:
             counts[item.state] = counts.get(item.state, 0) + 1
         summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
         say(f"list {report.list}: {summary}; {report.requests} arXiv request(s)")
+    for note in report.notes:
+        say(note)
     if report.offline:
         say(f"offline: {report.unavailable}")
     elif report.unavailable:

@@ -23,6 +23,8 @@ from reading_list.models import (
 from reading_list.resolve import resolve_citations
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.scholarly import curated_work, store_work
+from reading_list.works import WorkRecord
 
 Progress = Callable[[int, int, str], None]
 
@@ -298,6 +300,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     insert_arxiv_record(lib, shipped[arxiv_id], at, fetched=False)
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
+    sourced = _curated_works(lib, seed, report)
     to_resolve: list[SeedItem] = []
     for item in seed.items:
         with lib.store.write():
@@ -307,7 +310,10 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     at,
                 )
             elif item.manual:
-                paper_id = _manual_entry(lib, item.manual, at)
+                if item.n in sourced:
+                    paper_id = store_work(lib, sourced[item.n], at)[0]
+                else:
+                    paper_id = _manual_entry(lib, item.manual, at)
                 lib.store.save_list_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
@@ -366,6 +372,31 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
     report.items = lib.store.list_items(seed.name)
     report.requests = lib.client.requests_sent - sent_before
     return report
+
+
+def _curated_works(lib: Library, seed: SeedList, report: ImportReport) -> dict[int, WorkRecord]:
+    """dblp's full records of the seed's works that are not on arXiv; offline (or when dblp
+    fails), the seed's own metadata is used and the report says so."""
+    items = [i for i in seed.items if i.manual is not None and not i.skip]
+    found: dict[int, WorkRecord] = {}
+    try:
+        for item in items:
+            work = item.manual
+            assert work is not None
+            record = curated_work(lib, work.title, work.authors, work.year, work.url)
+            if record is not None:
+                found[item.n] = record
+    except SourceUnavailable as exc:
+        report.notes.append(
+            f"{exc}; the seed's own metadata is used for {len(items) - len(found)} of its "
+            f"{len(items)} works not on arXiv"
+        )
+    else:
+        if items:
+            report.notes.append(
+                f"dblp: full records for {len(found)} of {len(items)} works not on arXiv"
+            )
+    return found
 
 
 # ---- why / review / lists ------------------------------------------------------------------

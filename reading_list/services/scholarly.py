@@ -207,41 +207,70 @@ def _insert_work(lib: Library, record: WorkRecord, at: str) -> str:
     return paper_id
 
 
+def store_work(
+    lib: Library, record: WorkRecord, at: str, *, refresh: bool = False
+) -> tuple[str, str, str | None]:
+    """Store a record as a new work, or link it to the paper it describes; returns the paper
+    id, "added" / "exists" / "refreshed", and what was linked."""
+    with lib.store.write():
+        owner = _stored_match(lib, record)
+        if owner is None:
+            paper_id = _insert_work(lib, record, at)
+            lib.store.identities.save_record(paper_id, "work", record, at)
+            lib.store.identities.add(paper_id, record.identities, at)
+            return paper_id, "added", None
+        paper = lib.store.get_paper(owner)
+        assert paper is not None
+        role = "published" if paper.kind == "arxiv" else "work"
+        known = lib.store.identities.records_of(owner).get(role)
+        state = "exists"
+        if known is None or refresh:
+            lib.store.identities.save_record(owner, role, record, at)
+            state = "refreshed" if known is not None else "exists"
+        lib.store.identities.add(owner, record.identities, at)
+        if paper.kind != "arxiv":
+            return owner, state, "already in the library"
+        lib.store.identities.set_lookup(owner, record.source, PURPOSE, "found", record.key, at)
+        return owner, state, f"the published version of arXiv:{paper.arxiv_id}; linked"
+
+
 def _settle_record(lib: Library, text: str, record: WorkRecord, refresh: bool) -> AddOutcome:
-    """Store a record (or link it to the paper it describes) in one transaction."""
-    at = now()
-    outcome = AddOutcome(
+    paper_id, state, message = store_work(lib, record, now(), refresh=refresh)
+    paper = lib.store.get_paper(paper_id)
+    return AddOutcome(
         input=text,
-        outcome="added",
-        title=record.title,
+        outcome=state,
+        paper_id=paper_id,
+        title=paper.title if paper else record.title,
+        message=message,
         work_type=record.kind_label,
         venue=record.venue or record.container,
         source=record.source,
     )
-    with lib.store.write():
-        owner = _stored_match(lib, record)
-        if owner is None:
-            outcome.paper_id = _insert_work(lib, record, at)
-            lib.store.identities.save_record(outcome.paper_id, "work", record, at)
-            lib.store.identities.add(outcome.paper_id, record.identities, at)
-            return outcome
-        outcome.paper_id = owner
-        paper = lib.store.get_paper(owner)
-        assert paper is not None
-        outcome.title = paper.title
-        role = "published" if paper.kind == "arxiv" else "work"
-        known = lib.store.identities.records_of(owner).get(role)
-        outcome.outcome = "exists"
-        if known is None or refresh:
-            lib.store.identities.save_record(owner, role, record, at)
-            outcome.outcome = "refreshed" if known is not None else "exists"
-        lib.store.identities.add(owner, record.identities, at)
-        if paper.kind == "arxiv":
-            lib.store.identities.set_lookup(owner, record.source, PURPOSE, "found", record.key, at)
-            outcome.message = f"the published version of arXiv:{paper.arxiv_id}; linked"
-        else:
-            outcome.message = "already in the library"
-    return outcome
+
+
+def curated_work(
+    lib: Library, title: str, authors: Sequence[str], year: int | None, url: str | None
+) -> WorkRecord | None:
+    """dblp's record of a work a seed curates (title, authors, year, where it lives), with
+    full metadata; None unless it clearly is that work. The curated year is the
+    publication's: a record two years off is another publication of the work."""
+    named = [a for a in authors if a.strip().lower() != "others"]
+    hit = lib.dblp.find_by_link(url) if url else None
+    candidates = [hit] if hit is not None else []
+    if not candidates:
+        surname = _surname_of(named)
+        words = [w for w in normalise(title).split() if w not in STOPWORDS][:10]
+        query = " ".join(f"{w}$" for w in [*words, *([surname] if surname else [])])
+        candidates = lib.dblp.search(query, hits=30).records if words else []
+    ranked, by_key = rank_records(title, named, year, candidates)
+    best, _reason = decide(ranked)
+    if best is None:
+        return None
+    chosen = by_key[best.arxiv_id]
+    if year is not None and chosen.year is not None and abs(chosen.year - year) > 1:
+        return None
+    return lib.dblp.record(chosen.key, venue=chosen.venue) or chosen
 
 
 def add_works(lib: Library, wanted: Sequence[tuple[str, WorkId]], *, refresh: bool) -> WorksAdded:
@@ -307,9 +336,13 @@ def _due(state: tuple[str, str] | None, today: datetime) -> bool:
 
 
 def _surname(paper: Paper) -> str | None:
+    return _surname_of(paper.authors)
+
+
+def _surname_of(authors: Sequence[str]) -> str | None:
     from reading_list.scoring import hint_surnames
 
-    surnames = hint_surnames(paper.authors[0]) if paper.authors else []
+    surnames = hint_surnames(authors[0]) if authors else []
     # dblp matches words by prefix: the last word of a family name ("oord" of "van den Oord").
     return surnames[0].split()[-1] if surnames and surnames[0].split() else None
 
