@@ -16,6 +16,7 @@ PURE = {
     "citekeys",
     "scoring",
     "models",
+    "works",
     "tex",
     "formats/references",
     "formats/bibtex",

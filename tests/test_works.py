@@ -280,3 +280,18 @@ def test_seed_without_dblp_uses_its_own_metadata_and_says_so(stub: StubServer, r
     result = run("seed", "google-brain-ama-2017")
     assert result.exit_code == 0
     assert "the seed's own metadata is used for 4 of its 4 works not on arXiv" in result.stderr
+
+
+def test_a_venue_version_from_crossref_is_not_replaced_by_dblp(
+    stub: StubServer, dblp: DblpStandIn, crossref: CrossrefStandIn, run: Run, run_json: RunJson
+) -> None:
+    run("add", "1703.05175", ok=True)
+    code, added = outcomes(run, "10.5555/3294996.3295163")
+    assert code == 0 and (added[0]["outcome"], added[0]["paper_id"]) == ("exists", "1703.05175")
+    report = run_json("check")["published"]
+    assert report["looked_up"] == 0
+    published = run_json("show", "1703.05175")["records"]["published"]
+    assert (published["source"], published["fields"]["pages"]) == ("crossref", "4080-4090")
+    assert {"kind": "doi", "value": "10.5555/3294996.3295163", "source": "crossref"} in run_json(
+        "show", "1703.05175"
+    )["identities"]

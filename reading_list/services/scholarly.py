@@ -400,6 +400,9 @@ def link_published(
     states = lib.store.identities.lookup_states("dblp", PURPOSE)
     today = datetime.now(UTC)
     todo = [p for p in papers if p.arxiv_id and _due(states.get(p.id), today)]
+    # A venue version another source already gave (a DOI added by hand) is not replaced.
+    known = lib.store.identities.records_for([p.id for p in todo])
+    todo = [p for p in todo if "published" not in known.get(p.id, {})]
     sent_before = lib.dblp.requests_sent
     for done, paper in enumerate(todo):
         if report.unavailable is not None:
