@@ -131,9 +131,18 @@ class Candidate(Model):
     year_score: float | None = None
 
 
-class Resolution(Model):
-    """How one citation was (or was not) resolved to an arXiv id."""
+ResolutionState = Literal["resolved", "manual", "ambiguous", "not-found", "unresolved"]
 
+
+class Resolution(Model):
+    """How one citation was (or was not) resolved to an arXiv id.
+
+    ``state``: resolved (an arXiv id), manual (a work outside arXiv, kept with its link),
+    ambiguous (plausible candidates, none clearly right: kept for review), not-found, or
+    unresolved (an identifier no available source can look up)."""
+
+    line: int | None = None
+    state: ResolutionState = "not-found"
     cited_as: str
     authors_hint: str = ""
     year_hint: int | None = None
@@ -144,16 +153,22 @@ class Resolution(Model):
     queries: list[str] = Field(default_factory=builtins.list)
     candidates: list[Candidate] = Field(default_factory=builtins.list)
     reason: str = ""
+    # The record a source outside arXiv (dblp, Crossref) found for a work not on arXiv.
+    work: WorkRecord | None = None
 
 
 class Citation(Model):
-    """One reference to resolve: how a text names a work, plus optional hints."""
+    """One reference to resolve: how a text names a work, plus optional hints.
+
+    ``descriptive``: the text describes the work ("dropout for LSTMs") rather than titles it;
+    None when unknown (then guessed from its shape)."""
 
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
     cited_as: str = Field(min_length=1)
     authors_hint: str = ""
     year_hint: int | None = None
+    descriptive: bool | None = None
 
 
 class ListSummary(Model):
@@ -194,12 +209,59 @@ class SkippedLine(Model):
     reason: str
 
 
+class LineCounts(Model):
+    """Every input line accounted for: lines = reference lines + skipped + blank + headings
+    (headings and separator lines, which tag or divide what follows)."""
+
+    lines: int = 0
+    reference_lines: int = 0
+    references: int = 0
+    skipped: int = 0
+    blank: int = 0
+    headings: int = 0
+    states: dict[str, int] = Field(default_factory=dict)
+
+
+class ExtractedReference(Model):
+    """A reference as read from a file, before any lookup."""
+
+    line: int
+    cited_as: str
+    authors_hint: str = ""
+    year_hint: int | None = None
+    venue: str = ""
+    identifiers: builtins.list[str] = Field(default_factory=builtins.list)
+    url: str | None = None
+    descriptive: bool | None = None
+    text: str = ""
+
+
+class ExtractionReport(Model):
+    """What a file holds: its references and every other line with the reason it was left."""
+
+    mode: str
+    references: builtins.list[ExtractedReference]
+    skipped: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
+    counts: LineCounts = Field(default_factory=LineCounts)
+
+
+class ResolveReport(Model):
+    """A dry run: one result per reference, the skipped lines, and the counts."""
+
+    results: builtins.list[Resolution]
+    skipped: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
+    counts: LineCounts = Field(default_factory=LineCounts)
+    requests: int = 0
+    unavailable: str | None = None
+
+
 class ImportReport(Model):
     """What an import or seed did, item by item."""
 
     list: str
     items: builtins.list[ListItem]
     skipped: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
+    counts: LineCounts | None = None
     offline: bool = False
     unavailable: str | None = None
     requests: int = 0

@@ -1,7 +1,8 @@
 """A small local stand-in for the arXiv query API, serving records kept in tests/data.
 
 It answers ``id_list`` lookups and the subset of the search grammar the resolver sends
-(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", AND / OR / ANDNOT with equal precedence,
+(``ti:``/``au:``/``abs:``/``all:`` words and "phrases", ``doi:``,
+``submittedDate:[A TO B]``, AND / OR / ANDNOT with equal precedence,
 grouping to the right, parentheses), in the Atom shape export.arxiv.org uses. It counts requests
 and can be told to fail the next N requests with a status, for retry tests.
 """
@@ -34,7 +35,19 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", _fold(text))
 
 
+def _in_date_range(record: dict[str, Any], value: str) -> bool:
+    """submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM] on the v1 date (or the id's YYMM)."""
+    low, _, high = value.strip("[]").partition(" TO ")
+    published = record.get("published") or f"20{record['arxiv_id'][:2]}-{record['arxiv_id'][2:4]}"
+    stamp = re.sub(r"\D", "", published)[:12].ljust(12, "0")
+    return low.strip().ljust(12, "0") <= stamp <= high.strip().ljust(12, "9")
+
+
 def _matches(record: dict[str, Any], field_name: str, value: str) -> bool:
+    if field_name == "submittedDate":
+        return _in_date_range(record, value)
+    if field_name == "doi":
+        return value.strip('"').lower() in (record.get("doi") or "").lower().split()
     phrase = value.startswith('"')
     wanted = _words(value.strip('"'))
     if not wanted:

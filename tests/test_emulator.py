@@ -185,3 +185,44 @@ def test_seeding_under_faults_matches_a_clean_seed(
             for row in dump
         ]
     assert results["faulty"] == results["clean"]
+
+
+SHARED_ARTICLE = SHARED_CORPUS.parent.parent / "source" / "google-brain-ama-2017.zh.txt"
+AMA_TITLED = {
+    "Prototypical Networks for Few-shot Learning": "1703.05175",
+    "Sharp Minima Can Generalize For Deep Nets": "1703.04933",
+    "Understanding deep learning requires rethinking generalization": "1611.03530",
+    "Learningto Execute": "1410.4615",
+    "Differentiable Forth": "1605.06640",
+    "TerpreT": "1608.04428",
+    "DeepCoder": "1611.01989",
+    "RobustFill": "1703.07469",
+}
+
+
+def test_import_of_the_ama_article_finds_its_titled_works(
+    emulator: Callable[..., Emulator], run: Run
+) -> None:
+    emulator()
+    result = run("import", str(SHARED_ARTICLE), "--list", "ama", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    items = {i["cited_as"]: i for i in report["items"]}
+    for title, arxiv_id in AMA_TITLED.items():
+        assert items[title]["paper_id"] == arxiv_id, items[title]
+    truth = {c["arxiv_id"] for c in json.loads(SHARED_CITATIONS.read_text()) if c["arxiv_id"]}
+    for item in report["items"]:
+        # 0 wrong papers; what is not resolved is a work the article really cites by title.
+        assert item["paper_id"] is None or item["paper_id"] in truth, item
+        if item["paper_id"] is None:
+            assert item["cited_as"] in (
+                "Optimization As A Model For Few-Shot Learning",
+                "Investigating the learning dynamics of deep neural networks using random "
+                "matrix theory",
+                "A Machine Learning Framework for Programming by Example",
+            ), item
+    counts = report["counts"]
+    assert (
+        counts["reference_lines"] + counts["skipped"] + counts["blank"] + counts["headings"]
+        == counts["lines"]
+    )

@@ -19,6 +19,8 @@ PURE = {
     "works",
     "tex",
     "formats/references",
+    "formats/reference_lines",
+    "formats/article",
     "formats/bibtex",
     "formats/tabular",
 }

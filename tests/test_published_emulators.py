@@ -16,7 +16,7 @@ from typing import Any
 import bibtexparser
 import pytest
 
-from tests.conftest import DBLP_MATCHES, Emulator, Run, require_shared
+from tests.conftest import DBLP_MATCHES, SHARED_CITATIONS, Emulator, Run, require_shared
 from tests.test_exports import _compile_biblatex, _compile_bibtex, _require_tex
 
 pytestmark = pytest.mark.emulator
@@ -152,3 +152,32 @@ def test_the_published_export_compiles_without_warnings(
     (tmp_path / "biblatex").mkdir()
     assert _compile_bibtex(bib, tmp_path / "bibtex") == []
     assert _compile_biblatex(blx, tmp_path / "biblatex") == []
+
+
+def test_resolving_works_not_on_arxiv_gives_their_dblp_records(
+    emulator: Callable[..., Emulator],
+    dblp_emulator: Callable[..., Emulator],
+    run: Run,
+    tmp_path: Path,
+) -> None:
+    emulator()
+    dblp_emulator()
+    citations = json.loads(SHARED_CITATIONS.read_text())
+    path = tmp_path / "c.json"
+    path.write_text(
+        json.dumps(
+            [{k: c[k] for k in ("cited_as", "authors_hint", "year_hint")} for c in citations]
+        )
+    )
+    result = run("resolve", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    got = {c["n"]: r for c, r in zip(citations, json.loads(result.stdout), strict=True)}
+    assert got[1]["work"]["key"] == "conf/iclr/RaviL17"
+    assert got[9]["work"]["key"] == "conf/icml/MenonTGLK13"
+    for citation in citations:
+        resolution = got[citation["n"]]
+        truth = {citation["arxiv_id"], *citation["also_arxiv_ids"]} - {None}
+        if resolution["arxiv_id"]:
+            assert resolution["arxiv_id"] in truth, citation["n"]
+    # Only the works that are not on arXiv come from dblp; descriptions stay unresolved.
+    assert {n for n, r in got.items() if r["work"]} == {1, 9}

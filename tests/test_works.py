@@ -295,3 +295,42 @@ def test_a_venue_version_from_crossref_is_not_replaced_by_dblp(
     assert {"kind": "doi", "value": "10.5555/3294996.3295163", "source": "crossref"} in run_json(
         "show", "1703.05175"
     )["identities"]
+
+
+def test_the_resolver_finds_works_not_on_arxiv_in_dblp(
+    stub: StubServer, dblp: DblpStandIn, run: Run, run_json: RunJson, tmp_path: Any
+) -> None:
+    path = tmp_path / "refs.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"cited_as": "Optimization As A Model For Few-Shot Learning"},
+                {
+                    "cited_as": "A Machine Learning Framework for Programming by Example",
+                    "authors_hint": "Aditya Krishna Menon et al.",
+                },
+                {"cited_as": "Prototypical Networks for Few-shot Learning"},
+                {"cited_as": "A Title No Source Has Heard Of At All", "authors_hint": "Nobody"},
+            ]
+        )
+    )
+    result = run("resolve", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert [(r["state"], r["arxiv_id"], (r["work"] or {}).get("key")) for r in got] == [
+        ("manual", None, "conf/iclr/RaviL17"),
+        ("manual", None, "conf/icml/MenonTGLK13"),
+        ("resolved", "1703.05175", None),
+        ("not-found", None, None),
+    ]
+    assert got[0]["reason"] == "found by dblp (conference paper, ICLR): not on arXiv"
+    report = run_json("import", str(path), "--list", "mine")
+    assert report["counts"]["states"]["manual"] == 2
+    links = tmp_path / "links.txt"
+    links.write_text("https://openreview.net/forum?id=Sy8gdB9xx\n")
+    [by_link] = json.loads(run("resolve", str(links), "--json").stdout)
+    assert (by_link["state"], by_link["work"]["key"]) == ("manual", "conf/iclr/ZhangBHRV17")
+    ravi = run_json("show", "manual:ravi2017optimization")
+    assert ravi["records"]["work"]["fields"]["publisher"] == "OpenReview.net"
+    why = run_json("why", "manual:ravi2017optimization")
+    assert why["items"][0]["query"].endswith("dblp:conf/iclr/RaviL17")

@@ -533,8 +533,24 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
         yield update
 
 
-def _report_items(report: Any, as_json: bool) -> None:
+def _report_lines(skipped: Any, counts: Any, as_json: bool, *, requests: int | None = None) -> None:
+    """Every input line accounted for, on stderr: the skipped ones with their reasons
+    (with --json only the count: the JSON carries them), then the counts."""
+    if not as_json:
+        for line in skipped:
+            say(f"skipped line {line.line} ({line.reason}): {line.text[:70]}")
+    if counts is None:
+        return
+    states = ", ".join(f"{v} {k}" for k, v in counts.states.items())
+    say(
+        f"{counts.lines} line(s): {counts.references} reference(s) on {counts.reference_lines}"
+        + (f" ({states})" if states else "")
+        + f", {counts.skipped} skipped, {counts.blank} blank, {counts.headings} heading(s)"
+        + (f"; {requests} arXiv request(s)" if requests is not None else "")
+    )
 
+
+def _report_items(report: Any, as_json: bool) -> None:
     if as_json:
         emit(tabular.to_json(report))
     else:
@@ -548,6 +564,8 @@ def _report_items(report: Any, as_json: bool) -> None:
         say(f"list {report.list}: {summary}; {report.requests} arXiv request(s)")
     for note in report.notes:
         say(note)
+    if getattr(report, "counts", None) is not None:
+        _report_lines([], report.counts, True)
     if report.offline:
         say(f"offline: {report.unavailable}")
     elif report.unavailable:
@@ -586,8 +604,16 @@ def seed_cmd(
 
 @command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="JSON citations, plain text or Markdown.")],
-    list_name: Annotated[str, typer.Option("--list", "-l", help="Name of the list to fill.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin."),
+    ],
+    list_name: Annotated[
+        str | None, typer.Option("--list", "-l", help="Name of the list to fill.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what the file holds; look nothing up.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import your own references as a list; running it again resumes.
@@ -596,6 +622,15 @@ def import_cmd(
     """
     from reading_list.services import lists as curation
 
+    if dry_run:
+        extracted = curation.extract_file(path)
+        present(extracted, as_json, views.extraction_table)
+        _report_lines(extracted.skipped, extracted.counts, as_json)
+        return
+    if list_name is None:
+        from reading_list.errors import UsageError
+
+        raise UsageError("give the list to fill with --list NAME (or look first with --dry-run)")
     with library() as lib, progress_bar("importing") as update:
         report = curation.import_file(lib, path, list_name, on_progress=update)
     _report_items(report, as_json)
@@ -603,7 +638,10 @@ def import_cmd(
 
 @command("resolve")
 def resolve_cmd(
-    path: Annotated[Path, typer.Argument(help="JSON citations, plain text or Markdown.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="JSON citations, text, Markdown, BibTeX or an article; '-' for stdin."),
+    ],
     as_json: JsonOpt = False,
 ) -> None:
     """Dry run: show which arXiv paper each reference resolves to. Changes nothing.
@@ -613,8 +651,13 @@ def resolve_cmd(
     from reading_list.services import lists as curation
 
     with library() as lib, progress_bar("resolving") as update:
-        results = curation.resolve_file(lib, path, on_progress=update)
-    present(results, as_json, views.resolutions_table)
+        report = curation.resolve_file(lib, path, on_progress=update)
+    present(report.results, as_json, views.resolutions_table)
+    _report_lines(report.skipped, report.counts, as_json, requests=report.requests)
+    if report.unavailable:
+        from reading_list.errors import SourceUnavailable
+
+        raise SourceUnavailable(report.unavailable)
 
 
 @command("why")

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from reading_list.models import (
         AddOutcome,
+        ExtractionReport,
         ListItem,
         ListSummary,
         Paper,
@@ -139,17 +140,36 @@ def resolutions_table(items: Sequence[Resolution]) -> RenderableType:
     from rich.table import Table
 
     table = Table()
-    for col in ("#", "cited as", "arxiv id", "score", "method", "best candidate"):
+    for col in ("#", "line", "cited as", "state", "arxiv id", "score", "best candidate / why"):
         table.add_column(col)
     for n, r in enumerate(items, 1):
         best = r.candidates[0] if r.candidates else None
+        detail = f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else r.reason
         table.add_row(
             str(n),
+            str(r.line or ""),
             r.cited_as[:60],
-            r.arxiv_id or "-",
+            r.state,
+            r.arxiv_id or r.url or "-",
             f"{r.score:.2f}" if r.score is not None else "",
-            r.method,
-            f"{best.arxiv_id} {best.title[:50]} ({best.score:.2f})" if best else "",
+            detail[:90],
+        )
+    return table
+
+
+def extraction_table(report: ExtractionReport) -> RenderableType:
+    from rich.table import Table
+
+    table = Table(title=f"read as {report.mode}")
+    for col in ("line", "title / cited as", "authors", "year", "identifiers"):
+        table.add_column(col)
+    for r in report.references:
+        table.add_row(
+            str(r.line),
+            r.cited_as[:70] + (" (a description)" if r.descriptive else ""),
+            r.authors_hint[:40],
+            str(r.year_hint or ""),
+            " ".join(r.identifiers) or (r.url or ""),
         )
     return table
 

@@ -102,6 +102,12 @@ def _parse_raw(raw: tuple[str, int, int]) -> BibChunk:
     return chunk
 
 
+def parse_bib_text(text: str, first_line: int = 1) -> BibChunk:
+    """Entries of BibTeX pasted into another text (the caller bounds its size)."""
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    return _parse_chunk(text, first_line)
+
+
 def read_bib(
     path: Path, chunk_entries: int = CHUNK_ENTRIES, workers: int | None = None
 ) -> Iterator[BibChunk]:

@@ -6,24 +6,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
+from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
 from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import (
     ArxivRecord,
     Citation,
+    ExtractedReference,
+    ExtractionReport,
     ImportReport,
+    LineCounts,
     ListItem,
     ListSummary,
     Provenance,
     Resolution,
+    ResolveReport,
     SkippedLine,
     Status,
 )
-from reading_list.resolve import resolve_citations
+from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
-from reading_list.services.scholarly import curated_work, store_work
+from reading_list.services.scholarly import (
+    BeyondArxiv,
+    IdentifierSource,
+    curated_work,
+    identifier_sources,
+    store_work,
+)
 from reading_list.works import WorkRecord
 
 Progress = Callable[[int, int, str], None]
@@ -33,28 +44,83 @@ def _no_progress(_done: int, _total: int, _label: str) -> None:
     return None
 
 
+STDIN = Path("-")
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+
+def _read_bytes(path: Path) -> tuple[bytes, str]:
+    """The raw input and a name for messages; ``-`` is standard input (bounded)."""
+    if path == STDIN:
+        import sys
+
+        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        name = "standard input"
+    else:
+        name = str(path)
+        try:
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise InvalidInput(f"{path}: larger than {MAX_INPUT_BYTES // 2**20} MB")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InvalidInput(f"{name}: larger than {MAX_INPUT_BYTES // 2**20} MB")
+    return raw, name
+
+
 def read_reference_file(path: Path) -> ParsedFile:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    raw, name = _read_bytes(path)
     if b"\x00" in raw[:8192]:
-        raise InvalidInput(f"{path}: binary data, not a citations file")
+        raise InvalidInput(f"{name}: binary data, not a citations file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {exc.start})") from None
     if not text.strip():
-        raise InvalidInput(f"{path}: the file is empty")
+        raise InvalidInput(f"{name}: the file is empty")
     markdown = True if path.suffix.lower() in (".md", ".markdown") else None
     try:
         return parse_references(text, markdown=markdown)
     except InvalidInput as exc:
-        raise InvalidInput(f"{path}: {exc}") from None
+        raise InvalidInput(f"{name}: {exc}") from None
 
 
 def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
     return [SkippedLine(line=s.line, text=s.text, reason=s.reason) for s in parsed.skipped]
+
+
+def _counts(parsed: ParsedFile, states: dict[str, int]) -> LineCounts:
+    return LineCounts(
+        lines=parsed.lines,
+        reference_lines=parsed.reference_lines,
+        references=len(parsed.references),
+        skipped=len({s.line for s in parsed.skipped}),
+        blank=parsed.blank,
+        headings=parsed.headings,
+        states=dict(sorted(states.items())),
+    )
+
+
+def extract_file(path: Path) -> ExtractionReport:
+    """What a file holds, before any lookup: the references and every skipped line."""
+    parsed = read_reference_file(path)
+    refs = [
+        ExtractedReference(
+            line=ref.line,
+            cited_as=ref.citation.cited_as,
+            authors_hint=ref.citation.authors_hint,
+            year_hint=ref.citation.year_hint,
+            venue=ref.venue,
+            identifiers=[f"arxiv:{ref.arxiv_id}"] * bool(ref.arxiv_id) + [str(i) for i in ref.ids],
+            url=ref.url,
+            descriptive=ref.citation.descriptive,
+            text=ref.text,
+        )
+        for ref in parsed.references
+    ]
+    return ExtractionReport(
+        mode=parsed.mode, references=refs, skipped=_skipped(parsed), counts=_counts(parsed, {})
+    )
 
 
 # ---- resolve: a dry run --------------------------------------------------------------------
@@ -63,47 +129,75 @@ def _skipped(parsed: ParsedFile) -> list[SkippedLine]:
 Settle = Callable[[int, Resolution, list[ArxivRecord]], None]
 
 
-def _resolve_references(lib: Library, refs: list[Reference], settle: Settle) -> None:
-    """Settle each reference by its index: a link outside arXiv is a manual entry, the rest
-    go to the resolver (arXiv ids and links in one batched lookup)."""
-    searchable: list[int] = []
-    for index, ref in enumerate(refs):
-        if ref.arxiv_id is None and ref.url is not None:
-            manual = Resolution(
-                cited_as=ref.citation.cited_as,
-                authors_hint=ref.citation.authors_hint,
-                year_hint=ref.citation.year_hint,
-                method="manual",
-                url=ref.url,
-                reason="links outside arXiv: a manual entry",
+def _estimate(lib: Library, on_progress: Progress, total: int) -> Callable[[int, int], None]:
+    """Progress with what is left: requests at most, and the time they take at the delay."""
+    delay = lib.settings.arxiv_delay
+    told = False
+
+    def on_search(done: int, requests_left: int) -> None:
+        nonlocal told
+        if not told and requests_left:
+            told = True
+            lib.on_message(
+                f"searching arXiv for {total - done} reference(s): at most {requests_left} "
+                f"request(s), ~{requests_left * delay:.0f} s at {delay:g} s each"
             )
-            settle(index, manual, [])
-        else:
-            searchable.append(index)
-    resolve_citations(
+        on_progress(done, total, f"~{requests_left} request(s) left")
+
+    return on_search
+
+
+def _resolve_references(
+    lib: Library, refs: list[Reference], settle: Settle, on_progress: Progress = _no_progress
+) -> None:
+    """Settle each reference by its index: ids in one batched lookup, the rest searched;
+    a reference with a link outside arXiv that arXiv does not have is kept with its link."""
+    lookups = [
+        Lookup(ref.citation, arxiv_id=ref.arxiv_id, ids=ref.ids, url=ref.url, line=ref.line)
+        for ref in refs
+    ]
+    sources = identifier_sources(lib)
+    resolve_lookups(
         lib.client,
-        [refs[i].citation for i in searchable],
-        known_ids={n: aid for n, i in enumerate(searchable) if (aid := refs[i].arxiv_id)},
-        on_result=lambda n, resolution, records: settle(searchable[n], resolution, records),
+        lookups,
+        works=sources,
+        on_result=_beyond_arxiv(lib, settle, sources),
+        on_search=_estimate(lib, on_progress, len(refs)),
     )
 
 
-def resolve_file(
-    lib: Library, path: Path, on_progress: Progress = _no_progress
-) -> list[Resolution]:
+def _beyond_arxiv(lib: Library, settle: Settle, sources: list[IdentifierSource]) -> Settle:
+    """Citations arXiv has no paper for are looked up in dblp before they are settled."""
+    beyond = BeyondArxiv(lib, sources)
+
+    def wrapped(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
+        settle(index, beyond(resolution), records)
+
+    return wrapped
+
+
+def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> ResolveReport:
     """Resolve every reference in a file without changing the library."""
-    refs = read_reference_file(path).references
+    parsed = read_reference_file(path)
+    refs = parsed.references
     out: list[Resolution | None] = [None] * len(refs)
-    done = 0
+    sent_before = lib.client.requests_sent if refs else 0
+    report = ResolveReport(results=[], skipped=_skipped(parsed))
 
     def settle(index: int, resolution: Resolution, _records: list[ArxivRecord]) -> None:
-        nonlocal done
         out[index] = resolution
-        done += 1
-        on_progress(done, len(refs), resolution.cited_as)
 
-    _resolve_references(lib, refs, settle)
-    return [r for r in out if r is not None]
+    try:
+        _resolve_references(lib, refs, settle, on_progress)
+    except SourceUnavailable as exc:
+        report.unavailable = f"{exc}; what was resolved is shown, run it again for the rest"
+    report.results = [r for r in out if r is not None]
+    states: dict[str, int] = {}
+    for resolution in report.results:
+        states[resolution.state] = states.get(resolution.state, 0) + 1
+    report.counts = _counts(parsed, states)
+    report.requests = (lib.client.requests_sent - sent_before) if refs else 0
+    return report
 
 
 # ---- writing list items --------------------------------------------------------------------
@@ -141,7 +235,7 @@ def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
 
 def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
     """A manual entry made from how a text cites a work that is not on arXiv."""
-    authors = [a.strip() for a in authors_hint.split(",") if a.strip()]
+    authors = author_names(authors_hint)
     return ManualWork(title=cited_as, authors=authors, year=year, url=url)
 
 
@@ -168,6 +262,8 @@ def _save_resolution(
         paper_id = None
         if resolution.arxiv_id and records:
             paper_id = _ensure_record(lib, records[0], at)
+        elif resolution.method == "manual" and resolution.work is not None:
+            paper_id = store_work(lib, resolution.work, at)[0]
         elif resolution.method == "manual":
             work = _cited_work(
                 resolution.cited_as, resolution.authors_hint, resolution.year_hint, resolution.url
@@ -212,7 +308,7 @@ def import_file(
             lib.store.upsert_list(
                 list_name,
                 title=list_name,
-                source=path.name,
+                source="standard input" if path == STDIN else path.name,
                 source_date=None,
                 description=None,
                 at=at,
@@ -221,22 +317,31 @@ def import_file(
     todo = [(n, ref) for n, ref in enumerate(parsed.references, 1) if n not in settled]
     report = ImportReport(list=list_name, items=[], skipped=_skipped(parsed))
     sent_before = lib.client.requests_sent
-    done = 0
+    states: dict[str, int] = {}
 
     def settle(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
-        nonlocal done
         position, ref = todo[index]
         _save_resolution(
-            lib, list_name, position, resolution, records, tags=ref.tags, read=ref.read
+            lib,
+            list_name,
+            position,
+            resolution,
+            records,
+            tags=ref.tags,
+            read=ref.read,
+            extra={"context": ref.text or None},
         )
-        done += 1
-        on_progress(done, len(todo), resolution.cited_as)
+        states[resolution.state] = states.get(resolution.state, 0) + 1
 
     try:
-        _resolve_references(lib, [ref for _, ref in todo], settle)
+        _resolve_references(lib, [ref for _, ref in todo], settle, on_progress)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; run the same import again to finish"
     report.items = lib.store.list_items(list_name)
+    for item in report.items:
+        if item.position in settled:
+            states[item.state] = states.get(item.state, 0) + 1
+    report.counts = _counts(parsed, states)
     report.requests = lib.client.requests_sent - sent_before
     return report
 
@@ -366,7 +471,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             for item in to_resolve
         ]
         try:
-            resolve_citations(lib.client, citations, on_result=settle)
+            resolve_citations(lib.client, citations, on_result=_beyond_arxiv(lib, settle, []))
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
     report.items = lib.store.list_items(seed.name)

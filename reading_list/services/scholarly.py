@@ -10,9 +10,11 @@ beside the paper's arXiv metadata (never over it) and cited by the exports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from reading_list.errors import SourceUnavailable
 from reading_list.identifiers import WorkId, openreview_url
@@ -22,11 +24,13 @@ from reading_list.models import (
     Candidate,
     Paper,
     Provenance,
+    Resolution,
     SourceLookup,
     VenueLink,
     VenueReport,
 )
 from reading_list.scoring import (
+    MARGIN,
     STOPWORDS,
     CitationQuery,
     decide,
@@ -37,6 +41,9 @@ from reading_list.scoring import (
 from reading_list.services.library import Library, now
 from reading_list.services.papers import assign_citekey
 from reading_list.works import Identity, WorkRecord
+
+if TYPE_CHECKING:
+    from reading_list.resolve import FoundWork
 
 Progress = Callable[[int, int, str], None]
 PURPOSE = "published"
@@ -252,9 +259,17 @@ def _settle_record(lib: Library, text: str, record: WorkRecord, refresh: bool) -
 def curated_work(
     lib: Library, title: str, authors: Sequence[str], year: int | None, url: str | None
 ) -> WorkRecord | None:
-    """dblp's record of a work a seed curates (title, authors, year, where it lives), with
-    full metadata; None unless it clearly is that work. The curated year is the
-    publication's: a record two years off is another publication of the work."""
+    found = curated_match(lib, title, authors, year, url)
+    return found[0] if found else None
+
+
+def curated_match(
+    lib: Library, title: str, authors: Sequence[str], year: int | None, url: str | None
+) -> tuple[WorkRecord, float] | None:
+    """dblp's record of a work named by title, authors, year (and where it lives), with full
+    metadata, and its score; None unless it clearly is that work (the resolver's score and
+    margin). A given year is the publication's: a record two years off is another
+    publication of the work."""
     named = [a for a in authors if a.strip().lower() != "others"]
     hit = lib.dblp.find_by_link(url) if url else None
     candidates = [hit] if hit is not None else []
@@ -270,7 +285,7 @@ def curated_work(
     chosen = by_key[best.arxiv_id]
     if year is not None and chosen.year is not None and abs(chosen.year - year) > 1:
         return None
-    return lib.dblp.record(chosen.key, venue=chosen.venue) or chosen
+    return lib.dblp.record(chosen.key, venue=chosen.venue) or chosen, best.score
 
 
 def add_works(lib: Library, wanted: Sequence[tuple[str, WorkId]], *, refresh: bool) -> WorksAdded:
@@ -478,3 +493,106 @@ def provenance(lib: Library, paper_id: str) -> Provenance:
         lookups=[SourceLookup.model_validate(r) for r in lib.store.identities.lookups_of(paper_id)],
         items=lib.store.list_items(paper_id=paper_id),
     )
+
+
+# ---- the resolver's sources beyond arXiv ---------------------------------------------------------
+
+
+class IdentifierSource:
+    """dblp (keys, OpenReview forums, proceedings links) or Crossref (ACL Anthology ids)
+    behind the resolver's WorkSource protocol. DOIs stay with the resolver, which asks arXiv
+    first: a DOI there is a preprint's published version, one work. A source that cannot be
+    asked answers nothing (the citation stays unresolved, with the reason) rather than
+    stopping arXiv work."""
+
+    def __init__(self, lib: Library, name: str, kinds: tuple[str, ...]) -> None:
+        self.lib = lib
+        self.name = name
+        self.kinds = kinds
+        self.records: dict[str, WorkRecord] = {}
+        self.unavailable: str | None = None
+
+    def handles(self, ident: WorkId) -> bool:
+        return ident.kind in self.kinds and self.unavailable is None
+
+    def lookup(self, ident: WorkId) -> FoundWork | None:
+        from reading_list.resolve import FoundWork
+
+        try:
+            record, _source = _fetch_record(self.lib, ident)
+        except SourceUnavailable as exc:
+            self.unavailable = str(exc)
+            self.lib.on_message(f"{exc}; {self.name} lookups skipped")
+            return None
+        if record is None:
+            return None
+        self.records[str(ident)] = record
+        arxiv_id = record.identity("arxiv") if record.preprint else None
+        return FoundWork(
+            title=record.title,
+            authors=record.authors,
+            year=record.year,
+            venue=record.venue or record.container,
+            url=record.fields.get("url"),
+            arxiv_id=arxiv_id,
+        )
+
+
+def identifier_sources(lib: Library) -> list[IdentifierSource]:
+    return [
+        IdentifierSource(lib, "dblp", ("dblp", "openreview", "url")),
+        IdentifierSource(lib, "Crossref", ("acl",)),
+    ]
+
+
+class BeyondArxiv:
+    """Wraps the resolver's ``on_result``: a citation arXiv has no paper for (or only papers
+    too close to call) is looked up in dblp by its title, hints and year with the resolver's
+    own rule, and kept as that work with dblp's full record when it clears the score and
+    beats arXiv's best candidate by the margin; works an identifier source found get theirs."""
+
+    def __init__(self, lib: Library, sources: Sequence[IdentifierSource]) -> None:
+        self.lib = lib
+        self.sources = sources
+        self.unavailable: str | None = None
+
+    def __call__(self, resolution: Resolution) -> Resolution:
+        if resolution.method == "manual" and resolution.work is None:
+            for source in self.sources:
+                for query in resolution.queries:
+                    if query in source.records:
+                        resolution.work = source.records[query]
+            return resolution
+        if resolution.state not in ("not-found", "ambiguous") or self.unavailable is not None:
+            return resolution
+        if not any(c.isalpha() for c in resolution.cited_as):
+            return resolution
+        authors = [
+            a.strip() for a in re.split(r",|;|\band\b|&", resolution.authors_hint) if a.strip()
+        ]
+        try:
+            found = curated_match(
+                self.lib, resolution.cited_as, authors, resolution.year_hint, resolution.url
+            )
+        except SourceUnavailable as exc:
+            self.unavailable = str(exc)
+            self.lib.on_message(f"{exc}; looking beyond arXiv stops for this run")
+            return resolution
+        if found is None:
+            return resolution
+        record, score = found
+        rival = max((c.score for c in resolution.candidates), default=0.0)
+        if score - rival < MARGIN:
+            return resolution  # arXiv has a paper nearly as close: a person decides
+        where = ", ".join(x for x in (record.kind_label, record.venue or record.container) if x)
+        return resolution.model_copy(
+            update={
+                "state": "manual",
+                "method": "manual",
+                "score": score,
+                "url": record.fields.get("url") or resolution.url,
+                "queries": [*resolution.queries, f"dblp:{record.key}"],
+                "reason": f"found by dblp ({where}): not on arXiv",
+                "work": record,
+            }
+        )
