@@ -88,7 +88,13 @@ def test_dblp_finds_a_record_by_its_link(dblp: DblpStandIn) -> None:
     assert pdf is not None and pdf.key == "conf/iclr/RaviL17"
     mlr = client.find_by_link("http://proceedings.mlr.press/v28/menon13.html")
     assert mlr is not None and mlr.key == "conf/icml/MenonTGLK13"
+    neurips = client.find_by_link(
+        "https://proceedings.neurips.cc/paper/2017/hash/cb8da6767461f2812ae4290eac7cbc42-Abstract.html"
+    )
+    assert neurips is not None and neurips.key == "conf/nips/SnellSZ17"
+    sent = dblp.server.hits["/search/publ/api"]
     assert client.find_by_link("https://example.org/paper.html") is None
+    assert dblp.server.hits["/search/publ/api"] == sent, "a host dblp does not list costs nothing"
 
 
 @pytest.mark.parametrize("fault", FAULTS)
