@@ -160,21 +160,6 @@ CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
             UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = new.paper_id ORDER BY tag))
             WHERE id = new.paper_id;
         END;
-CREATE TRIGGER papers_doi_identity_insert AFTER INSERT ON papers
-            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
-                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('doi', lower(trim(new.doi)), new.id,
-                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END, new.added_at);
-        END;
-CREATE TRIGGER papers_doi_identity_update AFTER UPDATE OF doi ON papers
-            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
-                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('doi', lower(trim(new.doi)), new.id,
-                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END,
-                    coalesce(new.fetched_at, new.added_at));
-        END;
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
             DELETE FROM papers_fts WHERE rowid = old.rowid;
         END;
@@ -186,9 +171,4 @@ CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON pap
         BEGIN
             UPDATE papers_fts SET title = new.title, abstract = coalesce(new.abstract, ''),
                 authors = new.authors WHERE rowid = new.rowid;
-        END;
-CREATE TRIGGER papers_identity_insert AFTER INSERT ON papers
-            WHEN new.arxiv_id IS NOT NULL BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('arxiv', new.arxiv_id, new.id, 'arxiv', new.added_at);
         END;

@@ -10,6 +10,7 @@ from reading_list.errors import UsageError
 from reading_list.names import fold_ascii, split_name
 
 DEFAULT_PATTERN = "{auth}{year}{title}"
+PATTERN_FIELDS = ("auth", "year", "title")
 STOPWORDS = frozenset(
     """a an the and or but nor of for to in on at by with from into onto over under via as is are
     be been being was were it its this that these those what which who whom whose how why when
@@ -49,6 +50,20 @@ def title_word(title: str) -> str:
     return ""
 
 
+def check_pattern(pattern: str) -> None:
+    """Raise PatternError unless ``pattern`` uses only {auth}, {year} and {title}."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
+    except ValueError as exc:
+        raise PatternError(f"bad citekey pattern {pattern!r}: {exc}") from None
+    unknown = names - set(PATTERN_FIELDS)
+    if unknown:
+        raise PatternError(
+            f"unknown field(s) {', '.join(sorted(unknown))} in citekey pattern {pattern!r}; "
+            "use {auth}, {year}, {title}"
+        )
+
+
 def base_citekey(
     authors: list[str],
     year: int | None,
@@ -64,16 +79,7 @@ def base_citekey(
         "year": str(year) if year else "",
         "title": title_word(title),
     }
-    try:
-        names = {f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None}
-    except ValueError as exc:
-        raise PatternError(f"bad citekey pattern {pattern!r}: {exc}") from None
-    unknown = names - set(fields)
-    if unknown:
-        raise PatternError(
-            f"unknown field(s) {', '.join(sorted(unknown))} in citekey pattern {pattern!r}; "
-            "use {auth}, {year}, {title}"
-        )
+    check_pattern(pattern)
     return _clean(pattern.format(**fields)) or "ref"
 
 

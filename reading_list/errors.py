@@ -46,3 +46,31 @@ class SourceUnavailable(ReadingListError):
 
 class HostileResponse(SourceUnavailable):
     """The source answered with XML that declares entities or a DTD; nothing is parsed."""
+
+
+class StorageError(ReadingListError):
+    """SQLite could not read or change the library; the message names the cause and the cure."""
+
+
+class NotALibrary(StorageError):
+    """The file is not a reading-list library (another program's SQLite file, or not SQLite)."""
+
+
+class ReadOnlyLibrary(StorageError):
+    """The library can be read but not changed (read-only file, folder or mount)."""
+
+
+class NewerLibrary(StorageError):
+    """The library was written by a newer reading-list; this version only reads it."""
+
+
+class LibraryFull(StorageError):
+    """The disk holding the library is full."""
+
+
+class CorruptLibrary(StorageError):
+    """SQLite found damaged pages in the library."""
+
+
+class LibraryBusy(StorageError):
+    """Another process held the library's write lock for longer than we wait."""

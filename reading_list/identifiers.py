@@ -134,8 +134,30 @@ def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
 
 
+# arXiv's own DOIs (10.48550/arXiv.ID) name the preprint, never a published version.
+ARXIV_DOI_PREFIX = "10.48550/"
+# Compiled on first use (re's cache), not at import: identifiers is on every command's path.
+_DOI_LINK_OR_LABEL = r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)"
+
+
 def arxiv_doi(arxiv_id: str) -> str:
-    return f"10.48550/arXiv.{arxiv_id}"
+    return f"{ARXIV_DOI_PREFIX}arXiv.{arxiv_id}"
+
+
+def bare_doi(value: str) -> str:
+    """``10.x/...`` without a resolver URL or ``doi:`` in front, or "" when there is none."""
+    words = re.sub(_DOI_LINK_OR_LABEL, "", value.strip(), flags=re.IGNORECASE).split()
+    return words[0] if words else ""
+
+
+def is_arxiv_doi(value: str) -> bool:
+    return bare_doi(value).lower().startswith(ARXIV_DOI_PREFIX)
+
+
+def published_doi(value: str | None) -> str | None:
+    """The bare DOI of a published version; None for none, or for arXiv's own DOI."""
+    doi = bare_doi(value or "")
+    return doi if doi and not is_arxiv_doi(doi) else None
 
 
 # ---- any work: DOIs, DBLP keys, OpenReview and ACL Anthology ids, links ---------------------
@@ -197,9 +219,17 @@ def normalise_doi(doi: str) -> str:
     return unquote(doi).strip().rstrip(_DOI_TRAILING).lower()
 
 
+def doi_identity(value: str | None) -> str | None:
+    """The identity a stored DOI field gives its work (canonical, as a WorkId's value); None
+    for none, for arXiv's own DOI (the preprint's), or for text that is no DOI."""
+    doi = published_doi(value)
+    canonical = normalise_doi(doi) if doi else ""
+    return canonical if canonical.startswith("10.") else None
+
+
 def _doi_work_id(doi: str) -> WorkId:
     doi = normalise_doi(doi)
-    if doi.startswith("10.48550/arxiv."):
+    if doi.startswith(f"{ARXIV_DOI_PREFIX}arxiv."):
         ident = parse_arxiv_id(doi)
         return WorkId("arxiv", ident.id, ident.version)
     return WorkId("doi", doi)

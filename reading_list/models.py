@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import builtins
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reading_list.status import Status as Status
 from reading_list.works import Identity, WorkRecord
 
 
@@ -16,14 +16,6 @@ class Model(BaseModel):
     command touches."""
 
     model_config = ConfigDict(defer_build=True)
-
-
-class Status(StrEnum):
-    TO_READ = "to-read"
-    READING = "reading"
-    READ = "read"
-    SKIMMED = "skimmed"
-    ABANDONED = "abandoned"
 
 
 class ArxivRecord(Model):

@@ -104,5 +104,21 @@ class WorkRecord(Model):
         """Where it appeared: the journal, the proceedings or the book."""
         return self.fields.get("journal") or self.fields.get("booktitle") or self.venue
 
+    @property
+    def venue_text(self) -> str | None:
+        """Where it appeared, as a journal_ref reads: "Neural Computation 9(8):1735-1780"."""
+        container = self.venue or self.container
+        if not container:
+            return None
+        text = container
+        volume, number, pages = (self.fields.get(k) for k in ("volume", "number", "pages"))
+        if volume:
+            text += f" {volume}" + (f"({number})" if number else "")
+        if pages:
+            text += f":{pages}" if volume else f", {pages}"
+        if self.year and str(self.year) not in text:
+            text += f", {self.year}"
+        return text
+
     def identity(self, kind: WorkIdKind) -> str | None:
         return next((i.value for i in self.identities if i.kind == kind), None)

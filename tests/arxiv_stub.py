@@ -75,11 +75,11 @@ def _evaluate(tokens: list[str], record: dict[str, Any]) -> bool:
     def term(pos: int) -> tuple[bool, int]:
         tok = tokens[pos]
         if tok == "(":
-            value, pos = expr(pos + 1)
-            return value, pos + 1
+            inside, pos = expr(pos + 1)
+            return inside, pos + 1
         if tok == "ANDNOT":
-            value, pos = expr(pos + 1)
-            return not value, pos
+            negated, pos = expr(pos + 1)
+            return not negated, pos
         name, _, value = tok.partition(":")
         if not value:
             name, value = "all", tok
@@ -105,6 +105,10 @@ def _evaluate(tokens: list[str], record: dict[str, Any]) -> bool:
     return expr(0)[0]
 
 
+def _stamp(date: str) -> str:
+    return date if "T" in date else f"{date}T00:00:00Z"
+
+
 def _entry(record: dict[str, Any]) -> str:
     version = record.get("version") or 1
     ident = f"{record['arxiv_id']}v{version}"
@@ -113,19 +117,18 @@ def _entry(record: dict[str, Any]) -> str:
         record.get("published") or f"20{record['arxiv_id'][:2]}-{record['arxiv_id'][2:4]}-01"
     )
     updated = record.get("updated") or published
-    stamp = lambda d: d if "T" in d else f"{d}T00:00:00Z"  # noqa: E731
     cats = record.get("categories") or [record.get("primary_category") or "cs.LG"]
     parts = [
         "<entry>",
         f"<id>http://arxiv.org/abs/{ident}</id>",
         f"<title>{escape(record['title'])}</title>",
-        f"<updated>{stamp(updated)}</updated>",
+        f"<updated>{_stamp(updated)}</updated>",
         f'<link href="https://arxiv.org/abs/{ident}" rel="alternate" type="text/html"/>',
         f'<link href="https://arxiv.org/pdf/{ident}" rel="related" type="application/pdf" '
         'title="pdf"/>',
         f"<summary>{escape(record.get('summary') or '')}</summary>",
         *(f'<category term="{c}" scheme="http://arxiv.org/schemas/atom"/>' for c in cats),
-        f"<published>{stamp(published)}</published>",
+        f"<published>{_stamp(published)}</published>",
     ]
     if record.get("comment"):
         parts.append(f"<arxiv:comment>{escape(record['comment'])}</arxiv:comment>")
@@ -162,11 +165,18 @@ class StubState:
     latency: float = 0.0
     # rewrites every successful body: duplicated entries, another encoding, ...
     transform: Callable[[bytes], bytes] | None = None
+    # Holds each answer until as many requests are waiting, so that clients race.
+    together: threading.Barrier | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, query: str) -> tuple[int, bytes, dict[str, str]]:
         if self.latency:
             time.sleep(self.latency)
+        if self.together is not None:
+            try:
+                self.together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass
         with self.lock:
             self.requests.append(query)
             if self.fail_next > 0:

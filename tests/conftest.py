@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from click.testing import Result
+from typer.testing import CliRunner
 
 from reading_list.cli.app import app
 from tests.arxiv_stub import StubServer
@@ -46,6 +47,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("READING_LIST_HOME", str(tmp_path / "rl"))
     for name in ("READING_LIST_DB", "READING_LIST_CACHE_DIR", "READING_LIST_SEEDS", "VISUAL"):
         monkeypatch.delenv(name, raising=False)
@@ -69,6 +71,7 @@ def stub(monkeypatch: pytest.MonkeyPatch) -> Iterator[StubServer]:
 
 
 Run = Callable[..., Result]
+RunJson = Callable[..., Any]
 
 
 @pytest.fixture
@@ -85,7 +88,7 @@ def run() -> Run:
 
 
 @pytest.fixture
-def run_json(run: Run) -> Callable[..., Any]:
+def run_json(run: Run) -> RunJson:
     def invoke(*args: str) -> Any:
         result = run(*args, "--json")
         assert result.exit_code == 0, result.stdout + result.stderr

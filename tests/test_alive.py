@@ -123,6 +123,25 @@ def test_stats_agree_with_list(stub: StubServer, run: Run, run_json: Any) -> Non
     assert "by status" in text and "█" in text
 
 
+def test_finished_means_read_or_skimmed_everywhere(
+    stub: StubServer, run: Run, run_json: Any
+) -> None:
+    ids = ["1703.05175", "1611.01989", "1703.07469", "1406.2661"]
+    run("add", *ids, ok=True)
+    run("status", "1703.05175", "read", ok=True)
+    run("status", "1611.01989", "skimmed", ok=True)
+    run("status", "1703.07469", "abandoned", ok=True)
+    st = run_json("stats")
+    assert sum(w["finished"] for w in st["finished_per_week"]) == 2
+    # An abandoned paper is out of the queue: it holds nothing back, and is not read.
+    run("after", "1406.2661", "1703.07469", ok=True)
+    pick = run_json("next")
+    assert pick["paper"]["id"] == "1406.2661" and pick["blocked"] == {}
+    assert pick["queue"] == 1
+    run("status", "1703.07469", "to-read", ok=True)
+    assert run_json("next")["blocked"] == {"1406.2661": ["1703.07469"]}
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

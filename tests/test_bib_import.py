@@ -6,7 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reading_list.formats.bibreader import entry_to_row, read_bib, split_bib_authors
+from reading_list.formats.bibreader import (
+    arxiv_id_of,
+    entry_metadata,
+    read_bib,
+    split_bib_authors,
+)
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run
 
@@ -60,7 +65,8 @@ def test_mapping_of_authors_ids_and_fields(tmp_path: Path) -> None:
     ]
     path = tmp_path / "lib.bib"
     path.write_text(LIBRARY)
-    chunks = list(read_bib(path, chunk_entries=2))
+    with path.open("rb") as handle:
+        chunks = list(read_bib(handle, chunk_entries=2))
     entries = [e for c in chunks for e in c.entries]
     failed = [f for c in chunks for f in c.failed]
     assert [e.key for e in entries] == [
@@ -70,14 +76,15 @@ def test_mapping_of_authors_ids_and_fields(tmp_path: Path) -> None:
         "same as before",
     ]
     assert failed and failed[0][0] == 22, failed
-    rows = [entry_to_row(e) for e in entries]
-    assert [r["arxiv_id"] for r in rows] == ["1703.05175", "1611.01989", None, "1609.03499"]
-    assert rows[0]["primary_category"] == "cs.LG"
-    assert rows[2]["doi"] == "10.5555/944919.944937"
-    assert rows[2]["title"] == "Latent Dirichlet Allocation"
-    assert rows[2]["authors"][-1] == "The LDA Group"
-    assert rows[3]["title"] == "Schönheit and Bošnjak"
-    assert rows[3]["year"] == 2016
+    ids = [arxiv_id_of(e.fields) for e in entries]
+    assert ids == ["1703.05175", "1611.01989", None, "1609.03499"]
+    rows = [entry_metadata(e, i) for e, i in zip(entries, ids, strict=True)]
+    assert rows[0].primary_category == "cs.LG"
+    assert rows[2].doi == "10.5555/944919.944937"
+    assert rows[2].title == "Latent Dirichlet Allocation"
+    assert rows[2].authors[-1] == "The LDA Group"
+    assert rows[3].title == "Schönheit and Bošnjak"
+    assert rows[3].year == 2016
 
 
 def test_import_bib_end_to_end(stub: StubServer, run: Run, run_json: Any, tmp_path: Path) -> None:

@@ -7,12 +7,15 @@ import os
 import stat
 from pathlib import Path
 
+import pytest
+
+from reading_list.selection import PaperFilter
 from reading_list.store import open_db
 from tests.arxiv_stub import StubServer
-from tests.conftest import Run
+from tests.conftest import Run, RunJson
 
 
-def test_add_list_status_show_round_trip(stub: StubServer, run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+def test_add_list_status_show_round_trip(stub: StubServer, run: Run, run_json: RunJson) -> None:
     result = run("add", "1703.05175", "arXiv:1611.01989v2", "https://arxiv.org/abs/1703.07469")
     assert result.exit_code == 0, result.stderr
     assert len(stub.state.requests) == 1
@@ -68,8 +71,8 @@ def test_add_reads_stdin_and_files(stub: StubServer, run: Run, tmp_path: Path) -
 
 
 def test_refresh_refetches_but_keeps_citekey_and_state(
-    stub: StubServer, run: Run, run_json
-) -> None:  # type: ignore[no-untyped-def]
+    stub: StubServer, run: Run, run_json: RunJson
+) -> None:
     run("add", "1703.05175", ok=True)
     run("status", "1703.05175", "reading", ok=True)
     stub.state.records["1703.05175"]["title"] = "Prototypical Networks, Revised"
@@ -83,7 +86,7 @@ def test_refresh_refetches_but_keeps_citekey_and_state(
     assert paper["status"] == "reading"
 
 
-def test_tags_notes_filters_and_removal(stub: StubServer, run: Run, run_json) -> None:  # type: ignore[no-untyped-def]
+def test_tags_notes_filters_and_removal(stub: StubServer, run: Run, run_json: RunJson) -> None:
     run("add", "1703.05175", "1611.01989", "1703.07469", ok=True)
     run("tag", "1703.05175", "+few-shot", "+Meta", ok=True)
     run("tag", "snell2017prototypical", "-meta", ok=True)
@@ -133,9 +136,16 @@ def test_retries_after_503(stub: StubServer, run: Run) -> None:
     assert "HTTP 503" in result.stderr
 
 
-def test_open_prints_url_without_a_shell(stub: StubServer, run: Run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_open_prints_url_without_a_shell(
+    stub: StubServer, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("webbrowser.open", fake_open)
     run("add", "1703.05175", ok=True)
     assert run("open", "1703.05175").stdout.strip() == "https://arxiv.org/abs/1703.05175"
     assert run("open", "1703.05175", "--pdf").stdout.strip() == "https://arxiv.org/pdf/1703.05175"
@@ -143,15 +153,15 @@ def test_open_prints_url_without_a_shell(stub: StubServer, run: Run, monkeypatch
 
 
 def test_database_path_precedence_and_private_file(
-    stub: StubServer, run: Run, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    stub: StubServer, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     flag_db = tmp_path / "flag.db"
     env_db = tmp_path / "env.db"
     monkeypatch.setenv("READING_LIST_DB", str(env_db))
     run("--db", str(flag_db), "add", "1703.05175", ok=True)
     run("add", "1611.01989", ok=True)
-    assert [p.id for p in open_db(flag_db).query_papers(_all())] == ["1703.05175"]
-    assert [p.id for p in open_db(env_db).query_papers(_all())] == ["1611.01989"]
+    assert [p.id for p in open_db(flag_db).papers.select(_all())] == ["1703.05175"]
+    assert [p.id for p in open_db(env_db).papers.select(_all())] == ["1611.01989"]
     assert stat.S_IMODE(os.stat(flag_db).st_mode) == 0o600
     monkeypatch.delenv("READING_LIST_DB")
     run("add", "1703.07469", ok=True)
@@ -159,8 +169,8 @@ def test_database_path_precedence_and_private_file(
 
 
 def test_note_from_editor(
-    stub: StubServer, run: Run, tmp_path: Path, monkeypatch, run_json
-) -> None:  # type: ignore[no-untyped-def]
+    stub: StubServer, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_json: RunJson
+) -> None:
     editor = tmp_path / "fake-editor"
     editor.write_text("#!/bin/sh\nprintf 'written in the editor' > \"$1\"\n")
     editor.chmod(0o755)
@@ -170,7 +180,5 @@ def test_note_from_editor(
     assert run_json("show", "1703.05175")["notes"][0]["text"] == "written in the editor"
 
 
-def _all():  # type: ignore[no-untyped-def]
-    from reading_list.selection import PaperFilter
-
+def _all() -> PaperFilter:
     return PaperFilter()

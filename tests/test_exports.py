@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 
 from reading_list.formats.bibtex import format_title, render_bibliography
 from reading_list.formats.csl_json import render_csl_json
@@ -137,9 +137,7 @@ def test_escaping_rules_hold_outside_math() -> None:
 
 def test_parses_cleanly_with_bibtexparser() -> None:
     for flavour in ("bibtex", "biblatex"):
-        library = bibtexparser.parse_string(
-            render_bibliography([*HOSTILE, CJK], flavour=flavour).text
-        )
+        library = parse_string(render_bibliography([*HOSTILE, CJK], flavour=flavour).text)
         assert library.failed_blocks == []
         keys = [e.key for e in library.entries]
         assert len({k.lower() for k in keys}) == len(keys) == len(HOSTILE) + 1
@@ -365,7 +363,7 @@ def test_seeded_list_and_hostile_entries_compile_without_warnings(
     bib = seeded + "\n" + render_bibliography(extra, flavour="bibtex").text
     blx = seeded_blx + "\n" + render_bibliography(extra, flavour="biblatex").text
     for text in (bib, blx):
-        assert bibtexparser.parse_string(text).failed_blocks == []
+        assert parse_string(text).failed_blocks == []
     (tmp_path / "bibtex").mkdir()
     (tmp_path / "biblatex").mkdir()
     assert _compile_bibtex(bib, tmp_path / "bibtex") == []

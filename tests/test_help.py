@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import typer
 
 from reading_list.cli.app import app
@@ -13,11 +14,13 @@ from tests.conftest import Run
 
 def test_every_command_has_help_and_an_example() -> None:
     group = typer.main.get_command(app)
-    names = group.list_commands(None)  # type: ignore[attr-defined, arg-type]
+    assert isinstance(group, click.Group)
+    ctx = click.Context(group)
+    names = group.list_commands(ctx)
     assert {"add", "list", "show", "status", "tag", "note", "rm", "open"} <= set(names)
     for name in names:
-        command = group.get_command(None, name)  # type: ignore[attr-defined, arg-type]
-        assert command.help, name
+        command = group.get_command(ctx, name)
+        assert command is not None and command.help, name
         assert "Example: reading-list" in command.help, name
 
 

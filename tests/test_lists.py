@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from reading_list.formats.seeds import available_seeds, load_seed_file
+from reading_list.errors import InvalidIdentifier
+from reading_list.services.seeds import available_seeds, load_seed_file
 from tests.arxiv_stub import StubServer
 from tests.conftest import DATA, ROOT, Run
 
@@ -197,3 +198,37 @@ def test_year_falls_back_to_the_id_when_arxiv_gives_no_date(run: Run, run_json: 
     saga = run_json("show", "1407.0202")
     assert saga["published"] is None and saga["year"] == 2014
     assert saga["citekey"] == "defazio2014saga"
+
+
+def test_review_answers_and_candidate_numbers(
+    stub: StubServer, run: Run, run_json: Any, tmp_path: Path
+) -> None:
+    from reading_list.models import Candidate
+    from reading_list.services.library import Library
+    from reading_list.services.lists import review_answer, settle_item, unresolved
+
+    path = tmp_path / "thesis.md"
+    path.write_text(MARKDOWN)
+    run("import", str(path), "--list", "thesis", ok=True)
+    # People are asked only at a terminal; a pipe gets a usage error, not a hang.
+    assert run("review", "--list", "thesis").exit_code == 2
+    lib = Library.open()
+    try:
+        [item] = unresolved(lib, "thesis")
+        offered = item.model_copy(
+            update={"candidates": [Candidate(arxiv_id="1703.07469", title="t", score=0.5)]}
+        )
+        assert review_answer(lib, offered, " q ") == "quit"
+        assert review_answer(lib, offered, "") == "skip"
+        assert review_answer(lib, offered, "S") == "skip"
+        done = review_answer(lib, offered, "1")
+        assert not isinstance(done, str) and done.paper_id == "1703.07469"
+        assert done.state == "resolved"
+        # Once settled, a number is no longer a candidate's: it is read as an arXiv id.
+        with pytest.raises(InvalidIdentifier):
+            settle_item(lib, "thesis", item.position, "1")
+        manual = settle_item(lib, "thesis", item.position, None, url="https://example.org/p")
+        assert manual.state == "manual" and manual.paper_id is not None
+    finally:
+        lib.close()
+    assert run_json("show", manual.paper_id)["url"] == "https://example.org/p"

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 import pytest
+from bibtexparser.entrypoint import parse_string
 
 from tests.conftest import DBLP_MATCHES, SHARED_CITATIONS, Emulator, Run, require_shared
 from tests.test_exports import _compile_biblatex, _compile_bibtex, _require_tex
@@ -86,7 +86,7 @@ def test_seed_then_check_links_what_matches_json_lists_and_nothing_else(
     ama = {p["id"] for p in run_json("list", "--list", "google-brain-ama-2017") if p["arxiv_id"]}
     assert {p for p in ama if p in expected} <= set(linked)
     bib = run("export", "--list", "google-brain-ama-2017").stdout
-    entries = {e.key: e for e in bibtexparser.parse_string(bib).entries}
+    entries = {e.key: e for e in parse_string(bib).entries}
     snell = entries["snell2017prototypical"]
     assert snell.entry_type == "inproceedings" and snell.fields_dict["eprint"].value == "1703.05175"
     assert "Neural Information Processing Systems" in snell.fields_dict["booktitle"].value
@@ -146,7 +146,7 @@ def test_the_published_export_compiles_without_warnings(
     bib = run("export").stdout
     blx = run("export", "-F", "biblatex").stdout
     for text in (bib, blx):
-        assert bibtexparser.parse_string(text).failed_blocks == []
+        assert parse_string(text).failed_blocks == []
     assert bib.count("@inproceedings{") >= 20 and "@article{hochreiter1997long," in bib
     (tmp_path / "bibtex").mkdir()
     (tmp_path / "biblatex").mkdir()

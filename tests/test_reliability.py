@@ -133,12 +133,12 @@ def test_two_writers_lose_nothing_and_never_see_locked(
         assert "locked" not in err
         counts[name] = int(out.strip())
     store = open_db(db)
-    tags = {t for p in store.query_papers(_all()) for t in p.tags}
+    tags = {t for p in store.papers.select(_all()) for t in p.tags}
     for name, n in counts.items():
         assert {f"{name}-{i}" for i in range(n)} <= tags, name
-    events = store.conn.execute("SELECT count(*) FROM status_events").fetchone()[0]
+    events = store.sql.scalar("SELECT count(*) FROM status_events")
     assert events == counts["a"] + counts["b"]
-    added = {p.id for p in store.query_papers(_all())} - set(ids)
+    added = {p.id for p in store.papers.select(_all())} - set(ids)
     expected = set(halves["a"][: counts["a"]]) | set(halves["b"][: counts["b"]])
     assert added == expected
 

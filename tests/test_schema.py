@@ -30,13 +30,13 @@ def test_every_migration_applied_once_and_reopen_is_a_no_op(tmp_path: Path) -> N
     second = open_db(path)
     assert second.applied_migrations() == applied
     assert second.schema_sql() == schema
-    rows = second.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
+    rows = second.sql.raw.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     assert rows == len(applied)
 
 
 def test_expected_columns_and_pragmas(tmp_path: Path) -> None:
     store = open_db(tmp_path / "t.db")
-    columns = {r[1] for r in store.conn.execute("PRAGMA table_info(papers)")}
+    columns = {r[1] for r in store.sql.raw.execute("PRAGMA table_info(papers)")}
     assert {
         "id",
         "arxiv_id",
@@ -63,10 +63,10 @@ def test_expected_columns_and_pragmas(tmp_path: Path) -> None:
         "fetched_at",
         "status_changed_at",
     } <= columns
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.sql.raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.sql.raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     indexed = {
-        r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        r[0] for r in store.sql.raw.execute("SELECT name FROM sqlite_master WHERE type='index'")
     }
     assert {"idx_papers_status", "idx_paper_tags_tag", "idx_status_events_paper_id"} <= indexed
 
@@ -74,11 +74,11 @@ def test_expected_columns_and_pragmas(tmp_path: Path) -> None:
 def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path: Path) -> None:
     import pytest
 
-    from reading_list.store import DatabaseError
+    from reading_list.errors import NotALibrary
 
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(DatabaseError, match="cannot open"):
+    with pytest.raises(NotALibrary, match=r"cannot open .* not a SQLite database"):
         open_db(bad)
 
 
@@ -87,7 +87,7 @@ def test_constraints_reject_bad_rows(tmp_path: Path) -> None:
 
     store = open_db(tmp_path / "t.db")
     with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute(
+        store.sql.raw.execute(
             "INSERT INTO papers (id, kind, citekey, title, added_at, status) "
             "VALUES ('x', 'arxiv', 'k', 't', 'now', 'finished')"
         )
@@ -98,4 +98,4 @@ def test_schema_version_constant_matches_the_migrations(tmp_path: Path) -> None:
 
     assert SCHEMA_VERSION == len(migrations._migrations)
     store = open_db(tmp_path / "t.db")
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.sql.raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -200,26 +200,3 @@ def test_crossref_faults_are_retried_to_the_same_answer(
     clean = CrossrefClient(settings()).work("10.1109/5.726791")
     crossref.faults.queue = [fault]
     assert CrossrefClient(settings()).work("10.1109/5.726791") == clean
-
-
-@pytest.mark.parametrize(
-    ("name", "value"),
-    [
-        ("READING_LIST_DBLP_DELAY", "nan"),
-        ("READING_LIST_DBLP_DELAY", "1e400"),
-        ("READING_LIST_CROSSREF_DELAY", "-1"),
-        ("READING_LIST_MAX_RESPONSE_MB", "0"),
-        ("READING_LIST_MAX_RETRY_SLEEP", "inf"),
-        ("READING_LIST_DBLP_URL", "ftp://dblp.org"),
-        ("READING_LIST_DOI_URL", "doi.org"),
-        ("READING_LIST_CROSSREF_MAILTO", "not an address"),
-    ],
-)
-def test_bad_source_settings_are_refused_by_name(
-    monkeypatch: pytest.MonkeyPatch, name: str, value: str
-) -> None:
-    from reading_list.errors import UsageError
-
-    monkeypatch.setenv(name, value)
-    with pytest.raises(UsageError, match=name):
-        load_settings()

@@ -227,7 +227,7 @@ def test_a_failing_secondary_source_never_blocks_arxiv_work(
     assert result.exit_code == 3
     states = {o["input"]: o["outcome"] for o in json.loads(result.stdout)}
     assert states == {"1703.05175": "added", "10.1162/neco.1997.9.8.1735": "pending"}
-    assert "Crossref unreachable" in result.stderr
+    assert "Crossref unavailable" in result.stderr and "unreachable" in result.stderr
     assert [p["id"] for p in run_json("list")] == ["1703.05175"]
 
 

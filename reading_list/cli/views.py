@@ -1,4 +1,5 @@
-"""Models to rich tables and text for people at a terminal. No I/O."""
+"""Models to rich tables and text for people at a terminal: every word a command shows
+people is composed here. No I/O."""
 
 from __future__ import annotations
 
@@ -6,21 +7,48 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import RenderableType
 
+    from reading_list.formats.seeds import SeedList
     from reading_list.models import (
         AddOutcome,
+        BibImportReport,
+        CheckReport,
+        DoctorReport,
         ExtractionReport,
+        ImportReport,
+        LineCounts,
         ListItem,
         ListSummary,
+        NextPick,
         Paper,
         PaperDetail,
         Provenance,
         Resolution,
+        SkippedLine,
         SourceLookup,
         Stats,
     )
+    from reading_list.services.transfer import ExportResult
     from reading_list.works import Identity, WorkRecord
+
+
+class Screen:
+    """What a command shows people: ``body`` on stdout (a rich renderable, or text printed as
+    it is), then ``notes`` on stderr, one line each, so that pipes stay clean."""
+
+    # A plain class: a dataclass would add the dataclasses import to every command's start-up.
+    __slots__ = ("body", "notes")
+
+    def __init__(self, body: RenderableType | None = None, notes: Sequence[str] = ()) -> None:
+        self.body = body
+        self.notes = notes
+
+
+def _lines(lines: Sequence[str]) -> str | None:
+    return "\n".join(lines) if lines else None
 
 
 def short_authors(authors: Sequence[str], limit: int = 2) -> str:
@@ -271,6 +299,9 @@ def why_view(why: Provenance) -> RenderableType:
     return Group(*parts)
 
 
+REVIEW_QUESTION = "number to accept, an arXiv id, n = not on arXiv, s = skip, q = quit"
+
+
 def review_view(item: ListItem) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
@@ -293,6 +324,8 @@ def _bar(value: int, top: int, width: int = 30) -> str:
 
 def stats_text(st: Stats) -> str:
     """A small terminal report with bar charts (plain text, so it pipes)."""
+    from reading_list.status import FINISHED
+
     lines = [f"{st.total} paper(s)", "", "by status"]
     top = max(st.by_status.values(), default=0)
     for status, count in st.by_status.items():
@@ -301,7 +334,7 @@ def stats_text(st: Stats) -> str:
         if groups:
             lines += ["", title]
             for name, counts in groups.items():
-                done = sum(v for k, v in counts.items() if k in ("read", "skimmed"))
+                done = sum(v for k, v in counts.items() if k in FINISHED)
                 total = sum(counts.values())
                 lines.append(f"  {name:<28} {done:>4}/{total:<4} read  {_bar(done, total, 20)}")
     if st.finished_per_week:
@@ -314,3 +347,195 @@ def stats_text(st: Stats) -> str:
     if len(st.stale) > 10:
         lines.append(f"  ... and {len(st.stale) - 10} more")
     return "\n".join(lines)
+
+
+# ---- papers --------------------------------------------------------------------------------
+
+
+def added(outcomes: Sequence[AddOutcome]) -> Screen:
+    return Screen(_lines([outcome_line(o) for o in outcomes]))
+
+
+def papers_screen(papers: Sequence[Paper]) -> Screen:
+    return Screen(papers_table(papers), [f"{len(papers)} paper(s)"])
+
+
+def status_set(paper_id: str, status: str) -> Screen:
+    return Screen(notes=[f"{paper_id}: {status}"])
+
+
+def tags_set(paper_id: str, tags: Sequence[str]) -> Screen:
+    return Screen(notes=[f"{paper_id}: {', '.join(tags) or '(no tags)'}"])
+
+
+def number_set(d: PaperDetail, field: str) -> Screen:
+    return Screen(
+        notes=[
+            f"{d.id}: rated {d.rating}/5" if field == "rating" else f"{d.id}: priority {d.priority}"
+        ]
+    )
+
+
+def noted(d: PaperDetail) -> Screen:
+    return Screen(notes=[f"{d.id}: {len(d.notes)} note(s)"])
+
+
+def removal_question(d: PaperDetail) -> str:
+    return f"Remove {d.id} ({d.title})?"
+
+
+def removed(p: Paper) -> Screen:
+    return Screen(notes=[f"removed {p.id}"])
+
+
+# ---- lists ---------------------------------------------------------------------------------
+
+
+def seeds_lines(seeds: Sequence[SeedList]) -> Screen:
+    return Screen(_lines([f"{s.name}\t{len(s.items)} items\t{s.title}" for s in seeds]))
+
+
+def skipped_lines(skipped: Sequence[SkippedLine]) -> list[str]:
+    return [f"skipped line {s.line} ({s.reason}): {s.text[:70]}" for s in skipped]
+
+
+def line_counts(counts: LineCounts | None, *, requests: int | None = None) -> list[str]:
+    """Every input line accounted for, in one line (for scripts and people alike)."""
+    if counts is None:
+        return []
+    states = ", ".join(f"{v} {k}" for k, v in counts.states.items())
+    return [
+        f"{counts.lines} line(s): {counts.references} reference(s) on {counts.reference_lines}"
+        + (f" ({states})" if states else "")
+        + f", {counts.skipped} skipped, {counts.blank} blank, {counts.headings} heading(s)"
+        + (f"; {requests} arXiv request(s)" if requests is not None else "")
+    ]
+
+
+def extracted(report: ExtractionReport) -> Screen:
+    return Screen(extraction_table(report), skipped_lines(report.skipped))
+
+
+def resolved(results: Sequence[Resolution], skipped: Sequence[SkippedLine]) -> Screen:
+    return Screen(resolutions_table(results), skipped_lines(skipped))
+
+
+def imported(report: ImportReport) -> Screen:
+    notes = skipped_lines(report.skipped)
+    counts: dict[str, int] = {}
+    for item in report.items:
+        counts[item.state] = counts.get(item.state, 0) + 1
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+    notes.append(f"list {report.list}: {summary}; {report.requests} arXiv request(s)")
+    return Screen(list_items_table(report.items), notes)
+
+
+def settled(item: ListItem) -> Screen:
+    return Screen(notes=[f"{item.list} #{item.position}: {item.state} {item.paper_id or ''}"])
+
+
+def review_step(item: ListItem) -> Screen:
+    return Screen(notes=[f"  -> {item.state} {item.paper_id or ''}"])
+
+
+def nothing_to_review() -> Screen:
+    return Screen(notes=["nothing to review"])
+
+
+# ---- transfer ------------------------------------------------------------------------------
+
+
+def exported(result: ExportResult, output: Path | None) -> Screen:
+    notes = [f"warning: {w}" for w in result.warnings]
+    if output is not None:
+        notes.append(f"{result.count} entr{'y' if result.count == 1 else 'ies'}")
+    return Screen(notes=notes)
+
+
+def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Screen:
+    notes = [f"{source}:{failed.line}: skipped: {failed.reason}" for failed in report.failed]
+    notes.append(
+        f"{report.added} arXiv and {report.manual} manual entries added, "
+        f"{report.exists} already present, {len(report.failed)} unreadable"
+        + (f", {report.refreshed} refreshed from arXiv" if fetched else "")
+    )
+    return Screen(notes=notes)
+
+
+def restored(counts: dict[str, int]) -> Screen:
+    done = ", ".join(f"{n} {kind}(s)" for kind, n in counts.items() if n)
+    return Screen(notes=[done or "nothing restored"])
+
+
+REKEY_QUESTION = "Citekeys in your documents may break. Rekey?"
+
+
+def rekeyed(changes: Sequence[tuple[str, str, str]]) -> Screen:
+    lines = [f"{paper_id}\t{old}\t{new}" for paper_id, old, new in changes]
+    return Screen(_lines(lines), [f"{len(changes)} key(s) changed"])
+
+
+# ---- reading and maintenance ---------------------------------------------------------------
+
+
+def checked(report: CheckReport) -> Screen:
+    lines = []
+    for item in report.changed:
+        lines.append(f"{item.paper_id}  {item.title}")
+        for change in item.changes:
+            detail = f"{change.old} -> {change.new}" if change.new is not None else ""
+            lines.append(f"    {change.field}: {detail} {change.note}".rstrip())
+    venues = report.published
+    for link in venues.linked if venues else []:
+        lines.append(f"{link.paper_id}  published: {link.venue} {link.year or ''} ({link.key})")
+    notes = [
+        f"{report.checked} checked, {len(report.changed)} changed, "
+        f"{report.requests} arXiv request(s)"
+    ]
+    if venues is not None:
+        notes.append(
+            f"published versions: {len(venues.linked)} linked, {len(venues.none)} not in "
+            f"dblp, {len(venues.pending)} pending, {venues.requests} dblp request(s)"
+        )
+    return Screen(_lines(lines), notes)
+
+
+def check_warnings(report: CheckReport) -> list[str]:
+    """What failed in a secondary source (shown in both modes): a warning, never the
+    command's failure."""
+    venues = report.published
+    if venues is None or not venues.unavailable:
+        return []
+    return [
+        f"warning: {venues.unavailable}; {len(venues.pending)} lookup(s) kept for the next check"
+    ]
+
+
+def next_pick(pick: NextPick) -> Screen:
+    if pick.paper is None:
+        return Screen(notes=[pick.reason])
+    return Screen(
+        f"{pick.paper.id}  {pick.paper.title}",
+        [f"why: {pick.reason}; {pick.queue} paper(s) in the queue"],
+    )
+
+
+def linked(paper_id: str, after_id: str) -> Screen:
+    return Screen(notes=[f"{paper_id} comes after {after_id}"])
+
+
+def unlinked(ref: str, other: str) -> Screen:
+    return Screen(notes=[f"{ref} no longer waits for {other}"])
+
+
+def diagnosed(report: DoctorReport) -> Screen:
+    lines = []
+    for f in report.findings:
+        state = " (fixed)" if f.fixed else " (--fix mends this)" if f.fixable else ""
+        ids = f": {', '.join(f.ids[:8])}" if f.ids else ""
+        lines.append(f"{f.check}: {f.message}{ids}{state}")
+    return Screen(_lines(lines), [] if report.findings else ["no problems found"])
+
+
+def serving(db_path: Path, port: int) -> Screen:
+    return Screen(notes=[f"serving {db_path} on http://127.0.0.1:{port}/ (Ctrl-C stops)"])

@@ -10,13 +10,19 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from reading_list.errors import InvalidInput
-from reading_list.identifiers import abs_url, find_arxiv_ids, pdf_url, submission_year
+from reading_list.identifiers import (
+    abs_url,
+    find_arxiv_ids,
+    is_arxiv_doi,
+    pdf_url,
+    published_doi,
+    submission_year,
+)
+from reading_list.metadata import PaperMetadata
 from reading_list.names import split_name
 from reading_list.tex import tex_to_unicode
 
@@ -68,30 +74,27 @@ def _parse_chunk(text: str, first_line: int) -> BibChunk:
     return BibChunk(entries, failed)
 
 
-def _raw_chunks(path: Path, chunk_entries: int) -> Iterator[tuple[str, int, int]]:
+def _raw_chunks(
+    raw_lines: Iterable[bytes], source: str, chunk_entries: int
+) -> Iterator[tuple[str, int, int]]:
     """(text, first line, bytes read so far) of consecutive runs of whole entries."""
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
-        lines: list[str] = []
-        chunk_start = 1
-        entries_in_chunk = 0
-        consumed = 0
-        for number, raw in enumerate(handle, 1):
-            if b"\x00" in raw:
-                raise InvalidInput(f"{path}:{number}: binary data, not a .bib file")
-            line = raw.decode("utf-8", errors="replace")
-            if line.lstrip().startswith("@"):
-                if entries_in_chunk >= chunk_entries:
-                    yield "".join(lines), chunk_start, consumed
-                    lines, chunk_start, entries_in_chunk = [], number, 0
-                entries_in_chunk += 1
-            lines.append(line)
-            consumed += len(raw)
-        if lines:
-            yield "".join(lines), chunk_start, consumed
+    lines: list[str] = []
+    chunk_start = 1
+    entries_in_chunk = 0
+    consumed = 0
+    for number, raw in enumerate(raw_lines, 1):
+        if b"\x00" in raw:
+            raise InvalidInput(f"{source}:{number}: binary data, not a .bib file")
+        line = raw.decode("utf-8", errors="replace")
+        if line.lstrip().startswith("@"):
+            if entries_in_chunk >= chunk_entries:
+                yield "".join(lines), chunk_start, consumed
+                lines, chunk_start, entries_in_chunk = [], number, 0
+            entries_in_chunk += 1
+        lines.append(line)
+        consumed += len(raw)
+    if lines:
+        yield "".join(lines), chunk_start, consumed
 
 
 def _parse_raw(raw: tuple[str, int, int]) -> BibChunk:
@@ -109,18 +112,24 @@ def parse_bib_text(text: str, first_line: int = 1) -> BibChunk:
 
 
 def read_bib(
-    path: Path, chunk_entries: int = CHUNK_ENTRIES, workers: int | None = None
+    raw_lines: Iterable[bytes],
+    *,
+    size: int = 0,
+    source: str = "input",
+    chunk_entries: int = CHUNK_ENTRIES,
+    workers: int | None = None,
 ) -> Iterator[BibChunk]:
-    """Parse ``path`` a chunk at a time, in order; line numbers are 1-based in the whole file.
+    """Parse a .bib file's lines (a file opened in binary mode) a chunk at a time, in order;
+    line numbers are 1-based in the whole file, ``source`` names it in errors.
 
-    Large files are parsed by worker processes (parsing is most of an import's time) while
-    the caller stores the chunks already parsed; at most a few chunks wait in memory.
+    Large files (``size`` in bytes) are parsed by worker processes (parsing is most of an
+    import's time) while the caller stores the chunks already parsed; at most a few chunks
+    wait in memory.
     """
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    raws = _raw_chunks(path, chunk_entries)
+    raws = _raw_chunks(raw_lines, source, chunk_entries)
     if workers is None:
-        big = path.stat().st_size > PARALLEL_FROM_BYTES if path.exists() else False
-        workers = min(2, os.cpu_count() or 1) if big else 1
+        workers = min(2, os.cpu_count() or 1) if size > PARALLEL_FROM_BYTES else 1
     if workers <= 1:
         yield from map(_parse_raw, raws)
         return
@@ -184,54 +193,36 @@ def arxiv_id_of(fields: dict[str, str]) -> str | None:
             return ids[0].id
     for name in ("url", "doi", "journal", "howpublished", "note", "volume"):
         value = fields.get(name, "")
-        if "arxiv" in value.lower() or (name == "doi" and value.startswith("10.48550")):
+        if "arxiv" in value.lower() or (name == "doi" and is_arxiv_doi(value)):
             ids = find_arxiv_ids(value)
             if ids:
                 return ids[0].id
     return None
 
 
-def entry_to_row(entry: BibEntry) -> dict[str, Any]:
-    """Paper columns (without citekey and timestamps) for one entry."""
+def entry_metadata(entry: BibEntry, arxiv_id: str | None) -> PaperMetadata:
+    """What an entry says about its work; ``arxiv_id`` from arxiv_id_of(entry.fields)."""
     f = entry.fields
-    arxiv_id = arxiv_id_of(f)
     year_text = re.search(r"\d{4}", f.get("year", "") or f.get("date", ""))
     year = int(year_text.group(0)) if year_text else None
-    doi = f.get("doi", "").strip()
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi, flags=re.IGNORECASE)
-    if doi.lower().startswith("10.48550/"):
-        doi = ""
+    doi = published_doi(f.get("doi")) or ""
     venue = f.get("journal") or f.get("journaltitle") or f.get("booktitle") or ""
     if venue.lower().startswith("arxiv") or "arxiv preprint" in venue.lower():
         venue = ""
     category = f.get("primaryclass") or f.get("eprintclass") or None
-    row: dict[str, Any] = {
-        "title": tex_to_unicode(f.get("title", "")) or entry.key,
-        "authors": split_bib_authors(f.get("author", "") or f.get("editor", "")),
-        "year": year,
-        "published": f.get("date") or (str(year) if year else None),
-        "abstract": tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
-        "categories": [category] if category else [],
-        "primary_category": category,
-        "doi": doi or None,
-        "journal_ref": tex_to_unicode(venue) or None,
-        "comment": None,
-        "fetched_at": None,
-    }
-    if arxiv_id:
-        row.update(
-            id=arxiv_id,
-            arxiv_id=arxiv_id,
-            kind="arxiv",
-            url=abs_url(arxiv_id),
-            pdf_url=pdf_url(arxiv_id),
-            year=year or submission_year(arxiv_id),
-        )
-    else:
-        row.update(
-            id=f"manual:{entry.key}", arxiv_id=None, kind="manual", url=f.get("url"), pdf_url=None
-        )
-    return row
+    return PaperMetadata(
+        title=tex_to_unicode(f.get("title", "")) or entry.key,
+        authors=tuple(split_bib_authors(f.get("author", "") or f.get("editor", ""))),
+        year=(year or submission_year(arxiv_id)) if arxiv_id else year,
+        published=f.get("date") or (str(year) if year else None),
+        abstract=tex_to_unicode(f["abstract"]) if f.get("abstract") else None,
+        categories=(category,) if category else (),
+        primary_category=category,
+        doi=doi or None,
+        journal_ref=tex_to_unicode(venue) or None,
+        url=abs_url(arxiv_id) if arxiv_id else f.get("url"),
+        pdf_url=pdf_url(arxiv_id) if arxiv_id else None,
+    )
 
 
 def entry_tags(entry: BibEntry) -> list[str]:

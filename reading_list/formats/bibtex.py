@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reading_list.identifiers import arxiv_doi
+from reading_list.identifiers import abs_url, arxiv_doi, published_doi
 from reading_list.models import Paper
 from reading_list.names import has_latin_letters, split_name
 from reading_list.tex import split_math, tex_to_unicode
@@ -168,14 +168,6 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
     return f"@{kind}{{{key},\n{body}}}\n"
 
 
-def published_doi(paper: Paper) -> str | None:
-    """The DOI of a published version; arXiv's own 10.48550 DOI is not one."""
-    if not paper.doi:
-        return None
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", paper.doi.split()[0], flags=re.I)
-    return None if doi.lower().startswith("10.48550/") else doi
-
-
 def _venue_kind(venue: str) -> str:
     low = venue.lower()
     if re.search(r"journal|transactions|letters|review|jmlr|nature|science\b", low):
@@ -207,8 +199,8 @@ def bibtex_entry(paper: Paper) -> Rendered:
                 ("eprint", paper.arxiv_id),
                 ("archiveprefix", "arXiv"),
                 ("primaryclass", paper.primary_category),
-                ("doi", published_doi(paper)),
-                ("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
+                ("doi", published_doi(paper.doi)),
+                ("url", abs_url(paper.arxiv_id)),
                 ("note", note),
                 ("key", None if paper.authors else paper.citekey),
             ],
@@ -224,7 +216,7 @@ def _manual_entry(
     venue = escape_text(tex_to_unicode(paper.journal_ref or ""), ascii_only=ascii_only) or None
     kind = _venue_kind(paper.journal_ref or "")
     key_field = None if authors else ("key", re.sub(r"[^A-Za-z0-9]", "", paper.citekey))
-    common_tail = [("doi", published_doi(paper)), ("url", paper.url)]
+    common_tail = [("doi", published_doi(paper.doi)), ("url", paper.url)]
     if kind == "journal":
         fields = [("author", authors), ("title", title), ("journal", venue), ("year", year)]
         return _entry("article", paper.citekey, fields + common_tail)
@@ -263,17 +255,17 @@ def biblatex_entry(paper: Paper) -> Rendered:
                 ("eprint", paper.arxiv_id),
                 ("eprinttype", "arxiv"),
                 ("eprintclass", paper.primary_category),
-                ("doi", published_doi(paper) or arxiv_doi(paper.arxiv_id)),
-                ("url", f"https://arxiv.org/abs/{paper.arxiv_id}"),
+                ("doi", published_doi(paper.doi) or arxiv_doi(paper.arxiv_id)),
+                ("url", abs_url(paper.arxiv_id)),
                 ("addendum", addendum),
-                ("pubstate", None if published_doi(paper) else "prepublished"),
+                ("pubstate", None if published_doi(paper.doi) else "prepublished"),
             ],
         )
     else:
         venue = escape_text(tex_to_unicode(paper.journal_ref or ""), ascii_only=False) or None
         kind = _venue_kind(paper.journal_ref or "")
         year = str(paper.year) if paper.year else None
-        tail = [("doi", published_doi(paper)), ("url", paper.url)]
+        tail = [("doi", published_doi(paper.doi)), ("url", paper.url)]
         if kind == "journal":
             fields = [
                 ("author", authors),

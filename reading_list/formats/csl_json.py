@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from reading_list.formats.bibtex import published_doi
-from reading_list.identifiers import arxiv_doi
+from reading_list.identifiers import abs_url, arxiv_doi, published_doi
 from reading_list.models import Paper
 from reading_list.names import split_name
 from reading_list.tex import tex_to_unicode
@@ -46,8 +45,8 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     if paper.kind == "arxiv" and paper.arxiv_id:
         item["publisher"] = "arXiv"
         item["number"] = f"arXiv:{paper.arxiv_id}"
-        item["DOI"] = published_doi(paper) or arxiv_doi(paper.arxiv_id)
-        item["URL"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
+        item["DOI"] = published_doi(paper.doi) or arxiv_doi(paper.arxiv_id)
+        item["URL"] = abs_url(paper.arxiv_id)
         category = f" [{paper.primary_category}]" if paper.primary_category else ""
         item["note"] = f"arXiv:{paper.arxiv_id}{category}"
         if paper.version:
@@ -57,7 +56,7 @@ def csl_item(paper: Paper) -> dict[str, Any]:
     else:
         if paper.journal_ref:
             item["container-title"] = paper.journal_ref
-        if doi := published_doi(paper):
+        if doi := published_doi(paper.doi):
             item["DOI"] = doi
         if paper.url:
             item["URL"] = paper.url

@@ -258,7 +258,12 @@ def _bib_entry_end(lines: list[str], start: int) -> int:
 
 def _bib_references(text: str, first: int, last: int, tags: list[str]) -> list[Reference] | str:
     """References from pasted BibTeX entries, read by the .bib reader; or why they were not."""
-    from reading_list.formats.bibreader import entry_to_row, parse_bib_text, split_bib_authors
+    from reading_list.formats.bibreader import (
+        arxiv_id_of,
+        entry_metadata,
+        parse_bib_text,
+        split_bib_authors,
+    )
 
     chunk = parse_bib_text(text, first)
     if chunk.failed or not chunk.entries:
@@ -266,26 +271,26 @@ def _bib_references(text: str, first: int, last: int, tags: list[str]) -> list[R
         return f"unreadable BibTeX entry: {reason}"
     refs = []
     for entry in chunk.entries:
-        row = entry_to_row(entry)
+        arxiv_id = arxiv_id_of(entry.fields)
+        work = entry_metadata(entry, arxiv_id)
         authors = split_bib_authors(entry.fields.get("author", ""))
-        url = None if row.get("arxiv_id") else row.get("url")
         ids: list[WorkId] = []
-        if row.get("doi") and not row.get("arxiv_id"):
-            ids.append(WorkId("doi", str(row["doi"]).lower()))
+        if work.doi and not arxiv_id:
+            ids.append(WorkId("doi", work.doi.lower()))
         refs.append(
             Reference(
                 entry.line,
                 Citation(
-                    cited_as=str(row["title"]),
+                    cited_as=work.title,
                     authors_hint=", ".join(authors),
-                    year_hint=row.get("year"),
+                    year_hint=work.year,
                     descriptive=False,
                 ),
-                arxiv_id=row.get("arxiv_id"),
-                url=url,
+                arxiv_id=arxiv_id,
+                url=None if arxiv_id else work.url,
                 tags=list(tags),
                 ids=ids,
-                venue=str(row.get("journal_ref") or ""),
+                venue=work.journal_ref or "",
                 text=f"@{entry.entry_type}{{{entry.key}, ...}}",
                 last_line=last,
             )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from reading_list.formats.bibtex import published_doi
-from reading_list.identifiers import arxiv_doi
+from reading_list.identifiers import abs_url, arxiv_doi, published_doi
 from reading_list.models import Paper
 from reading_list.names import split_name
 from reading_list.tex import tex_to_unicode
@@ -28,15 +27,15 @@ def ris_record(paper: Paper) -> str:
         lines.append(("DA", date.replace("-", "/") + "/"))
     if paper.kind == "arxiv" and paper.arxiv_id:
         lines.append(("PB", "arXiv"))
-        lines.append(("DO", published_doi(paper) or arxiv_doi(paper.arxiv_id)))
-        lines.append(("UR", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+        lines.append(("DO", published_doi(paper.doi) or arxiv_doi(paper.arxiv_id)))
+        lines.append(("UR", abs_url(paper.arxiv_id)))
         category = f" [{paper.primary_category}]" if paper.primary_category else ""
         lines.append(("N1", f"arXiv:{paper.arxiv_id}{category}"))
         lines += [("KW", c) for c in paper.categories]
     else:
         if paper.journal_ref:
             lines.append(("T2", paper.journal_ref))
-        if doi := published_doi(paper):
+        if doi := published_doi(paper.doi):
             lines.append(("DO", doi))
         if paper.url:
             lines.append(("UR", paper.url))

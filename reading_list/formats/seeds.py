@@ -1,4 +1,4 @@
-"""Curated seed lists: the documented file format and where shipped lists are found.
+"""Curated seed lists: the documented file format (services/seeds.py finds and reads them).
 
 A seed file is JSON (``seeds/<name>.json``)::
 
@@ -23,13 +23,10 @@ A seed file is JSON (``seeds/<name>.json``)::
 from __future__ import annotations
 
 import json
-import os
-from importlib.resources.abc import Traversable
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reading_list.errors import InvalidInput, NotFound
+from reading_list.errors import InvalidInput
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import ArxivRecord
 
@@ -111,29 +108,6 @@ class SeedList(BaseModel):
         return self
 
 
-def _installed_seed_dir() -> Traversable | None:
-    """The seeds installed as package data (wheel, --user, pipx); an editable install or a
-    bare checkout has no such package and reads the checkout's seeds/ folder instead."""
-    from importlib import resources
-
-    try:
-        return resources.files("reading_list.shipped_seeds")
-    except ModuleNotFoundError:
-        return None
-
-
-def seed_dirs() -> list[Traversable]:
-    """Where seed lists are looked for: $READING_LIST_SEEDS, the installed package data, the
-    checkout."""
-    dirs: list[Traversable] = []
-    if env := os.environ.get("READING_LIST_SEEDS"):
-        dirs.append(Path(env))
-    if installed := _installed_seed_dir():
-        dirs.append(installed)
-    dirs.append(Path(__file__).resolve().parents[2] / "seeds")
-    return dirs
-
-
 def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors()[:5]:
@@ -143,38 +117,17 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts) + more
 
 
-def load_seed_file(path: Traversable) -> SeedList:
+def parse_seed(text: str, *, name: str, source: str) -> SeedList:
+    """A seed file's text as a validated SeedList; ``name`` is what the file is called (a
+    seed names itself the same), ``source`` where it came from, for error messages."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read seed file {path}: {exc}") from None
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InvalidInput(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     try:
         seed = SeedList.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(f"{path}: {describe_validation_error(exc)}") from None
-    if seed.name != path.name.removesuffix(".json"):
-        raise InvalidInput(f"{path}: name {seed.name!r} differs from the file name")
+        raise InvalidInput(f"{source}: {describe_validation_error(exc)}") from None
+    if seed.name != name:
+        raise InvalidInput(f"{source}: name {seed.name!r} differs from the file name")
     return seed
-
-
-def available_seeds() -> dict[str, Traversable]:
-    found: dict[str, Traversable] = {}
-    for directory in seed_dirs():
-        if directory.is_dir():
-            for path in sorted(directory.iterdir(), key=lambda p: p.name):
-                if path.name.endswith(".json"):
-                    found.setdefault(path.name.removesuffix(".json"), path)
-    return found
-
-
-def find_seed(name: str) -> SeedList:
-    seeds = available_seeds()
-    path = Path(name)
-    if path.suffix == ".json" and path.is_file():
-        return load_seed_file(path)
-    if name not in seeds:
-        known = ", ".join(sorted(seeds)) or "none"
-        raise NotFound(f"no seed list named {name!r} (available: {known})")
-    return load_seed_file(seeds[name])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 from reading_list.errors import SourceUnavailable
@@ -15,46 +14,41 @@ from reading_list.services.papers import add_papers
 
 def _duplicate_titles(lib: Library) -> list[list[str]]:
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for paper_id, title, authors_json in lib.store.title_author_keys():
-        authors = json.loads(authors_json)
-        first = normalise(split_name(authors[0]).family) if authors else ""
+    for paper_id, title, first_author in lib.store.checks.titles_and_first_authors():
+        first = normalise(split_name(first_author).family) if first_author else ""
         groups[(normalise(title), first)].append(paper_id)
     return [sorted(ids) for ids in groups.values() if len(ids) > 1]
 
 
 def diagnose(lib: Library, *, fix: bool = False) -> DoctorReport:
-    store = lib.store
+    checks = lib.store.checks
     findings: list[Finding] = []
-    integrity = store.integrity_check()
+    integrity = checks.integrity()
     if integrity != ["ok"]:
         findings.append(Finding(check="integrity", message="; ".join(integrity[:5])))
-    orphans = store.orphan_rows()
-    if orphans:
-        by_table: dict[str, list[int]] = defaultdict(list)
-        for table, rowid in orphans:
-            by_table[table].append(rowid)
-        for table, rowids in sorted(by_table.items()):
-            finding = Finding(
-                check="orphans",
-                message=f"{len(rowids)} {table} row(s) point at nothing",
-                fixable=True,
-            )
-            if fix:
-                with store.write():
-                    store.delete_rowids(table, rowids)
-                finding.fixed = True
-            findings.append(finding)
-    for ids in store.duplicate_dois():
+        # Every other check reads the damaged pages too: report what can be said.
+        return DoctorReport(ok=False, findings=findings)
+    for table, rowids in sorted(checks.orphans().items()):
+        finding = Finding(
+            check="orphans",
+            message=f"{len(rowids)} {table} row(s) point at nothing",
+            fixable=True,
+        )
+        if fix:
+            checks.delete_orphans(table, rowids)
+            finding.fixed = True
+        findings.append(finding)
+    for ids in checks.duplicate_dois():
         findings.append(Finding(check="duplicate-doi", message="same DOI", ids=ids))
     for ids in _duplicate_titles(lib):
         findings.append(
             Finding(check="duplicate-title", message="same title and first author", ids=ids)
         )
-    for keys in store.citekey_clashes():
+    for keys in checks.citekey_clashes():
         findings.append(
             Finding(check="citekey-clash", message="citekeys equal but for case", ids=keys)
         )
-    dangling = store.dangling_list_items()
+    dangling = checks.dangling_list_items()
     if dangling:
         finding = Finding(
             check="list-items",
@@ -63,11 +57,10 @@ def diagnose(lib: Library, *, fix: bool = False) -> DoctorReport:
             fixable=True,
         )
         if fix:
-            with store.write():
-                store.reopen_list_items(dangling)
+            checks.reopen_list_items(dangling)
             finding.fixed = True
         findings.append(finding)
-    never = store.never_fetched()
+    never = checks.never_fetched()
     if never:
         finding = Finding(
             check="never-fetched",

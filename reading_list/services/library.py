@@ -42,13 +42,8 @@ class Library:
 
     @classmethod
     def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
-        import os
-
-        return cls(
-            load_settings(db),
-            on_message=on_message,
-            citekey_pattern=os.environ.get("READING_LIST_CITEKEY_PATTERN") or DEFAULT_PATTERN,
-        )
+        settings = load_settings(db)
+        return cls(settings, on_message=on_message, citekey_pattern=settings.citekey_pattern)
 
     @property
     def store(self) -> Store:
@@ -97,10 +92,10 @@ class Library:
 
 def require_paper_id(lib: Library, ref: str) -> str:
     """The stored id for an arXiv id (any form), a manual id or a citekey."""
-    paper_id = lib.store.find_paper_id(ref.strip())
+    paper_id = lib.store.papers.find_id(ref.strip())
     if paper_id is None:
         try:
-            paper_id = lib.store.find_paper_id(parse_arxiv_id(ref).id)
+            paper_id = lib.store.papers.find_id(parse_arxiv_id(ref).id)
         except InvalidIdentifier:
             paper_id = None
     if paper_id is None:

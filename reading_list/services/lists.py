@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
 from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
-from reading_list.formats.seeds import ManualWork, SeedItem, SeedList, available_seeds, find_seed
+from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
 from reading_list.identifiers import parse_arxiv_id
+from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     ArxivRecord,
     Citation,
@@ -23,11 +25,10 @@ from reading_list.models import (
     Resolution,
     ResolveReport,
     SkippedLine,
-    Status,
 )
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.library import Library, now, require_paper_id
-from reading_list.services.papers import assign_citekey, insert_arxiv_record, store_records
+from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
 from reading_list.services.scholarly import (
     BeyondArxiv,
     IdentifierSource,
@@ -35,6 +36,8 @@ from reading_list.services.scholarly import (
     identifier_sources,
     store_work,
 )
+from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
+from reading_list.status import Status
 from reading_list.works import WorkRecord
 
 Progress = Callable[[int, int, str], None]
@@ -205,32 +208,29 @@ def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress)
 
 def _tag(lib: Library, paper_id: str, tags: list[str]) -> None:
     if tags:
-        lib.store.add_tags(paper_id, [t.lower() for t in tags if t])
+        lib.store.tags.add(paper_id, [t.lower() for t in tags if t])
 
 
 def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
-    existing = lib.store.find_manual(work.title)
+    """The id of the manual entry for ``work``, made if it is new. Call inside a write."""
+    from reading_list.store import NewPaper
+
+    existing = lib.store.papers.find_manual(work.title)
     if existing:
         return existing
-    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
-    paper_id = f"manual:{citekey}"
-    lib.store.insert_paper(
-        {
-            "id": paper_id,
-            "arxiv_id": None,
-            "kind": "manual",
-            "citekey": citekey,
-            "title": work.title,
-            "authors": work.authors,
-            "year": work.year,
-            "published": str(work.year) if work.year else None,
-            "journal_ref": work.venue,
-            "comment": work.note,
-            "url": work.url,
-            "added_at": at,
-        }
+    metadata = PaperMetadata(
+        title=work.title,
+        authors=tuple(work.authors),
+        year=work.year,
+        published=str(work.year) if work.year else None,
+        journal_ref=work.venue,
+        comment=work.note,
+        url=work.url,
     )
-    return paper_id
+    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
+    paper = NewPaper(citekey=citekey, added_at=at, metadata=metadata)
+    lib.store.papers.insert([paper])
+    return paper.id
 
 
 def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
@@ -240,8 +240,9 @@ def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | N
 
 
 def _ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
-    if not lib.store.existing_arxiv_ids([record.arxiv_id]):
-        insert_arxiv_record(lib, record, at)
+    """The paper for ``record``, stored if it is new. Call inside a write."""
+    if not lib.store.papers.existing_arxiv_ids([record.arxiv_id]):
+        lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
     return record.arxiv_id
 
 
@@ -283,14 +284,14 @@ def _save_resolution(
             year_hint=resolution.year_hint,
             **(extra or {}),
         )
-        lib.store.save_list_item(item, at)
+        lib.store.lists.save_item(item, at)
         if paper_id:
             _tag(lib, paper_id, tags)
             # "- [x]" marks read; "- [ ]" never downgrades a paper already read.
             if read:
-                paper = lib.store.get_paper(paper_id)
+                paper = lib.store.papers.get(paper_id)
                 if paper is not None and paper.status != Status.READ:
-                    lib.store.set_status(paper_id, "read", at)
+                    lib.store.papers.set_status(paper_id, "read", at)
     return item
 
 
@@ -304,8 +305,8 @@ def import_file(
     parsed = read_reference_file(path)
     at = now()
     with lib.store.write():
-        if not lib.store.list_exists(list_name):
-            lib.store.upsert_list(
+        if not lib.store.lists.exists(list_name):
+            lib.store.lists.upsert(
                 list_name,
                 title=list_name,
                 source="standard input" if path == STDIN else path.name,
@@ -313,7 +314,7 @@ def import_file(
                 description=None,
                 at=at,
             )
-    settled = lib.store.settled_positions(list_name)
+    settled = lib.store.lists.settled_positions(list_name)
     todo = [(n, ref) for n, ref in enumerate(parsed.references, 1) if n not in settled]
     report = ImportReport(list=list_name, items=[], skipped=_skipped(parsed))
     sent_before = lib.client.requests_sent
@@ -337,7 +338,7 @@ def import_file(
         _resolve_references(lib, [ref for _, ref in todo], settle, on_progress)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; run the same import again to finish"
-    report.items = lib.store.list_items(list_name)
+    report.items = lib.store.lists.items(list_name)
     for item in report.items:
         if item.position in settled:
             states[item.state] = states.get(item.state, 0) + 1
@@ -349,10 +350,8 @@ def import_file(
 # ---- seed ----------------------------------------------------------------------------------
 
 
-def shipped_seeds() -> list[SeedList]:
-    from reading_list.formats.seeds import load_seed_file
-
-    return [load_seed_file(path) for path in available_seeds().values()]
+def shipped_seeds(lib: Library) -> list[SeedList]:
+    return [load_seed_file(path) for path in available_seeds(lib.settings.seeds_dir).values()]
 
 
 def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) -> ListItem:
@@ -375,21 +374,20 @@ def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) 
 def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> ImportReport:
     """Build a shipped seed list: curated ids fetched in one batch (shipped metadata offline),
     manual entries for works not on arXiv, the resolver for items without an id."""
-    seed = find_seed(name)
+    seed = find_seed(name, lib.settings.seeds_dir)
     at = now()
     report = ImportReport(list=seed.name, items=[])
     sent_before = lib.client.requests_sent
-    with lib.store.write():
-        lib.store.upsert_list(
-            seed.name,
-            title=seed.title,
-            source=seed.source.title,
-            source_date=str(seed.source.year) if seed.source.year else None,
-            description=seed.description,
-            at=at,
-        )
+    lib.store.lists.upsert(
+        seed.name,
+        title=seed.title,
+        source=seed.source.title,
+        source_date=str(seed.source.year) if seed.source.year else None,
+        description=seed.description,
+        at=at,
+    )
     pinned = [i for item in seed.items for i in item.arxiv_ids]
-    missing = [i for i in pinned if i not in lib.store.existing_arxiv_ids(pinned)]
+    missing = [i for i in pinned if i not in lib.store.papers.existing_arxiv_ids(pinned)]
     if missing:
         try:
             for batch in lib.client.fetch_ids(missing):
@@ -397,12 +395,14 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                 on_progress(len(pinned) - len(missing) + len(batch.records), len(pinned), "arXiv")
         except SourceUnavailable as exc:
             shipped = {p.arxiv_id: p for p in seed.papers}
-            still = [i for i in missing if i not in lib.store.existing_arxiv_ids(missing)]
             # No route to arXiv: the seed carries its metadata; fetched_at stays empty so
             # `add --refresh` or `check` fills it in later.
             with lib.store.write():
+                stored = lib.store.papers.existing_arxiv_ids(missing)
+                still = [i for i in missing if i not in stored]
                 for arxiv_id in still:
-                    insert_arxiv_record(lib, shipped[arxiv_id], at, fetched=False)
+                    paper = new_arxiv_paper(lib, shipped[arxiv_id], at, fetched=False)
+                    lib.store.papers.insert([paper])
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
     sourced = _curated_works(lib, seed, report)
@@ -410,7 +410,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
     for item in seed.items:
         with lib.store.write():
             if item.skip:
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="skipped", method="none", note=item.skip),
                     at,
                 )
@@ -419,14 +419,14 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     paper_id = store_work(lib, sourced[item.n], at)[0]
                 else:
                     paper_id = _manual_entry(lib, item.manual, at)
-                lib.store.save_list_item(
+                lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
                 )
                 _tag(lib, paper_id, [item.topic or ""])
             elif item.arxiv_ids:
                 for part, arxiv_id in enumerate(item.arxiv_ids):
-                    lib.store.save_list_item(
+                    lib.store.lists.save_item(
                         _seed_item(
                             item,
                             seed.name,
@@ -474,7 +474,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             resolve_citations(lib.client, citations, on_result=_beyond_arxiv(lib, settle, []))
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
-    report.items = lib.store.list_items(seed.name)
+    report.items = lib.store.lists.items(seed.name)
     report.requests = lib.client.requests_sent - sent_before
     return report
 
@@ -516,13 +516,13 @@ def why(lib: Library, ref: str) -> Provenance:
 
 
 def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:
-    if list_name is not None and not lib.store.list_exists(list_name):
+    if list_name is not None and not lib.store.lists.exists(list_name):
         raise NotFound(f"no list named {list_name!r}")
-    return lib.store.list_items(list_name, unresolved_only=True)
+    return lib.store.lists.items(list_name, unresolved_only=True)
 
 
 def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
-    items = lib.store.list_items(list_name, position=position)
+    items = lib.store.lists.items(list_name, position=position)
     if not items:
         raise NotFound(f"list {list_name!r} has no item {position}")
     return items[0]
@@ -533,7 +533,7 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     item = _one_item(lib, list_name, position)
     arxiv_id = parse_arxiv_id(arxiv_ref).id
     records: list[ArxivRecord] = []
-    if not lib.store.existing_arxiv_ids([arxiv_id]):
+    if not lib.store.papers.existing_arxiv_ids([arxiv_id]):
         for batch in lib.client.fetch_ids([arxiv_id]):
             records.extend(batch.records)
         if not records:
@@ -542,11 +542,11 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     with lib.store.write():
         for record in records:
             _ensure_record(lib, record, at)
-        lib.store.delete_list_items(list_name, position)
+        lib.store.lists.delete_items(list_name, position)
         settled = item.model_copy(
             update={"state": "resolved", "paper_id": arxiv_id, "method": "manual", "part": 0}
         )
-        lib.store.save_list_item(settled, at)
+        lib.store.lists.save_item(settled, at)
         _tag(lib, arxiv_id, [item.topic or ""])
     return settled
 
@@ -562,9 +562,42 @@ def mark_not_on_arxiv(
         settled = item.model_copy(
             update={"state": "manual", "paper_id": paper_id, "method": "manual"}
         )
-        lib.store.save_list_item(settled, at)
+        lib.store.lists.save_item(settled, at)
     return settled
 
 
+def _chosen_id(item: ListItem, answer: str) -> str:
+    """A candidate's number (1, 2, ...) stands for its arXiv id; anything else is an id."""
+    if answer.isdigit() and 1 <= int(answer) <= len(item.candidates):
+        return item.candidates[int(answer) - 1].arxiv_id
+    return answer
+
+
+def settle_item(
+    lib: Library, list_name: str, position: int, arxiv_ref: str | None, *, url: str | None = None
+) -> ListItem:
+    """Settle one item by hand: as ``arxiv_ref`` (an arXiv id, or the number of one of the
+    item's candidates while it is unresolved), or without one as a manual entry at ``url``."""
+    pending = [i for i in unresolved(lib, list_name) if i.position == position]
+    if arxiv_ref is None:
+        return mark_not_on_arxiv(lib, list_name, position, url=url)
+    chosen = _chosen_id(pending[0], arxiv_ref) if pending else arxiv_ref
+    return accept(lib, list_name, position, chosen)
+
+
+def review_answer(lib: Library, item: ListItem, answer: str) -> ListItem | Literal["skip", "quit"]:
+    """Act on one answer of the interactive review: a candidate's number accepts it, ``n``
+    marks the item not on arXiv, ``s`` or nothing skips it, ``q`` ends the review, and anything
+    else is taken for an arXiv id."""
+    answer = answer.strip()
+    if answer.lower() == "q":
+        return "quit"
+    if answer.lower() == "s" or not answer:
+        return "skip"
+    if answer.lower() == "n":
+        return mark_not_on_arxiv(lib, item.list, item.position)
+    return accept(lib, item.list, item.position, _chosen_id(item, answer))
+
+
 def list_summaries(lib: Library) -> list[ListSummary]:
-    return lib.store.list_summaries()
+    return lib.store.lists.summaries()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
-from reading_list.identifiers import abs_url, pdf_url, submission_year
+from reading_list.metadata import PaperMetadata
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.status import STATUSES
 
@@ -16,55 +16,35 @@ if TYPE_CHECKING:
     from reading_list.identifiers import WorkId
     from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail
     from reading_list.selection import PaperFilter
+    from reading_list.store import NewPaper
 
 
 # ---- helpers shared by the use cases ------------------------------------------------------
 
 
-def record_to_row(record: ArxivRecord, fetched_at: str | None) -> dict[str, object]:
-    published = record.published or ""
-    # The v1 year: from the v1 date, else from the id, whose YYMM is the v1 submission month.
-    year = int(published[:4]) if published[:4].isdigit() else submission_year(record.arxiv_id)
-    return {
-        "title": record.title,
-        "authors": record.authors,
-        "year": year,
-        "published": record.published,
-        "updated": record.updated,
-        "version": record.version,
-        "abstract": record.summary,
-        "categories": record.categories,
-        "primary_category": record.primary_category,
-        "doi": record.doi,
-        "journal_ref": record.journal_ref,
-        "comment": record.comment,
-        "url": abs_url(record.arxiv_id),
-        "pdf_url": pdf_url(record.arxiv_id),
-        "fetched_at": fetched_at,
-    }
-
-
 def assign_citekey(
-    lib: Library, authors: list[str], year: int | None, title: str, fallback: str
+    lib: Library, authors: Sequence[str], year: int | None, title: str, fallback: str
 ) -> str:
-    base = base_citekey(authors, year, title, fallback=fallback, pattern=lib.citekey_pattern)
-    return unique_citekey(base, lib.store.citekeys_with_prefix(base))
+    base = base_citekey(list(authors), year, title, fallback=fallback, pattern=lib.citekey_pattern)
+    return unique_citekey(base, lib.store.papers.citekeys_with_prefix(base))
 
 
-def insert_arxiv_record(
+def new_arxiv_paper(
     lib: Library, record: ArxivRecord, at: str, *, fetched: bool = True
-) -> None:
-    """Insert a new paper; ``fetched=False`` for metadata that did not come from arXiv now."""
-    row = record_to_row(record, at if fetched else None)
-    year = row["year"] if isinstance(row["year"], int) else None
-    row.update(
-        id=record.arxiv_id,
-        arxiv_id=record.arxiv_id,
-        kind="arxiv",
-        citekey=assign_citekey(lib, record.authors, year, record.title, record.arxiv_id),
+) -> NewPaper:
+    """A paper from arXiv metadata, with a fresh citekey; ``fetched=False`` for metadata that
+    did not come from arXiv now. Call inside the write that stores it (the key is free then)."""
+    from reading_list.store import NewPaper
+
+    metadata = PaperMetadata.from_arxiv(record)
+    citekey = assign_citekey(lib, record.authors, metadata.year, record.title, record.arxiv_id)
+    return NewPaper(
+        citekey=citekey,
         added_at=at,
+        metadata=metadata,
+        arxiv_id=record.arxiv_id,
+        fetched_at=at if fetched else None,
     )
-    lib.store.insert_paper(row)
 
 
 def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -> list[str]:
@@ -73,23 +53,29 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
     Returns the ids that were newly inserted. The citekey is never touched by a refresh.
     """
     at = now()
-    records = list(records)
-    known = lib.store.existing_arxiv_ids(r.arxiv_id for r in records)
+    # One answer can list a paper twice; it is stored once.
+    records = list({r.arxiv_id: r for r in records}.values())
     inserted = []
     with lib.store.write():
+        # Checked under the write lock: another process may have stored some meanwhile.
+        known = lib.store.papers.existing_arxiv_ids(r.arxiv_id for r in records)
         twins = lib.store.identities.has_work_records()
         for record in records:
             if record.arxiv_id in known:
                 if refresh:
-                    lib.store.update_metadata(record.arxiv_id, record_to_row(record, at))
+                    lib.store.papers.refresh(
+                        record.arxiv_id, PaperMetadata.from_arxiv(record), fetched_at=at
+                    )
                 continue
             twin = preprint_twin(lib, record) if twins else None
             if twin is not None:
                 # Added earlier by DOI, dblp key or OpenReview id: one work, not two entries.
                 lib.store.identities.adopt_as_arxiv(twin, record.arxiv_id, at)
-                lib.store.update_metadata(record.arxiv_id, record_to_row(record, at))
+                lib.store.papers.refresh(
+                    record.arxiv_id, PaperMetadata.from_arxiv(record), fetched_at=at
+                )
                 continue
-            insert_arxiv_record(lib, record, at)
+            lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
             inserted.append(record.arxiv_id)
     return inserted
 
@@ -146,7 +132,7 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
         for text, arxiv_id in added.arxiv.items():
             outcomes[text] = AddOutcome(input=text, arxiv_id=arxiv_id, outcome="pending")
             wanted.append(arxiv_id)
-    known = lib.store.existing_arxiv_ids(wanted)
+    known = lib.store.papers.existing_arxiv_ids(wanted)
     to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
     titles: dict[str, str] = {}
     unreadable: dict[str, str] = {}
@@ -180,36 +166,39 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
         elif state == "pending":
             outcome.message = "not fetched: arXiv unavailable; run the command again"
         if state in ("exists", "added", "refreshed"):
-            paper = lib.store.get_paper(outcome.arxiv_id)
+            paper = lib.store.papers.get(outcome.arxiv_id)
             outcome.paper_id = outcome.arxiv_id
             outcome.title = titles.get(outcome.arxiv_id) or (paper.title if paper else None)
     requests = sum(lib.requests_by_source().values()) - sent_before
     return AddReport([outcomes[t] for t in order], "; ".join(unavailable) or None, requests)
 
 
-def check_filter(lib: Library, flt: PaperFilter) -> None:
-    if flt.list_name is not None and not lib.store.list_exists(flt.list_name):
+def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
+    """The filter checked against the library, its ids (any form a paper is named by)
+    resolved to stored ids."""
+    if flt.list_name is not None and not lib.store.lists.exists(flt.list_name):
         raise NotFound(f"no list named {flt.list_name!r}")
     for status in flt.statuses:
         parse_status(status)
+    if not flt.ids:
+        return flt
+    return replace(flt, ids=[require_paper_id(lib, ref) for ref in flt.ids])
 
 
 def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    check_filter(lib, flt)
-    return lib.store.query_papers(flt)
+    return lib.store.papers.select(check_filter(lib, flt))
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
-    """The same selection as list_papers as plain rows, streamed (see Store.paper_lines)."""
-    check_filter(lib, flt)
-    return lib.store.paper_lines(flt)
+    """The same selection as list_papers as plain rows, streamed (see Papers.lines)."""
+    return lib.store.papers.lines(check_filter(lib, flt))
 
 
 def show_paper(lib: Library, ref: str) -> PaperDetail:
     from reading_list.services.scholarly import provenance
 
     paper_id = require_paper_id(lib, ref)
-    detail = lib.store.get_detail(paper_id)
+    detail = lib.store.papers.detail(paper_id)
     assert detail is not None
     where = provenance(lib, paper_id)
     detail.identities = where.identities
@@ -227,30 +216,22 @@ def parse_status(value: str) -> str:
     return status
 
 
-def set_status(lib: Library, ref: str, status: str) -> str:
+def set_status(lib: Library, ref: str, status: str) -> tuple[str, str]:
     """Record a status change (with its time and the version then current); returns the
-    paper's id. Kept free of models: it is the command people run most."""
+    paper's id and the status. Kept free of models: it is the command people run most."""
     new = parse_status(status)
     paper_id = require_paper_id(lib, ref)
-    with lib.store.write():
-        lib.store.set_status(paper_id, new, now())
-    return paper_id
+    lib.store.papers.set_status(paper_id, new, now())
+    return paper_id, new
 
 
 def set_priority_rating(
-    lib: Library, ref: str, *, priority: int | None, rating: int | None
+    lib: Library, ref: str, *, priority: int | None = None, rating: int | None = None
 ) -> PaperDetail:
     if rating is not None and not 1 <= rating <= 5:
         raise InvalidInput(f"rating {rating} is outside 1-5")
     paper_id = require_paper_id(lib, ref)
-    fields: dict[str, int] = {}
-    if priority is not None:
-        fields["priority"] = priority
-    if rating is not None:
-        fields["rating"] = rating
-    if fields:
-        with lib.store.write():
-            lib.store.set_fields(paper_id, **fields)
+    lib.store.papers.update(paper_id, priority=priority, rating=rating)
     return show_paper(lib, paper_id)
 
 
@@ -273,32 +254,31 @@ def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[s
         raise InvalidInput("give tags to change: +tag adds, -tag removes")
     paper_id = require_paper_id(lib, ref)
     with lib.store.write():
-        lib.store.add_tags(paper_id, add)
-        lib.store.remove_tags(paper_id, remove)
-    return paper_id, lib.store.tags_of(paper_id)
+        lib.store.tags.add(paper_id, add)
+        lib.store.tags.remove(paper_id, remove)
+    return paper_id, lib.store.tags.of(paper_id)
 
 
 def add_note(lib: Library, ref: str, text: str) -> PaperDetail:
     if not text.strip():
         raise InvalidInput("the note is empty; nothing was saved")
     paper_id = require_paper_id(lib, ref)
-    with lib.store.write():
-        lib.store.add_note(paper_id, text.rstrip(), now())
+    lib.store.papers.add_note(paper_id, text.rstrip(), now())
     return show_paper(lib, paper_id)
 
 
 def remove_paper(lib: Library, ref: str) -> Paper:
     paper_id = require_paper_id(lib, ref)
-    paper = lib.store.get_paper(paper_id)
+    paper = lib.store.papers.get(paper_id)
     assert paper is not None
-    with lib.store.write():
-        lib.store.delete_paper(paper_id)
+    lib.store.papers.delete(paper_id)
     return paper
 
 
-def paper_url(lib: Library, ref: str, *, pdf: bool) -> str | None:
+def paper_url(lib: Library, ref: str, *, pdf: bool) -> str:
+    """The paper's web page or PDF; only http(s) links, which a browser may be handed."""
     paper = show_paper(lib, ref)
     url = paper.pdf_url if pdf else paper.url
     if url and url.split(":", 1)[0].lower() in ("http", "https"):
         return url
-    return None
+    raise NotFound(f"{ref} has no {'PDF' if pdf else 'web'} link")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from reading_list.errors import InvalidInput, SourceUnavailable
+from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     Change,
     CheckItem,
@@ -18,7 +19,7 @@ from reading_list.models import (
     WeekCount,
 )
 from reading_list.services.library import Library, now, require_paper_id
-from reading_list.services.papers import check_filter, record_to_row
+from reading_list.services.papers import check_filter
 
 if TYPE_CHECKING:
     from reading_list.selection import PaperFilter
@@ -31,25 +32,25 @@ _ACCEPTED = re.compile(
 # ---- check ---------------------------------------------------------------------------------
 
 
-def _changes(lib: Library, paper: Paper, new: dict[str, object]) -> list[Change]:
+def _changes(lib: Library, paper: Paper, new: PaperMetadata) -> list[Change]:
     changes: list[Change] = []
-    read_version = lib.store.last_version_read(paper.id)
-    new_version = new.get("version")
-    if isinstance(new_version, int) and new_version > (read_version or paper.version or 0):
+    read_version = lib.store.reading.last_version_read(paper.id)
+    new_version = new.version
+    if new_version is not None and new_version > (read_version or paper.version or 0):
         note = f"you read v{read_version}" if read_version else f"stored v{paper.version or '?'}"
         old = read_version or paper.version
         changes.append(Change(field="version", old=old, new=new_version, note=note))
-    if new.get("title") and new["title"] != paper.title:
-        changes.append(Change(field="title", old=paper.title, new=str(new["title"])))
-    if new.get("abstract") and new["abstract"] != paper.abstract:
+    if new.title and new.title != paper.title:
+        changes.append(Change(field="title", old=paper.title, new=new.title))
+    if new.abstract and new.abstract != paper.abstract:
         changes.append(Change(field="abstract", note="the abstract changed"))
     for name in ("journal_ref", "doi"):
-        value = new.get(name)
+        value = getattr(new, name)
         if value and value != getattr(paper, name):
             changes.append(
                 Change(field=name, old=getattr(paper, name), new=str(value), note="published")
             )
-    comment = new.get("comment")
+    comment = new.comment
     if comment and comment != paper.comment:
         accepted = bool(_ACCEPTED.search(str(comment)))
         changes.append(
@@ -73,8 +74,8 @@ def check(
     """Re-fetch the selection's arXiv metadata (batched; cached within the TTL), store it, and
     report what moved since it was stored or read; then (``published``) look up in dblp the
     venue version of every preprint not linked yet. The two sources fail independently."""
-    check_filter(lib, flt)
-    papers = {p.arxiv_id: p for p in lib.store.iter_papers(flt) if p.arxiv_id}
+    flt = check_filter(lib, flt)
+    papers = {p.arxiv_id: p for p in lib.store.papers.iter(flt) if p.arxiv_id}
     report = CheckReport(checked=len(papers), changed=[])
     sent_before = lib.client.requests_sent
     seen: set[str] = set()
@@ -85,9 +86,9 @@ def check(
                 for record in batch.records:
                     paper = papers[record.arxiv_id]
                     seen.add(record.arxiv_id)
-                    row = record_to_row(record, at)
-                    changes = _changes(lib, paper, row)
-                    lib.store.update_metadata(paper.id, row)
+                    metadata = PaperMetadata.from_arxiv(record)
+                    changes = _changes(lib, paper, metadata)
+                    lib.store.papers.refresh(paper.id, metadata, fetched_at=at)
                     if changes:
                         report.changed.append(
                             CheckItem(paper_id=paper.id, title=record.title, changes=changes)
@@ -99,7 +100,7 @@ def check(
     if published:
         from reading_list.services.scholarly import link_published
 
-        current = [lib.store.get_paper(p.id) or p for p in papers.values()]
+        current = [lib.store.papers.get(p.id) or p for p in papers.values()]
         report.published = link_published(lib, current, on_progress or _no_progress)
     return report
 
@@ -116,17 +117,15 @@ def link_after(lib: Library, ref: str, other: str) -> tuple[str, str]:
     paper_id, after_id = require_paper_id(lib, ref), require_paper_id(lib, other)
     if paper_id == after_id:
         raise InvalidInput("a paper cannot come after itself")
-    if paper_id in lib.store.prerequisites_of(after_id):
+    if paper_id in lib.store.reading.prerequisites(after_id):
         raise InvalidInput(f"{after_id} already comes after {paper_id}: that would be a cycle")
-    with lib.store.write():
-        lib.store.add_link(paper_id, after_id, now())
+    lib.store.reading.link(paper_id, after_id, now())
     return paper_id, after_id
 
 
 def unlink_after(lib: Library, ref: str, other: str) -> None:
     paper_id, after_id = require_paper_id(lib, ref), require_paper_id(lib, other)
-    with lib.store.write():
-        lib.store.remove_link(paper_id, after_id)
+    lib.store.reading.unlink(paper_id, after_id)
 
 
 def _age(since: str, today: datetime) -> int:
@@ -141,40 +140,40 @@ def next_paper(lib: Library, list_name: str | None = None) -> NextPick:
     """The paper to read next, deterministically: one you are reading, then the highest
     priority, then the earliest on the list, then the longest in the queue; never one whose
     "read after" prerequisite is unread."""
-    if list_name is not None and not lib.store.list_exists(list_name):
+    if list_name is not None and not lib.store.lists.exists(list_name):
         from reading_list.errors import NotFound
 
         raise NotFound(f"no list named {list_name!r}")
-    rows = lib.store.queue(list_name)
-    blocked = {r["id"]: r["blocked_by"].split(",") for r in rows if r["blocked_by"]}
-    ready = [r for r in rows if not r["blocked_by"]]
+    rows = lib.store.reading.queue(list_name)
+    blocked = {r.id: list(r.blocked_by) for r in rows if r.blocked_by}
+    ready = [r for r in rows if not r.blocked_by]
     if not ready:
         reason = "nothing left to read" if not rows else "every unread paper waits for another"
         return NextPick(paper=None, reason=reason, queue=len(rows), blocked=blocked)
     far = 1 << 30
     ready.sort(
         key=lambda r: (
-            r["status"] != "reading",
-            -r["priority"],
-            r["position"] if r["position"] is not None else far,
-            r["added_at"],
-            r["id"],
+            r.status != "reading",
+            -r.priority,
+            r.position if r.position is not None else far,
+            r.added_at,
+            r.id,
         )
     )
     pick = ready[0]
     today = datetime.now(UTC)
-    if pick["status"] == "reading":
-        reason = f"you are reading it (since {pick['status_changed_at'] or pick['added_at']})"
-    elif len(ready) > 1 and pick["priority"] > ready[1]["priority"]:
-        reason = f"highest priority ({pick['priority']})"
-    elif pick["position"] is not None and list_name is not None:
-        reason = f"first unread item on {list_name} (#{pick['position']})"
+    if pick.status == "reading":
+        reason = f"you are reading it (since {pick.status_changed_at or pick.added_at})"
+    elif len(ready) > 1 and pick.priority > ready[1].priority:
+        reason = f"highest priority ({pick.priority})"
+    elif pick.position is not None and list_name is not None:
+        reason = f"first unread item on {list_name} (#{pick.position})"
     else:
-        days = _age(pick["added_at"], today)
+        days = _age(pick.added_at, today)
         reason = f"longest in the queue ({days} day{'s' if days != 1 else ''})"
-    if lib.store.prerequisites_of(pick["id"]):
+    if lib.store.reading.prerequisites(pick.id):
         reason += "; what it builds on is read"
-    paper = lib.store.get_paper(pick["id"])
+    paper = lib.store.papers.get(pick.id)
     return NextPick(paper=paper, reason=reason, queue=len(rows), blocked=blocked)
 
 
@@ -185,13 +184,14 @@ def stats(lib: Library, stale_weeks: int = 8) -> Stats:
     if stale_weeks < 1:
         raise InvalidInput("--stale-weeks must be at least 1")
     before = (datetime.now(UTC) - timedelta(weeks=stale_weeks)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    by_status = lib.store.status_counts()
+    reading = lib.store.reading
+    by_status = reading.status_counts()
     return Stats(
         total=sum(by_status.values()),
         by_status=dict(sorted(by_status.items())),
-        by_list=lib.store.grouped_status_counts("list_name"),
-        by_topic=lib.store.grouped_status_counts("topic"),
-        finished_per_week=[WeekCount(week=w, finished=n) for w, n in lib.store.finished_per_week()],
+        by_list=reading.status_counts_by_list(),
+        by_topic=reading.status_counts_by_topic(),
+        finished_per_week=[WeekCount(week=w, finished=n) for w, n in reading.finished_per_week()],
         stale_weeks=stale_weeks,
-        stale=lib.store.stale_to_reads(before),
+        stale=reading.stale_to_reads(before),
     )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from reading_list.errors import SourceUnavailable
 from reading_list.identifiers import WorkId, openreview_url
+from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     AddOutcome,
     ArxivRecord,
@@ -25,7 +26,6 @@ from reading_list.models import (
     Paper,
     Provenance,
     Resolution,
-    SourceLookup,
     VenueLink,
     VenueReport,
 )
@@ -101,18 +101,16 @@ def stored_twin(
     """The stored paper with this title and these authors, if one clearly is (the resolver's
     score and margin); ``sourced_only``: only works made from a dblp/Crossref record."""
     words = [w for w in normalise(title).split() if w not in STOPWORDS][:8]
-    rows = [r for r in lib.store.identities.title_candidates(words) if r["kind"] in kinds]
+    found = [p for p in lib.store.identities.title_candidates(words) if p.kind in kinds]
     if sourced_only:
-        rows = [r for r in rows if "work" in lib.store.identities.records_of(r["id"])]
-    if not rows:
+        found = [p for p in found if "work" in lib.store.identities.records_of(p.id)]
+    if not found:
         return None
     query = CitationQuery(title, authors_hint="; ".join(authors), year_hint=year)
     ranked = sorted(
         (
-            score_candidate(
-                query, _as_candidate_record(r["id"], r["title"], r["authors"], r["year"])
-            )
-            for r in rows
+            score_candidate(query, _as_candidate_record(p.id, p.title, p.authors, p.year))
+            for p in found
         ),
         key=lambda c: (-c.score, c.arxiv_id),
     )
@@ -138,22 +136,6 @@ class WorksAdded:
     # adds them the arXiv way.
     arxiv: dict[str, str] = field(default_factory=dict)
     unavailable: list[str] = field(default_factory=list)
-
-
-def _venue_text(record: WorkRecord) -> str | None:
-    """What the current schema's journal_ref holds: "Neural Computation 9(8):1735-1780"."""
-    container = record.venue or record.container
-    if not container:
-        return None
-    text = container
-    volume, number, pages = (record.fields.get(k) for k in ("volume", "number", "pages"))
-    if volume:
-        text += f" {volume}" + (f"({number})" if number else "")
-    if pages:
-        text += f":{pages}" if volume else f", {pages}"
-    if record.year and str(record.year) not in text:
-        text += f", {record.year}"
-    return text
 
 
 def _fetch_record(lib: Library, ident: WorkId) -> tuple[WorkRecord | None, str]:
@@ -192,26 +174,18 @@ _NOT_FOUND = {
 
 
 def _insert_work(lib: Library, record: WorkRecord, at: str) -> str:
+    from reading_list.store import NewPaper
+
     citekey = assign_citekey(lib, record.authors, record.year, record.title, fallback="")
-    paper_id = f"manual:{citekey}"
-    lib.store.insert_paper(
-        {
-            "id": paper_id,
-            "arxiv_id": None,
-            "kind": "manual",
-            "citekey": citekey,
-            "title": record.title,
-            "authors": record.authors,
-            "year": record.year,
-            "published": str(record.year) if record.year else None,
-            "doi": record.doi,
-            "journal_ref": _venue_text(record),
-            "url": record.fields.get("url"),
-            "added_at": at,
-            "fetched_at": at,
-        }
+    paper = NewPaper(
+        citekey=citekey,
+        added_at=at,
+        metadata=PaperMetadata.from_work(record),
+        fetched_at=at,
+        source=record.source,
     )
-    return paper_id
+    lib.store.papers.insert([paper])
+    return paper.id
 
 
 def store_work(
@@ -226,7 +200,7 @@ def store_work(
             lib.store.identities.save_record(paper_id, "work", record, at)
             lib.store.identities.add(paper_id, record.identities, at)
             return paper_id, "added", None
-        paper = lib.store.get_paper(owner)
+        paper = lib.store.papers.get(owner)
         assert paper is not None
         role = "published" if paper.kind == "arxiv" else "work"
         known = lib.store.identities.records_of(owner).get(role)
@@ -243,7 +217,7 @@ def store_work(
 
 def _settle_record(lib: Library, text: str, record: WorkRecord, refresh: bool) -> AddOutcome:
     paper_id, state, message = store_work(lib, record, now(), refresh=refresh)
-    paper = lib.store.get_paper(paper_id)
+    paper = lib.store.papers.get(paper_id)
     return AddOutcome(
         input=text,
         outcome=state,
@@ -295,7 +269,7 @@ def add_works(lib: Library, wanted: Sequence[tuple[str, WorkId]], *, refresh: bo
     for text, ident in wanted:
         owner = lib.store.identities.paper_of(ident.kind, ident.value)
         if owner is not None and not refresh:
-            paper = lib.store.get_paper(owner)
+            paper = lib.store.papers.get(owner)
             result.outcomes[text] = AddOutcome(
                 input=text,
                 outcome="exists",
@@ -482,7 +456,7 @@ def field_sources(paper: Paper, records: dict[str, WorkRecord]) -> dict[str, str
 
 
 def provenance(lib: Library, paper_id: str) -> Provenance:
-    paper = lib.store.get_paper(paper_id)
+    paper = lib.store.papers.get(paper_id)
     assert paper is not None
     records = lib.store.identities.records_of(paper_id)
     return Provenance(
@@ -490,8 +464,8 @@ def provenance(lib: Library, paper_id: str) -> Provenance:
         identities=lib.store.identities.of_paper(paper_id),
         field_sources=field_sources(paper, records),
         records=records,
-        lookups=[SourceLookup.model_validate(r) for r in lib.store.identities.lookups_of(paper_id)],
-        items=lib.store.list_items(paper_id=paper_id),
+        lookups=lib.store.identities.lookups_of(paper_id),
+        items=lib.store.lists.items(paper_id=paper_id),
     )
 
 

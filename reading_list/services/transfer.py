@@ -17,7 +17,9 @@ from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
 
 if TYPE_CHECKING:
+    from reading_list.formats.bibreader import BibChunk, BibEntry
     from reading_list.selection import PaperFilter
+    from reading_list.store import Identities, NewPaper
     from reading_list.works import WorkRecord
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
@@ -29,29 +31,6 @@ PREFER = ("published", "preprint")
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
 DUMP_FORMAT = 1
-# table -> (sort order, columns left out because they are internal row ids)
-DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "paper": ("id", ()),
-    "tag": ("paper_id, tag", ()),
-    "note": ("paper_id, created_at, id", ("id",)),
-    "event": ("paper_id, at, id", ("id",)),
-    "list": ("name", ()),
-    "list_item": ("list_name, position, part", ("id",)),
-    "identity": ("kind, value", ()),
-    "work_record": ("paper_id, role", ()),
-    "lookup": ("paper_id, source, purpose", ()),
-}
-TABLE_NAMES = {
-    "paper": "papers",
-    "tag": "paper_tags",
-    "note": "notes",
-    "event": "status_events",
-    "list": "lists",
-    "list_item": "list_items",
-    "identity": "paper_identities",
-    "work_record": "work_records",
-    "lookup": "source_lookups",
-}
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
 
@@ -94,13 +73,13 @@ def export(
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if prefer not in PREFER:
         raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
-    check_filter(lib, flt)
+    flt = check_filter(lib, flt)
     wanted: set[str] | None = None
     result = ExportResult(chunks=iter(()))
     if cited_only is not None:
         keys = cited_keys(cited_only)
         if keys is not None:
-            present = {p.citekey.lower() for p in lib.store.iter_papers(flt)}
+            present = {p.citekey.lower() for p in lib.store.papers.iter(flt)}
             result.warnings += [
                 f"{cited_only.name} cites {k!r}, which is not on the list"
                 for k in sorted(keys)
@@ -108,14 +87,14 @@ def export(
             ]
             wanted = {k.lower() for k in keys}
     with_abstract = fmt not in ("bibtex", "biblatex")
-    total = lib.store.count_selection(flt) if wanted is None else 0
+    total = lib.store.papers.count(flt) if wanted is None else 0
     if fmt in PARALLEL_FORMATS and total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         result.count = total
         result.chunks = _render_parallel(lib, flt, fmt, total, result.warnings, prefer)
         return result
 
     def selected() -> Iterator[Paper]:
-        for paper in lib.store.iter_papers(
+        for paper in lib.store.papers.iter(
             flt, with_abstract=with_abstract, with_tags=fmt in ("csv", "json")
         ):
             if wanted is None or paper.citekey.lower() in wanted:
@@ -134,7 +113,7 @@ def _render_slice(args: tuple[Path, PaperFilter, str, str]) -> tuple[str, list[s
     path, flt, fmt, prefer = args
     store = open_db(path)
     warnings: list[str] = []
-    papers = store.iter_papers(
+    papers = store.papers.iter(
         flt, with_abstract=fmt not in ("bibtex", "biblatex"), with_tags=fmt in ("csv", "json")
     )
     text = "".join(_render_stream(papers, fmt, warnings, store.identities.records_for, prefer))
@@ -217,23 +196,22 @@ def _dump_line(kind: str, row: dict[str, Any]) -> str:
 
 def dump(lib: Library) -> str:
     """The whole library as JSON Lines: deterministic order and key order, so it diffs in git."""
+    from reading_list.store.dump import KINDS
+
     lines = [_dump_line("header", {"format": DUMP_FORMAT, "tool": "reading-list"})]
-    for kind, (order, dropped) in DUMP_TABLES.items():
-        for row in lib.store.table_rows(TABLE_NAMES[kind], order):
-            for column in dropped:
-                row.pop(column, None)
-            for column in ("authors", "categories", "candidates"):
-                if isinstance(row.get(column), str):
-                    row[column] = json.loads(row[column])
-            lines.append(_dump_line(kind, row))
+    with lib.store.snapshot():
+        for kind in KINDS:
+            lines += (_dump_line(kind, row) for row in lib.store.dump.rows(kind))
     return "\n".join(lines) + "\n"
 
 
 def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
     """Load a dump into an empty library, all or nothing."""
-    if lib.store.count_papers() or lib.store.list_summaries():
+    from reading_list.store.dump import KINDS
+
+    if not lib.store.dump.is_empty():
         raise InvalidInput("restore needs an empty library; point --db at a new file")
-    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in DUMP_TABLES}
+    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -252,20 +230,23 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
             continue
         if kind not in rows:
             raise InvalidInput(f"{source}:{number}: unknown _type {kind!r}")
-        for column in ("authors", "categories", "candidates"):
-            if isinstance(obj.get(column), list):
-                obj[column] = json.dumps(obj[column], ensure_ascii=False)
         rows[kind].append(obj)
-    with lib.store.write():
-        for kind in DUMP_TABLES:
-            if kind == "identity" and rows[kind]:
-                # The dump's identities replace the ones triggers derived from its papers.
-                lib.store.identities.clear()
-            lib.store.insert_rows(TABLE_NAMES[kind], rows[kind], source=source)
+    lib.store.dump.restore(rows, source=source)
     return {kind: len(r) for kind, r in rows.items()}
 
 
 # ---- import an existing .bib library ------------------------------------------------------
+
+
+def _bib_chunks(path: Path) -> Iterator[BibChunk]:
+    from reading_list.formats.bibreader import read_bib
+
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    with handle:
+        yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
 
 
 def import_bib(
@@ -276,60 +257,28 @@ def import_bib(
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> BibImportReport:
     """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    from reading_list.formats import bibreader as bibimport
-
     try:
         total = path.stat().st_size
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
     report = BibImportReport()
-    ids, keys = lib.store.all_ids_and_keys()
+    known = lib.store.papers.identities()
     imported_arxiv: list[str] = []
-    for chunk in bibimport.read_bib(path):
+    for chunk in _bib_chunks(path):
         at = now()
-        rows, tags, events = [], [], []
-        for entry in chunk.entries:
-            row = bibimport.entry_to_row(entry)
-            if row["id"] in ids:
+        with lib.store.write():
+            # Under the write lock: another import may have stored some of these meanwhile.
+            known.refresh()
+            papers = [_new_paper(lib, entry, known, at) for entry in chunk.entries]
+            lib.store.papers.insert([p for p in papers if p is not None])
+        for paper in papers:
+            if paper is None:
                 report.exists += 1
-                continue
-            key = entry.key if bibimport.usable_key(entry.key) else ""
-            if not key or key.lower() in keys:
-                base = base_citekey(
-                    row["authors"],
-                    row["year"],
-                    row["title"],
-                    fallback=row["arxiv_id"] or "",
-                    pattern=lib.citekey_pattern,
-                )
-                key = unique_citekey(base, keys)
-                if row["kind"] == "manual":
-                    row["id"] = f"manual:{key}"
-            keys.add(key.lower())
-            ids.add(row["id"])
-            entry_tags = bibimport.entry_tags(entry)
-            row.update(
-                citekey=key,
-                added_at=at,
-                tag_list=",".join(entry_tags),
-                status="to-read",
-                status_changed_at=None,
-            )
-            if status := bibimport.entry_status(entry):
-                row.update(status=status, status_changed_at=at)
-                events.append((row["id"], status, at))
-            rows.append(row)
-            tags += [(row["id"], t) for t in entry_tags]
-            if row["kind"] == "arxiv":
+            elif paper.arxiv_id:
                 report.added += 1
-                imported_arxiv.append(row["id"])
+                imported_arxiv.append(paper.arxiv_id)
             else:
                 report.manual += 1
-        with lib.store.write():
-            lib.store.defer_foreign_keys()
-            lib.store.add_tag_pairs(tags)
-            lib.store.insert_papers(rows)
-            lib.store.add_status_events(events)
         report.failed += [
             SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
         ]
@@ -342,6 +291,39 @@ def import_bib(
         report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")
         report.unavailable = result.unavailable
     return report
+
+
+def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> NewPaper | None:
+    """The paper an entry adds, keeping its citekey when usable and free; None when the
+    library already holds it. ``known`` learns the paper's id and key."""
+    from reading_list.formats import bibreader
+    from reading_list.store import NewPaper
+
+    arxiv_id = bibreader.arxiv_id_of(entry.fields)
+    metadata = bibreader.entry_metadata(entry, arxiv_id)
+    key = entry.key if bibreader.usable_key(entry.key) else ""
+    paper = NewPaper(
+        citekey=key or entry.key,
+        added_at=at,
+        metadata=metadata,
+        arxiv_id=arxiv_id,
+        status=bibreader.entry_status(entry) or "to-read",
+        tags=bibreader.entry_tags(entry),
+    )
+    if paper.id in known.ids:
+        return None
+    if not key or key.lower() in known.keys:
+        base = base_citekey(
+            list(metadata.authors),
+            metadata.year,
+            metadata.title,
+            fallback=arxiv_id or "",
+            pattern=lib.citekey_pattern,
+        )
+        paper = replace(paper, citekey=unique_citekey(base, known.keys))
+    known.keys.add(paper.citekey.lower())
+    known.ids.add(paper.id)
+    return paper
 
 
 # ---- rekey ---------------------------------------------------------------------------------
@@ -362,9 +344,9 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
                 fallback=paper.arxiv_id or "",
                 pattern=lib.citekey_pattern,
             )
-            taken = lib.store.citekeys_with_prefix(base) - {paper.citekey.lower()}
+            taken = lib.store.papers.citekeys_with_prefix(base) - {paper.citekey.lower()}
             new = unique_citekey(base, taken)
             if new != paper.citekey:
-                lib.store.set_fields(paper.id, citekey=new)
+                lib.store.papers.update(paper.id, citekey=new)
                 changes.append((paper.id, paper.citekey, new))
     return changes

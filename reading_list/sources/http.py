@@ -244,8 +244,8 @@ class Transport:
                     ) from None
                 if refused >= MAX_CONNECTION_FAILURES:
                     raise SourceUnavailable(
-                        f"{policy.service} unreachable: {reason}; gave up after {attempt} "
-                        "attempts in a row"
+                        f"{policy.service} unavailable: {reason}; unreachable, gave up after "
+                        f"{attempt} attempts in a row"
                     ) from None
                 budget = policy.max_retry_sleep - slept
                 if exc.wait is not None and exc.wait > budget:

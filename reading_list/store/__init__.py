@@ -1,5 +1,90 @@
-"""The only package that speaks SQL: the library file, its migrations and its queries."""
+"""The only package that speaks SQL: the library file, its migrations and its queries.
 
-from reading_list.store.connection import SCHEMA_VERSION, DatabaseError, Store, open_db
+``open_db(path)`` gives a ``Store``: one connection, its transactions, and one repository per
+concern over that connection (``papers``, ``tags``, ``lists``, ``reading``, ``checks``,
+``dump``, and ``identities``: a work's identities, source records and lookups), so that a call
+site names what it touches: ``store.papers.get(id)``, ``store.lists.items(name)``.
+Repositories share nothing but the connection.
+"""
 
-__all__ = ["SCHEMA_VERSION", "DatabaseError", "Store", "open_db"]
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from reading_list.store.checks import Checks
+from reading_list.store.connection import (
+    MIGRATION_SET,
+    SCHEMA_VERSION,
+    Connection,
+    open_connection,
+)
+from reading_list.store.dump import Dump
+from reading_list.store.identities import WorkIdentities
+from reading_list.store.lists import Lists
+from reading_list.store.papers import Identities, Papers
+from reading_list.store.reading import QueueEntry, Reading
+from reading_list.store.rows import NewPaper
+from reading_list.store.tags import Tags
+
+
+class Store:
+    """A reading-list library, open."""
+
+    def __init__(self, sql: Connection) -> None:
+        self.sql = sql
+        self.tags = Tags(sql)
+        self.papers = Papers(sql, self.tags)
+        self.lists = Lists(sql)
+        self.reading = Reading(sql)
+        self.checks = Checks(sql)
+        self.dump = Dump(sql)
+        self.identities = WorkIdentities(sql)
+
+    @property
+    def path(self) -> Path:
+        return self.sql.path
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """One write transaction: all of it is committed, or none (nested blocks too)."""
+        with self.sql.transaction():
+            yield
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one state of the library while others write."""
+        with self.sql.snapshot():
+            yield
+
+    def schema_sql(self) -> str:
+        statements = self.sql.column(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name"
+        )
+        return "".join(f"{s.strip()};\n" for s in statements)
+
+    def applied_migrations(self) -> list[str]:
+        return self.sql.column(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+            [MIGRATION_SET],
+        )
+
+    def close(self) -> None:
+        self.sql.close()
+
+
+def open_db(path: Path, *, busy_timeout: float | None = None) -> Store:
+    """Open (creating if needed) and migrate the library at ``path``."""
+    return Store(open_connection(path, busy_timeout))
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Identities",
+    "NewPaper",
+    "QueueEntry",
+    "Store",
+    "open_db",
+]

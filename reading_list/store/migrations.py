@@ -5,10 +5,15 @@ Never edit, rename or reorder a migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import unquote
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-migrations = Migrations("reading_list")
+from reading_list.store.connection import MIGRATION_SET
+
+migrations = Migrations(MIGRATION_SET)
 
 STATUSES = ("to-read", "reading", "read", "skimmed", "abandoned")
 
@@ -227,11 +232,24 @@ def m005_listing_authors(db: Database) -> None:
         db.execute(statement)
 
 
+# This migration's own copy, as it shipped with it, of the DOI a paper's doi column gives it
+# as an identity (identifiers.doi_identity): bare, canonical, never arXiv's own.
+_M007_DOI_LABEL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def _m007_doi(value: str | None) -> str | None:
+    words = _M007_DOI_LABEL.sub("", (value or "").strip()).split()
+    doi = unquote(words[0]).strip().rstrip(".,;:)]}'\"").lower() if words else ""
+    return doi if doi.startswith("10.") and not doi.startswith("10.48550/") else None
+
+
 @migrations()
-def m006_work_identities(db: Database) -> None:
+def m007_work_identities(db: Database) -> None:
+    # Needs m006_tags_notes_and_web_view before it (the people branch's).
     # One work, several identities: an arXiv preprint and its published version are one paper
-    # with an arXiv id, a DOI, a dblp key, an OpenReview id. Triggers keep the arXiv ids (and
-    # arXiv's own DOIs of published versions) in step with every writer of papers.
+    # with an arXiv id, a DOI, a dblp key, an OpenReview id. Every writer of papers adds the
+    # ids a paper's own columns give it (store/rows.py: identity_rows); here, those of the
+    # papers stored so far.
     statements = [
         """CREATE TABLE paper_identities (
             kind TEXT NOT NULL
@@ -243,34 +261,6 @@ def m006_work_identities(db: Database) -> None:
             PRIMARY KEY (kind, value)
         )""",
         "CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id)",
-        """INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            SELECT 'arxiv', arxiv_id, id, 'arxiv', added_at FROM papers
-            WHERE arxiv_id IS NOT NULL""",
-        """INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            SELECT 'doi', lower(trim(doi)), id, CASE kind WHEN 'arxiv' THEN 'arxiv'
-                ELSE 'manual' END, added_at FROM papers
-            WHERE doi IS NOT NULL AND trim(doi) != '' AND instr(trim(doi), ' ') = 0
-                AND lower(doi) NOT LIKE '10.48550/%'""",
-        """CREATE TRIGGER papers_identity_insert AFTER INSERT ON papers
-            WHEN new.arxiv_id IS NOT NULL BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('arxiv', new.arxiv_id, new.id, 'arxiv', new.added_at);
-        END""",
-        """CREATE TRIGGER papers_doi_identity_insert AFTER INSERT ON papers
-            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
-                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('doi', lower(trim(new.doi)), new.id,
-                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END, new.added_at);
-        END""",
-        """CREATE TRIGGER papers_doi_identity_update AFTER UPDATE OF doi ON papers
-            WHEN new.doi IS NOT NULL AND trim(new.doi) != '' AND instr(trim(new.doi), ' ') = 0
-                AND lower(new.doi) NOT LIKE '10.48550/%' BEGIN
-            INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at)
-            VALUES ('doi', lower(trim(new.doi)), new.id,
-                    CASE new.kind WHEN 'arxiv' THEN 'arxiv' ELSE 'manual' END,
-                    coalesce(new.fetched_at, new.added_at));
-        END""",
         # What a scholarly source said of the paper: "work" is the record a non-arXiv entry was
         # made from (Crossref, dblp); "published" the venue version of an arXiv preprint.
         """CREATE TABLE work_records (
@@ -296,3 +286,15 @@ def m006_work_identities(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+    rows = db.execute("SELECT id, arxiv_id, kind, doi, added_at FROM papers ORDER BY rowid")
+    identities: list[tuple[str, str, str, str, str]] = []
+    for paper_id, arxiv_id, kind, doi, added_at in rows.fetchall():
+        if arxiv_id:
+            identities.append(("arxiv", arxiv_id, paper_id, "arxiv", added_at))
+        if (value := _m007_doi(doi)) is not None:
+            identities.append(("doi", value, paper_id, kind, added_at))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        identities,
+    )

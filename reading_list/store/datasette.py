@@ -1,4 +1,5 @@
-"""Pure: the Datasette metadata that turns the library into a browsable web view. No I/O.
+"""The Datasette metadata that turns the library into a browsable web view. It describes the
+schema (tables, columns, the search index), so it lives with the schema. No I/O.
 
 The database opens in Datasette as it is; this only adds labels, facets (status, tags, list,
 year) and full-text search on papers, and hides the search index's shadow tables.

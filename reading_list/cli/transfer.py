@@ -1,0 +1,152 @@
+"""Commands that move data in and out: export, import-bib, dump, restore, rekey."""
+
+from __future__ import annotations
+
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reading_list.cli import views
+from reading_list.cli.common import (
+    JsonOpt,
+    ListOpt,
+    OutputOpt,
+    QueryOpt,
+    StatusOpt,
+    TagOpt,
+    YesOpt,
+    library,
+    paper_filter,
+    present,
+    progress_bar,
+    render,
+    write_output,
+)
+
+commands = typer.Typer()
+
+
+@commands.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-F", help="bibtex, biblatex, csl-json, ris, csv or json."),
+    ] = "bibtex",
+    status: StatusOpt = None,
+    tag: TagOpt = None,
+    list_name: ListOpt = None,
+    query: QueryOpt = None,
+    cited_only: Annotated[
+        Path | None,
+        typer.Option("--cited-only", help="Keep only the keys a .tex or .aux file cites."),
+    ] = None,
+    output: OutputOpt = None,
+    prefer: Annotated[
+        str,
+        typer.Option(
+            "--prefer",
+            help="published (default): cite a preprint's venue version when known, with its "
+            "eprint kept; preprint: cite the arXiv version.",
+        ),
+    ] = "published",
+) -> None:
+    """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
+
+    Example: reading-list export --list google-brain-ama-2017 -o refs.bib
+    """
+    from reading_list.services.transfer import export
+
+    flt = paper_filter(
+        ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
+    )
+    with library(ctx) as lib:
+        result = export(lib, flt, fmt, cited_only=cited_only, prefer=prefer)
+        write_output(result.chunks, output)
+    render(views.exported(result, output))
+
+
+@commands.command("import-bib")
+def import_bib_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A BibTeX or biblatex file.")],
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Then refresh arXiv entries from arXiv (throttled).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import an existing .bib library: arXiv entries by id, others as manual entries.
+
+    Citekeys are kept, keywords become tags, broken entries are reported with their line.
+    Example: reading-list import-bib library.bib
+    """
+    from reading_list.services.transfer import import_bib
+
+    with library(ctx) as lib, progress_bar("importing") as update:
+        report = import_bib(lib, path, fetch=fetch, on_progress=update)
+    view = partial(views.bib_imported, source=path, fetched=fetch)
+    present(report, as_json, view, unavailable=report.unavailable)
+
+
+@commands.command("dump")
+def dump_cmd(ctx: typer.Context, output: OutputOpt = None) -> None:
+    """Write the whole library as deterministic JSON Lines (for git and for moving machines).
+
+    Example: reading-list dump -o library.jsonl
+    """
+    from reading_list.services.transfer import dump
+
+    with library(ctx) as lib:
+        text = dump(lib)
+    write_output([text], output)
+
+
+@commands.command("restore")
+def restore_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A file written by `dump`; '-' for stdin.")],
+) -> None:
+    """Load a dump into an empty library (all or nothing).
+
+    Example: reading-list --db new.db restore library.jsonl
+    """
+    from reading_list.errors import InvalidInput
+    from reading_list.services.transfer import restore
+
+    if str(path) == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read {path}: {exc}") from None
+    with library(ctx) as lib:
+        counts = restore(lib, text, source=str(path))
+    render(views.restored(counts))
+
+
+@commands.command("rekey")
+def rekey_cmd(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    pattern: Annotated[
+        str | None, typer.Option(help="Pattern with {auth}, {year}, {title}.")
+    ] = None,
+    list_name: ListOpt = None,
+    yes: YesOpt = False,
+) -> None:
+    """Regenerate citekeys (they never change otherwise).
+
+    Example: reading-list rekey --pattern "{auth}{year}" --yes
+    """
+    from reading_list.services.transfer import rekey
+
+    if not yes and not typer.confirm(views.REKEY_QUESTION, err=True):
+        raise typer.Exit(1)
+    with library(ctx) as lib:
+        changes = rekey(lib, paper_filter(ids=ids, list_name=list_name), pattern)
+    render(views.rekeyed(changes))

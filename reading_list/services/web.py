@@ -1,0 +1,14 @@
+"""`web`: what Datasette needs to browse the library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reading_list.services.library import Library
+
+
+def datasette_metadata(lib: Library) -> dict[str, Any]:
+    """Labels, facets and full-text search for the library's file (which stays unopened)."""
+    from reading_list.store.datasette import datasette_metadata as metadata_for
+
+    return metadata_for(lib.settings.db_path.stem)

@@ -1,0 +1,99 @@
+"""What `doctor` asks of the library: integrity, dangling rows, duplicates, stale metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reading_list.errors import CorruptLibrary
+from reading_list.store.connection import writes
+
+if TYPE_CHECKING:
+    from reading_list.store.connection import Connection
+
+# Tables whose rows may be deleted when their paper is gone (never papers or lists).
+_DEPENDENT_TABLES = ("paper_tags", "notes", "status_events", "list_items", "paper_links")
+
+
+class Checks:
+    def __init__(self, sql: Connection) -> None:
+        self._sql = sql
+
+    def integrity(self) -> list[str]:
+        """["ok"], or what SQLite's integrity check found wrong."""
+        try:
+            return [str(r) for r in self._sql.column("PRAGMA integrity_check")]
+        except CorruptLibrary as exc:
+            # Damage can stop the check itself: that is its finding.
+            return [str(exc)]
+
+    def orphans(self) -> dict[str, list[int]]:
+        """Rowids, by table, of rows whose foreign key points nowhere."""
+        out: dict[str, list[int]] = {}
+        for table, rowid, *_ in self._sql.tuples("PRAGMA foreign_key_check"):
+            out.setdefault(str(table), []).append(int(rowid))
+        return out
+
+    @writes
+    def delete_orphans(self, table: str, rowids: Sequence[int]) -> None:
+        if table not in _DEPENDENT_TABLES:
+            raise ValueError(table)
+        self._sql.run_many(f"DELETE FROM [{table}] WHERE rowid = ?", [(r,) for r in rowids])
+
+    def duplicate_dois(self) -> list[list[str]]:
+        return [
+            str(ids).split("\x1f")
+            for ids in self._sql.column(
+                "SELECT group_concat(id, char(31)) FROM papers WHERE doi IS NOT NULL "
+                "AND doi != '' GROUP BY lower(doi) HAVING count(*) > 1"
+            )
+        ]
+
+    def citekey_clashes(self) -> list[list[str]]:
+        return [
+            str(keys).split("\x1f")
+            for keys in self._sql.column(
+                "SELECT group_concat(citekey, char(31)) FROM papers GROUP BY lower(citekey) "
+                "HAVING count(*) > 1"
+            )
+        ]
+
+    def titles_and_first_authors(self) -> list[tuple[str, str, str]]:
+        """(id, title, first author) of every paper, for duplicate detection in Python. The
+        first author comes from the authors themselves, not the listing's copy: doctor is
+        what finds rows written behind the store's back."""
+        out = []
+        for paper_id, title, authors in self._sql.tuples("SELECT id, title, authors FROM papers"):
+            try:
+                names = json.loads(authors)
+            except (TypeError, ValueError):
+                names = []
+            first = names[0] if isinstance(names, list) and names else ""
+            out.append((str(paper_id), str(title), str(first)))
+        return out
+
+    def never_fetched(self) -> list[str]:
+        return [
+            str(r)
+            for r in self._sql.column(
+                "SELECT id FROM papers WHERE kind = 'arxiv' AND fetched_at IS NULL ORDER BY id"
+            )
+        ]
+
+    def dangling_list_items(self) -> list[tuple[str, int, int]]:
+        return [
+            (str(n), int(p), int(part))
+            for n, p, part in self._sql.tuples(
+                "SELECT list_name, position, part FROM list_items "
+                "WHERE state IN ('resolved', 'manual') AND paper_id IS NULL"
+            )
+        ]
+
+    @writes
+    def reopen_list_items(self, items: Sequence[tuple[str, int, int]]) -> None:
+        self._sql.run_many(
+            "UPDATE list_items SET state = 'unresolved' "
+            "WHERE list_name = ? AND position = ? AND part = ?",
+            items,
+        )

@@ -1,0 +1,320 @@
+"""Papers: storing, finding, selecting and changing them (with their notes and status)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from reading_list.store.connection import writes
+from reading_list.store.identities import add_own
+from reading_list.store.rows import (
+    PAPER_COLUMNS,
+    NewPaper,
+    identity_rows,
+    metadata_row,
+    paper_from_row,
+    paper_row,
+)
+from reading_list.store.search import parse_query
+
+if TYPE_CHECKING:
+    from reading_list.metadata import PaperMetadata
+    from reading_list.models import Paper, PaperDetail
+    from reading_list.selection import PaperFilter
+    from reading_list.store.connection import Connection
+    from reading_list.store.tags import Tags
+
+SORT_COLUMNS = {
+    "added": "p.added_at, p.id",
+    "published": "p.published, p.id",
+    "year": "p.year, p.id",
+    "title": "p.title COLLATE NOCASE, p.id",
+    "status": "p.status, p.id",
+    "priority": "p.priority DESC, p.added_at, p.id",
+    "citekey": "p.citekey COLLATE NOCASE",
+    "id": "p.id",
+}
+# SQLite's default limit on bound parameters is far above this; chunks keep statements short.
+CHUNK = 500
+
+
+def _chunks(values: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield list(values[start : start + CHUNK])
+
+
+class Identities:
+    """Every paper id and lower-cased citekey, for a bulk import that assigns keys in memory.
+    ``refresh()`` inside a write transaction reloads them when another connection committed
+    since they were read, so that two imports of the same file never insert a paper twice."""
+
+    def __init__(self, sql: Connection) -> None:
+        self._sql = sql
+        self._seen = -1
+        self.ids: set[str] = set()
+        self.keys: set[str] = set()
+        self.refresh()
+
+    def refresh(self) -> None:
+        # data_version changes exactly when another connection has committed.
+        version = int(self._sql.scalar("PRAGMA data_version"))
+        if version == self._seen:
+            return
+        self._seen = version
+        self.ids, self.keys = set(), set()
+        for paper_id, key in self._sql.stream("SELECT id, citekey FROM papers", batch=10000):
+            self.ids.add(paper_id)
+            self.keys.add(str(key).lower())
+
+
+class Papers:
+    def __init__(self, sql: Connection, tags: Tags) -> None:
+        self._sql = sql
+        self._tags = tags
+
+    # ---- finding ------------------------------------------------------------------------
+
+    def find_id(self, ref: str) -> str | None:
+        """A paper id from its id, arXiv id or citekey (case-insensitive)."""
+        found = self._sql.scalar(
+            "SELECT id FROM papers WHERE id = ? OR arxiv_id = ? OR citekey = ? COLLATE NOCASE",
+            [ref, ref, ref],
+        )
+        return None if found is None else str(found)
+
+    def existing_arxiv_ids(self, arxiv_ids: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(dict.fromkeys(arxiv_ids))):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._sql.column(f"SELECT arxiv_id FROM papers WHERE arxiv_id IN ({marks})", chunk)
+            )
+        return found
+
+    def citekeys_with_prefix(self, prefix: str) -> set[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return {
+            str(key).lower()
+            for key in self._sql.column(
+                "SELECT citekey FROM papers WHERE citekey LIKE ? ESCAPE '\\'", [escaped + "%"]
+            )
+        }
+
+    def find_manual(self, title: str) -> str | None:
+        found = self._sql.scalar(
+            "SELECT id FROM papers WHERE kind = 'manual' AND lower(title) = lower(?)", [title]
+        )
+        return None if found is None else str(found)
+
+    def identities(self) -> Identities:
+        return Identities(self._sql)
+
+    # ---- changing -----------------------------------------------------------------------
+
+    @writes
+    def insert(self, papers: Sequence[NewPaper]) -> None:
+        """New papers with their tags and first status, in few statements (one paper for
+        `add`, thousands for an import)."""
+        if not papers:
+            return
+        rows = [paper_row(p) for p in papers]
+        columns = list(rows[0])
+        # Foreign keys are checked at commit, so the tags go in before their papers: the tag
+        # triggers then find no row to update, and each paper arrives with its tag_list
+        # already complete (one write per paper instead of one per tag).
+        self._sql.run("PRAGMA defer_foreign_keys = ON")
+        self._sql.run_many(
+            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
+            [(p.id, tag) for p in papers for tag in p.tags],
+        )
+        self._sql.run_many(
+            f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [[row[c] for c in columns] for row in rows],
+        )
+        self._sql.run_many(
+            "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, NULL, ?)",
+            [(p.id, p.status, p.added_at) for p in papers if p.status != "to-read"],
+        )
+        add_own(self._sql, [row for p in papers for row in p.identities()])
+
+    @writes
+    def refresh(self, paper_id: str, metadata: PaperMetadata, fetched_at: str | None) -> None:
+        """Rewrite a paper's metadata (its citekey, status and tags stay); a DOI it now has
+        becomes one of its identities."""
+        values = metadata_row(metadata, fetched_at)
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+        if metadata.doi:
+            row = self._sql.one(
+                "SELECT arxiv_id, kind, added_at FROM papers WHERE id = ?", [paper_id]
+            )
+            if row is not None:
+                arxiv_id, kind, added_at = row
+                add_own(
+                    self._sql,
+                    identity_rows(paper_id, arxiv_id, metadata.doi, kind, fetched_at or added_at),
+                )
+
+    @writes
+    def delete(self, paper_id: str) -> None:
+        self._sql.run("DELETE FROM papers WHERE id = ?", [paper_id])
+
+    @writes
+    def set_status(self, paper_id: str, status: str, at: str) -> None:
+        """A status change, recorded with its time and the version then current."""
+        self._sql.run(
+            "UPDATE papers SET status = ?, status_changed_at = ? WHERE id = ?",
+            [status, at, paper_id],
+        )
+        self._sql.run(
+            "INSERT INTO status_events (paper_id, status, version, at) "
+            "SELECT id, ?, version, ? FROM papers WHERE id = ?",
+            [status, at, paper_id],
+        )
+
+    @writes
+    def update(
+        self,
+        paper_id: str,
+        *,
+        priority: int | None = None,
+        rating: int | None = None,
+        citekey: str | None = None,
+    ) -> None:
+        """Set the given fields; None leaves a field as it is."""
+        values = {"priority": priority, "rating": rating, "citekey": citekey}
+        changes = {c: v for c, v in values.items() if v is not None}
+        if changes:
+            sets = ", ".join(f"{c} = ?" for c in changes)
+            self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*changes.values(), paper_id])
+
+    @writes
+    def add_note(self, paper_id: str, text: str, at: str) -> None:
+        self._sql.run(
+            "INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", [paper_id, text, at]
+        )
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def get(self, paper_id: str) -> Paper | None:
+        rows = self._sql.rows(
+            f"SELECT {', '.join(PAPER_COLUMNS)} FROM papers WHERE id = ?", [paper_id]
+        )
+        if not rows:
+            return None
+        return paper_from_row(rows[0], self._tags.of(paper_id))
+
+    def detail(self, paper_id: str) -> PaperDetail | None:
+        from reading_list.models import ListMembership, Note, PaperDetail, StatusEvent
+
+        paper = self.get(paper_id)
+        if paper is None:
+            return None
+        notes = [
+            Note.model_validate(r)
+            for r in self._sql.rows(
+                "SELECT text, created_at FROM notes WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+        events = [
+            StatusEvent.model_validate(r)
+            for r in self._sql.rows(
+                "SELECT status, version, at FROM status_events WHERE paper_id = ? ORDER BY id",
+                [paper_id],
+            )
+        ]
+        memberships = [
+            ListMembership.model_validate(r)
+            for r in self._sql.rows(
+                "SELECT list_name AS list, position, cited_as, method, score FROM list_items "
+                "WHERE paper_id = ? ORDER BY list_name, position",
+                [paper_id],
+            )
+        ]
+        return PaperDetail(**paper.model_dump(), notes=notes, events=events, lists=memberships)
+
+    def count(self, flt: PaperFilter | None = None) -> int:
+        if flt is None:
+            return int(self._sql.scalar("SELECT count(*) FROM papers"))
+        sql, params = _select(flt, "p.id")
+        return int(self._sql.scalar(f"SELECT count(*) FROM ({sql})", params))
+
+    def select(self, flt: PaperFilter) -> list[Paper]:
+        sql, params = _select(flt, ", ".join("p." + c for c in PAPER_COLUMNS))
+        rows = self._sql.rows(sql, params)
+        tags = self._tags.by_paper(None if len(rows) > CHUNK else [r["id"] for r in rows])
+        return [paper_from_row(r, tags.get(r["id"], [])) for r in rows]
+
+    def iter(
+        self,
+        flt: PaperFilter,
+        *,
+        batch: int = 2000,
+        with_abstract: bool = True,
+        with_tags: bool = True,
+    ) -> Iterator[Paper]:
+        """Papers a batch at a time, for exports of any size in bounded memory."""
+        columns = ", ".join(
+            "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
+        )
+        sql, params = _select(flt, columns)
+        records: list[dict[str, Any]] = []
+        for row in self._sql.stream(sql, params, batch):
+            records.append(dict(zip(PAPER_COLUMNS, row, strict=True)))
+            if len(records) == batch:
+                yield from self._built(records, with_tags)
+                records = []
+        yield from self._built(records, with_tags)
+
+    def _built(self, records: list[dict[str, Any]], with_tags: bool) -> Iterator[Paper]:
+        tags = self._tags.by_paper([r["id"] for r in records]) if with_tags and records else {}
+        for r in records:
+            yield paper_from_row(r, tags.get(r["id"], []), validate=False)
+
+    def lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
+        """(id, status, year, title, first author, author count, tags) per paper, straight
+        from the listing's covering index, so that 100k rows stream out without a model each."""
+        columns = "p.id, p.status, p.year, p.title, p.first_author, p.author_count, p.tag_list"
+        sql, params = _select(flt, columns)
+        return self._sql.stream(sql, params, 5000)
+
+
+def _select(flt: PaperFilter, columns: str) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    joins = ""
+    order = SORT_COLUMNS.get(flt.sort, SORT_COLUMNS["added"])
+    if flt.list_name is not None:
+        joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
+        params.append(flt.list_name)
+        if flt.sort == "added":
+            order = "min(li.position), min(li.part)"
+    if flt.ids:
+        where.append(f"p.id IN ({','.join('?' * len(flt.ids))})")
+        params.extend(flt.ids)
+    if flt.statuses:
+        where.append(f"p.status IN ({','.join('?' * len(flt.statuses))})")
+        params.extend(flt.statuses)
+    for tag in flt.tags:
+        where.append("EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = p.id AND t.tag = ?)")
+        params.append(tag)
+    if flt.since:
+        where.append("p.added_at >= ?")
+        params.append(flt.since)
+    if flt.query:
+        condition = parse_query(flt.query)
+        where.append(condition.sql)
+        params.extend(condition.params)
+    sql = f"SELECT {columns} FROM papers p{joins}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if flt.list_name is not None:
+        sql += " GROUP BY p.id"
+    terms = [t.strip() for t in order.split(",")]
+    if flt.reverse:
+        terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
+    sql += " ORDER BY " + ", ".join(terms)
+    if flt.limit is not None or flt.offset:
+        sql += " LIMIT ? OFFSET ?"
+        params += [-1 if flt.limit is None else flt.limit, flt.offset]
+    return sql, params

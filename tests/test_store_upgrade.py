@@ -1,0 +1,359 @@
+"""Libraries written by each earlier schema open with the current code, nothing lost or changed.
+
+Each old library is built the way that release built it: only the first k migrations, then
+its rows written with plain SQL in the columns that version had (its triggers doing the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from reading_list.store import SCHEMA_VERSION, open_db
+from reading_list.store.migrations import migrations
+from tests.conftest import Run
+
+NAMES = [m.name for m in migrations._migrations]
+BASE_PAPER = {
+    "priority": 0,
+    "rating": None,
+    "doi": None,
+    "journal_ref": None,
+    "comment": None,
+    "updated": None,
+    "version": None,
+    "abstract": None,
+    "primary_category": None,
+    "pdf_url": None,
+    "fetched_at": None,
+    "status_changed_at": None,
+}
+PAPERS: list[dict[str, Any]] = [
+    {
+        **BASE_PAPER,
+        "id": "1703.05175",
+        "arxiv_id": "1703.05175",
+        "kind": "arxiv",
+        "citekey": "snell2017prototypical",
+        "title": "Prototypical Networks for Few-shot Learning",
+        "authors": ["Jake Snell", "Kevin Swersky", "Richard S. Zemel"],
+        "year": 2017,
+        "published": "2017-03-15T19:04:33Z",
+        "updated": "2017-06-19T20:01:31Z",
+        "version": 2,
+        "abstract": "We propose prototypical networks for few-shot classification.",
+        "categories": ["cs.LG", "stat.ML"],
+        "primary_category": "cs.LG",
+        "journal_ref": "NIPS 2017",
+        "url": "https://arxiv.org/abs/1703.05175",
+        "pdf_url": "https://arxiv.org/pdf/1703.05175",
+        "status": "read",
+        "priority": 2,
+        "rating": 5,
+        "added_at": "2026-01-02T10:00:00Z",
+        "fetched_at": "2026-01-02T10:00:00Z",
+        "status_changed_at": "2026-01-05T09:00:00Z",
+    },
+    {
+        **BASE_PAPER,
+        "id": "1611.01989",
+        "arxiv_id": "1611.01989",
+        "kind": "arxiv",
+        "citekey": "balog2016deepcoder",
+        "title": "DeepCoder: Learning to Write Programs",
+        "authors": ["Matej Balog", "Alexander L. Gaunt", "Marc Brockschmidt", "Matko Bošnjak"],
+        "year": 2016,
+        "published": "2016-11-07T00:00:00Z",
+        "version": 1,
+        "categories": ["cs.LG"],
+        # arXiv's own DOI names the preprint: never an identity of a published version.
+        "doi": "10.48550/arXiv.1611.01989",
+        "url": "https://arxiv.org/abs/1611.01989",
+        "status": "reading",
+        "added_at": "2026-01-02T10:00:01Z",
+        "status_changed_at": "2026-01-04T08:00:00Z",
+    },
+    {
+        **BASE_PAPER,
+        "id": "manual:blei2003latent",
+        "arxiv_id": None,
+        "kind": "manual",
+        "citekey": "blei2003latent",
+        "title": "Latent Dirichlet Allocation",
+        "authors": ["David M. Blei", "Andrew Y. Ng", "Michael I. Jordan"],
+        "year": 2003,
+        "published": "2003",
+        "doi": "10.5555/944919.944937",
+        "journal_ref": "JMLR",
+        "categories": [],
+        "url": "https://jmlr.org/papers/v3/blei03a.html",
+        "status": "to-read",
+        "added_at": "2026-01-03T12:00:00Z",
+    },
+    {
+        **BASE_PAPER,
+        "id": "manual:anonymous2020",
+        "arxiv_id": None,
+        "kind": "manual",
+        "citekey": "anonymous2020",
+        "title": "A Work Without Authors",
+        "authors": [],
+        "year": None,
+        "published": None,
+        "categories": [],
+        "url": None,
+        "status": "abandoned",
+        "added_at": "2026-01-03T12:00:01Z",
+        "status_changed_at": "2026-01-06T00:00:00Z",
+    },
+]
+TAGS = [
+    ("1703.05175", "metric learning"),
+    ("1703.05175", "few-shot"),
+    ("1703.05175", "a first"),
+    ("1611.01989", "program synthesis"),
+]
+NOTES = [
+    ("1703.05175", "The unicorn appendix has the proofs.", "2026-01-04T10:00:00Z"),
+    ("1703.05175", "Compare with matching networks.", "2026-01-05T10:00:00Z"),
+    ("manual:blei2003latent", "Classic; read section 3 first.", "2026-01-04T11:00:00Z"),
+]
+EVENTS = [
+    ("1703.05175", "reading", 1, "2026-01-03T09:00:00Z"),
+    ("1703.05175", "read", 2, "2026-01-05T09:00:00Z"),
+    ("1611.01989", "reading", 1, "2026-01-04T08:00:00Z"),
+    ("manual:anonymous2020", "abandoned", None, "2026-01-06T00:00:00Z"),
+]
+CANDIDATES = [
+    {
+        "arxiv_id": "1703.05175",
+        "title": "Prototypical Networks for Few-shot Learning",
+        "authors": ["Jake Snell"],
+        "year": 2017,
+        "score": 0.97,
+        "title_score": 1.0,
+        "author_score": 1.0,
+        "year_score": 1.0,
+    }
+]
+LIST = {
+    "name": "ama",
+    "title": "Google Brain AMA",
+    "source": "reddit r/MachineLearning",
+    "source_date": "2017",
+    "description": "Papers the team recommended",
+    "created_at": "2026-01-02T09:00:00Z",
+}
+ITEM_BASE = {
+    "list_name": "ama",
+    "part": 0,
+    "authors_hint": "",
+    "year_hint": None,
+    "context": None,
+    "speaker": None,
+    "topic": None,
+    "method": None,
+    "score": None,
+    "query": None,
+    "candidates": [],
+    "note": None,
+    "resolved_at": "2026-01-02T09:30:00Z",
+}
+ITEMS: list[dict[str, Any]] = [
+    {
+        **ITEM_BASE,
+        "position": 1,
+        "paper_id": "1703.05175",
+        "state": "resolved",
+        "cited_as": "prototypical networks",
+        "authors_hint": "Snell",
+        "year_hint": 2017,
+        "context": "few-shot learning made simple",
+        "speaker": "jeff",
+        "topic": "few-shot",
+        "method": "search",
+        "score": 0.97,
+        "query": 'ti:"prototypical networks"',
+        "candidates": CANDIDATES,
+    },
+    {
+        **ITEM_BASE,
+        "position": 2,
+        "paper_id": "manual:blei2003latent",
+        "state": "manual",
+        "cited_as": "LDA",
+        "method": "manual",
+    },
+    {
+        **ITEM_BASE,
+        "position": 3,
+        "paper_id": None,
+        "state": "unresolved",
+        "cited_as": "the capsules paper",
+        "method": "search",
+        "candidates": CANDIDATES,
+        "note": "two candidates, neither right",
+    },
+    {
+        **ITEM_BASE,
+        "position": 4,
+        "paper_id": None,
+        "state": "skipped",
+        "cited_as": "our blog",
+        "method": "none",
+        "note": "not a work",
+    },
+]
+LINK = ("1611.01989", "1703.05175", "2026-01-04T09:00:00Z")
+# What the writers of m007 on add with each paper: its arXiv id, and a DOI of a published version.
+IDENTITIES = [
+    ("arxiv", "1703.05175", "1703.05175", "arxiv", "2026-01-02T10:00:00Z"),
+    ("arxiv", "1611.01989", "1611.01989", "arxiv", "2026-01-02T10:00:01Z"),
+    ("doi", "10.5555/944919.944937", "manual:blei2003latent", "manual", "2026-01-03T12:00:00Z"),
+]
+WITH_IDENTITIES = NAMES.index("m007_work_identities") + 1
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    values = [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in row.values()]
+    conn.execute(
+        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", values
+    )
+
+
+def build_library(path: Path, version: int) -> None:
+    """A library as the release with ``version`` migrations left it, holding the data above."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    if version > 1:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = Database(conn, execute_plugins=False, recursive_triggers=False)
+    if version < len(NAMES):
+        migrations.apply(db, stop_before=NAMES[version])
+    else:
+        migrations.apply(db)
+    assert [m.name for m in migrations.applied(db)] == NAMES[:version]
+    conn.execute("BEGIN")
+    for paper in PAPERS:
+        row = dict(paper)
+        if version >= 5:  # m005 made the listing's author columns the writer's job
+            row["first_author"] = paper["authors"][0] if paper["authors"] else ""
+            row["author_count"] = len(paper["authors"])
+        _insert(conn, "papers", row)
+    conn.executemany("INSERT INTO paper_tags (paper_id, tag) VALUES (?, ?)", TAGS)
+    conn.executemany("INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", NOTES)
+    conn.executemany(
+        "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, ?, ?)", EVENTS
+    )
+    _insert(conn, "lists", LIST)
+    for item in ITEMS:
+        _insert(conn, "list_items", item)
+    if version >= 4:
+        conn.execute(
+            "INSERT INTO paper_links (paper_id, after_id, created_at) VALUES (?, ?, ?)", LINK
+        )
+    if version >= WITH_IDENTITIES:
+        conn.executemany(
+            "INSERT INTO paper_identities (kind, value, paper_id, source, added_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            IDENTITIES,
+        )
+    conn.execute("COMMIT")
+    # The first release did not record its schema version; the later ones did.
+    conn.execute(f"PRAGMA user_version = {version if version >= 2 else 0}")
+    conn.close()
+
+
+def _views(run: Run, db: Path) -> dict[str, Any]:
+    """Everything a user sees of the library, through the CLI."""
+
+    def out(*args: str) -> str:
+        result = run("--db", str(db), *args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stderr == "", result.stderr
+        return result.stdout
+
+    views: dict[str, Any] = {
+        "dump": out("dump"),
+        "list": json.loads(out("list", "--json")),
+        "lists": json.loads(out("lists", "--json")),
+        "unicorn": json.loads(out("search", "unicorn", "--json")),
+        "bošnjak": json.loads(out("search", "author:bosnjak", "--json")),
+        "tagged": json.loads(out("list", "--tag", "few-shot", "--json")),
+    }
+    for paper in PAPERS:
+        views[paper["id"]] = json.loads(out("show", paper["id"], "--json"))
+    return views
+
+
+@pytest.fixture(scope="module")
+def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("current") / "current.db"
+    build_library(path, SCHEMA_VERSION)
+    return path
+
+
+def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Path) -> None:
+    views = _views(run, current)
+    assert [p["id"] for p in views["unicorn"]] == ["1703.05175"]
+    assert [p["id"] for p in views["bošnjak"]] == ["1611.01989"]
+    assert [p["id"] for p in views["tagged"]] == ["1703.05175"]
+    assert views["1703.05175"]["tags"] == ["a first", "few-shot", "metric learning"]
+    assert [e["status"] for e in views["1703.05175"]["events"]] == ["reading", "read"]
+    assert [n["text"] for n in views["1703.05175"]["notes"]] == [n[1] for n in NOTES[:2]]
+    assert [(m["list"], m["position"]) for m in views["1703.05175"]["lists"]] == [("ama", 1)]
+    dumped = [json.loads(line) for line in views["dump"].splitlines()]
+    papers = {r["id"]: r for r in dumped if r["_type"] == "paper"}
+    for paper in PAPERS:
+        row = papers[paper["id"]]
+        assert {k: row[k] for k in paper} == paper
+        tags = sorted(t for pid, t in TAGS if pid == paper["id"])
+        assert row["tag_list"] == ",".join(tags)
+        assert row["first_author"] == (paper["authors"][0] if paper["authors"] else "")
+        assert row["author_count"] == len(paper["authors"])
+    items = [r for r in dumped if r["_type"] == "list_item"]
+    assert [{k: r[k] for k in ITEMS[0]} for r in items] == ITEMS
+    assert [
+        (r["paper_id"], r["status"], r["version"], r["at"]) for r in dumped if r["_type"] == "event"
+    ] == sorted(EVENTS, key=lambda e: (e[0], e[3]))
+    assert len([r for r in dumped if r["_type"] == "note"]) == len(NOTES)
+    identities = [r for r in dumped if r["_type"] == "identity"]
+    assert sorted(
+        tuple(r[k] for k in ("kind", "value", "paper_id", "source", "added_at")) for r in identities
+    ) == sorted(IDENTITIES)
+    assert views["manual:blei2003latent"]["identities"] == [
+        {"kind": "doi", "value": "10.5555/944919.944937", "source": "manual"}
+    ]
+    assert views["1611.01989"]["identities"] == [
+        {"kind": "arxiv", "value": "1611.01989", "source": "arxiv"}
+    ]
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION), ids=lambda v: f"after-{NAMES[v - 1]}")
+def test_an_older_library_upgrades_with_nothing_lost(
+    run: Run, current: Path, tmp_path: Path, version: int
+) -> None:
+    old = tmp_path / f"v{version}.db"
+    build_library(old, version)
+    expected = _views(run, current)
+    assert _views(run, old) == expected
+    store = open_db(old)
+    assert store.applied_migrations() == NAMES
+    assert store.sql.scalar("PRAGMA user_version") == SCHEMA_VERSION
+    assert store.sql.scalar("PRAGMA journal_mode") == "wal"
+    assert store.checks.integrity() == ["ok"]
+    assert store.checks.orphans() == {}
+    if version >= 4:
+        assert store.reading.prerequisites(LINK[0]) == {LINK[1]}
+    schema = store.schema_sql()
+    store.close()
+    reference = open_db(current)
+    assert schema == reference.schema_sql()
+    reference.close()
+    # A second open finds nothing to do.
+    assert _views(run, old) == expected
