@@ -23,7 +23,7 @@ CREATE TABLE list_items (
             query TEXT,
             candidates TEXT NOT NULL DEFAULT '[]',
             note TEXT,
-            resolved_at TEXT,
+            resolved_at TEXT, section_tags TEXT NOT NULL DEFAULT '[]',
             UNIQUE (list_name, position, part)
         );
 CREATE TABLE lists (
@@ -58,7 +58,7 @@ CREATE TABLE paper_links (
         );
 CREATE TABLE paper_tags (
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
-            tag TEXT NOT NULL,
+            tag TEXT NOT NULL, label TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (paper_id, tag)
         );
 CREATE TABLE papers (
@@ -142,22 +142,29 @@ CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
             UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END;
+CREATE TRIGGER notes_fts_update AFTER UPDATE OF text ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce(
+                (SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
+        END;
 CREATE VIEW paper_overview AS
-            SELECT p.id, p.citekey, p.title, p.year, p.status, p.priority, p.rating, p.kind,
-                p.primary_category,
-                (SELECT json_group_array(t.tag) FROM
-                    (SELECT tag FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
+            SELECT p.id, p.title,
+                (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
+                p.year, p.status,
+                (SELECT json_group_array(t.label) FROM
+                    (SELECT label FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
                 (SELECT json_group_array(l.list_name) FROM
                     (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
                      ORDER BY list_name) l) AS lists,
-                p.authors, p.url, p.added_at, p.status_changed_at
+                p.rating, p.priority, p.citekey, p.kind, p.primary_category, p.url, p.added_at,
+                p.status_changed_at, p.rowid AS rowid
             FROM papers p;
 CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
-            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))
+            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(label, ','), '') FROM (SELECT label FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))
             WHERE id = old.paper_id;
         END;
 CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
-            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(tag, ','), '') FROM (SELECT tag FROM paper_tags WHERE paper_id = new.paper_id ORDER BY tag))
+            UPDATE papers SET tag_list = (SELECT coalesce(group_concat(label, ','), '') FROM (SELECT label FROM paper_tags WHERE paper_id = new.paper_id ORDER BY tag))
             WHERE id = new.paper_id;
         END;
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN

@@ -53,6 +53,8 @@ class Settings:
     """Every setting, resolved; load_settings() makes one from the flag and the environment."""
 
     db_path: Path
+    # Named by --db or READING_LIST_DB (not a default location): its folder must exist.
+    db_explicit: bool = False
     # None: the platform's cache dir, looked up only when the cache is used (see cache_dir).
     cache_override: Path | None = None
     arxiv_url: str = DEFAULT_ARXIV_URL
@@ -197,6 +199,7 @@ def load_settings(db: Path | None = None) -> Settings:
     home = _env_path("READING_LIST_HOME")
     if db is None:
         db = _env_path("READING_LIST_DB")
+    explicit = db is not None
     if db is None:
         db = home / LIBRARY_FILE if home is not None else default_db_path()
     cache = _env_path("READING_LIST_CACHE_DIR")
@@ -204,6 +207,7 @@ def load_settings(db: Path | None = None) -> Settings:
         cache = home / "cache"
     return Settings(
         db_path=db,
+        db_explicit=explicit,
         cache_override=cache,
         arxiv_url=_env_url("READING_LIST_ARXIV_URL", DEFAULT_ARXIV_URL),
         arxiv_delay=_env_number("READING_LIST_ARXIV_DELAY", DEFAULT_ARXIV_DELAY),

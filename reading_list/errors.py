@@ -24,6 +24,13 @@ class NotFound(ReadingListError):
     """A paper, list or seed that does not exist."""
 
 
+class NoLibrary(NotFound):
+    """A command that reads the library found none: creating one is explicit."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(f"no library at {path} yet; run `reading-list init` or add a paper")
+
+
 class InvalidInput(ReadingListError):
     """A file or argument whose content is wrong (bad JSON, bad status, ...)."""
 

@@ -167,7 +167,10 @@ class ListSummary(Model):
     name: str
     title: str | None = None
     source: str | None = None
+    # Items are the works the list cites (its numbered entries); papers are the distinct
+    # papers they settled on (a work may be two papers, a skipped item none).
     items: int
+    papers: int
     unresolved: int
     by_status: dict[str, int]
 
@@ -193,6 +196,11 @@ class ListItem(Model):
     authors_hint: str = ""
     year_hint: int | None = None
     note: str | None = None
+    # The tags the item's section gives its paper (an import's headings, a seed's topic),
+    # kept so that an item settled later (review) gets them too.
+    section_tags: builtins.list[str] = Field(default_factory=builtins.list)
+    # The title of the paper the item settled on (None while unresolved).
+    title: str | None = None
 
 
 class SkippedLine(Model):
@@ -272,8 +280,13 @@ class Finding(Model):
 
 
 class DoctorReport(Model):
+    """``findings``: what is wrong now (after ``--fix``, what the check run again found);
+    ``fixed``: what the fixes did."""
+
     ok: bool
     findings: list[Finding]
+    fixed: list[Finding] = Field(default_factory=list)
+    fix_tried: bool = False
 
 
 class BibImportReport(Model):
@@ -301,7 +314,10 @@ class CheckItem(Model):
 
 
 class CheckReport(Model):
+    """``selected`` papers were to be checked; ``checked`` of them got an answer from arXiv."""
+
     checked: int
+    selected: int = 0
     changed: builtins.list[CheckItem]
     missing: builtins.list[str] = Field(default_factory=builtins.list)
     requests: int = 0

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# The orders a listing can take; the store maps each to its SQL.
-SORT_KEYS = ("added", "published", "year", "title", "status", "priority", "citekey", "id")
+from reading_list.sort_keys import SORT_KEYS as SORT_KEYS
 
 
 @dataclass

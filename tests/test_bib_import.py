@@ -104,15 +104,17 @@ def test_import_bib_end_to_end(stub: StubServer, run: Run, run_json: Any, tmp_pa
         "vandenoord2016schonheit",
     }
     snell = papers["snell2017prototypical"]
-    assert snell["tags"] == ["few-shot", "metric learning"] and snell["status"] == "read"
+    # Keywords keep the file's spelling; they match as tags whatever the case or separators.
+    assert snell["tags"] == ["few-shot", "Metric Learning"] and snell["status"] == "read"
     assert snell["fetched_at"] is None
     assert papers["blei2003latent"]["kind"] == "manual"
     again = json.loads(run("import-bib", str(path), "--json").stdout)
     assert again["exists"] == 4 and again["added"] == 0
     assert run_json("search", "tag:few-shot")[0]["id"] == "1703.05175"
+    assert run_json("list", "--tag", "metric-learning")[0]["id"] == "1703.05175"
     assert (
         run("list", "-q", "tag:few-shot").stdout.split("\t")[-1].strip()
-        == "few-shot,metric learning"
+        == "few-shot,Metric Learning"
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reading_list.errors import InvalidIdentifier
+from reading_list.errors import InvalidInput
 from reading_list.services.seeds import available_seeds, load_seed_file
 from tests.arxiv_stub import StubServer
 from tests.conftest import DATA, ROOT, Run
@@ -102,7 +102,8 @@ def test_resolve_never_returns_a_wrong_id(
     # Item 5's cited title is not the arXiv title (see tests/data/ama-citations.json): no text
     # rule could find it without being keyed to this list.
     assert explicit_right == explicit - 1
-    assert run_json("list") == []
+    # A dry run: no library was made.
+    assert "no library at" in run("list").stderr
 
 
 def test_resolve_is_a_dry_run(stub: StubServer, run: Run, run_json: Any, tmp_path: Path) -> None:
@@ -110,7 +111,8 @@ def test_resolve_is_a_dry_run(stub: StubServer, run: Run, run_json: Any, tmp_pat
     path.write_text("Learning to Execute (Zaremba, Sutskever, 2014)\n")
     out = run_json("resolve", str(path))
     assert out[0]["arxiv_id"] == "1410.4615" and out[0]["method"] == "search"
-    assert run_json("list") == []
+    listing = run("list")
+    assert listing.exit_code == 1 and "no library at" in listing.stderr
 
 
 MARKDOWN = """# Thesis reading
@@ -224,8 +226,8 @@ def test_review_answers_and_candidate_numbers(
         done = review_answer(lib, offered, "1")
         assert not isinstance(done, str) and done.paper_id == "1703.07469"
         assert done.state == "resolved"
-        # Once settled, a number is no longer a candidate's: it is read as an arXiv id.
-        with pytest.raises(InvalidIdentifier):
+        # Once settled, a number is no longer a candidate's, nor an arXiv id: it is explained.
+        with pytest.raises(InvalidInput, match="1 is not a candidate's number"):
             settle_item(lib, "thesis", item.position, "1")
         manual = settle_item(lib, "thesis", item.position, None, url="https://example.org/p")
         assert manual.state == "manual" and manual.paper_id is not None

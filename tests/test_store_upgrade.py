@@ -112,11 +112,24 @@ PAPERS: list[dict[str, Any]] = [
         "status_changed_at": "2026-01-06T00:00:00Z",
     },
 ]
+# Tags as releases before m006 stored them (lower-cased, as typed otherwise); m006 matches
+# them by a folded key and shows each key as first spelt.
 TAGS = [
     ("1703.05175", "metric learning"),
     ("1703.05175", "few-shot"),
     ("1703.05175", "a first"),
     ("1611.01989", "program synthesis"),
+    ("manual:blei2003latent", "topic_models"),
+    ("manual:blei2003latent", "program-synthesis"),
+]
+# The same tags as m006 and later hold them: (paper, key, spelling shown).
+KEYED_TAGS = [
+    ("1703.05175", "metric-learning", "metric learning"),
+    ("1703.05175", "few-shot", "few-shot"),
+    ("1703.05175", "a-first", "a first"),
+    ("1611.01989", "program-synthesis", "program synthesis"),
+    ("manual:blei2003latent", "topic-models", "topic_models"),
+    ("manual:blei2003latent", "program-synthesis", "program synthesis"),
 ]
 NOTES = [
     ("1703.05175", "The unicorn appendix has the proofs.", "2026-01-04T10:00:00Z"),
@@ -245,13 +258,20 @@ def build_library(path: Path, version: int) -> None:
             row["first_author"] = paper["authors"][0] if paper["authors"] else ""
             row["author_count"] = len(paper["authors"])
         _insert(conn, "papers", row)
-    conn.executemany("INSERT INTO paper_tags (paper_id, tag) VALUES (?, ?)", TAGS)
+    if version >= 6:  # m006: a tag's key and its spelling
+        conn.executemany(
+            "INSERT INTO paper_tags (paper_id, tag, label) VALUES (?, ?, ?)", KEYED_TAGS
+        )
+    else:
+        conn.executemany("INSERT INTO paper_tags (paper_id, tag) VALUES (?, ?)", TAGS)
     conn.executemany("INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", NOTES)
     conn.executemany(
         "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, ?, ?)", EVENTS
     )
     _insert(conn, "lists", LIST)
     for item in ITEMS:
+        if version >= 6:  # m006: an item keeps the tags its section (topic) gives its paper
+            item = {**item, "section_tags": [item["topic"]] if item["topic"] else []}
         _insert(conn, "list_items", item)
     if version >= 4:
         conn.execute(
@@ -285,6 +305,8 @@ def _views(run: Run, db: Path) -> dict[str, Any]:
         "unicorn": json.loads(out("search", "unicorn", "--json")),
         "bošnjak": json.loads(out("search", "author:bosnjak", "--json")),
         "tagged": json.loads(out("list", "--tag", "few-shot", "--json")),
+        "synthesis": json.loads(out("list", "--tag", "Program Synthesis", "--json")),
+        "listing": out("list"),
     }
     for paper in PAPERS:
         views[paper["id"]] = json.loads(out("show", paper["id"], "--json"))
@@ -304,6 +326,10 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
     assert [p["id"] for p in views["bošnjak"]] == ["1611.01989"]
     assert [p["id"] for p in views["tagged"]] == ["1703.05175"]
     assert views["1703.05175"]["tags"] == ["a first", "few-shot", "metric learning"]
+    # One tag however spelt, shown as the library first spelt it.
+    assert [p["id"] for p in views["synthesis"]] == ["1611.01989", "manual:blei2003latent"]
+    assert views["manual:blei2003latent"]["tags"] == ["program synthesis", "topic_models"]
+    assert "program synthesis,topic_models" in views["listing"]
     assert [e["status"] for e in views["1703.05175"]["events"]] == ["reading", "read"]
     assert [n["text"] for n in views["1703.05175"]["notes"]] == [n[1] for n in NOTES[:2]]
     assert [(m["list"], m["position"]) for m in views["1703.05175"]["lists"]] == [("ama", 1)]
@@ -312,12 +338,16 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
     for paper in PAPERS:
         row = papers[paper["id"]]
         assert {k: row[k] for k in paper} == paper
-        tags = sorted(t for pid, t in TAGS if pid == paper["id"])
-        assert row["tag_list"] == ",".join(tags)
+        tags = sorted((key, label) for pid, key, label in KEYED_TAGS if pid == paper["id"])
+        assert row["tag_list"] == ",".join(label for _, label in tags)
         assert row["first_author"] == (paper["authors"][0] if paper["authors"] else "")
         assert row["author_count"] == len(paper["authors"])
     items = [r for r in dumped if r["_type"] == "list_item"]
     assert [{k: r[k] for k in ITEMS[0]} for r in items] == ITEMS
+    assert [r["section_tags"] for r in items] == [["few-shot"], [], [], []]
+    assert sorted(
+        (r["paper_id"], r["tag"], r["label"]) for r in dumped if r["_type"] == "tag"
+    ) == sorted(KEYED_TAGS)
     assert [
         (r["paper_id"], r["status"], r["version"], r["at"]) for r in dumped if r["_type"] == "event"
     ] == sorted(EVENTS, key=lambda e: (e[0], e[3]))
@@ -357,3 +387,14 @@ def test_an_older_library_upgrades_with_nothing_lost(
     reference.close()
     # A second open finds nothing to do.
     assert _views(run, old) == expected
+
+
+def test_an_upgraded_library_searches_an_edited_note(run: Run, tmp_path: Path) -> None:
+    old = tmp_path / "v5.db"
+    build_library(old, 5)
+    edited = run("--db", str(old), "note", "1703.05175", "--edit", "1", "a zebra appendix")
+    assert edited.exit_code == 0, edited.stderr
+    for word, found in (("zebra", ["1703.05175"]), ("unicorn", [])):
+        result = run("--db", str(old), "search", word, "--json")
+        assert result.exit_code == 0, result.stderr
+        assert [p["id"] for p in json.loads(result.stdout)] == found

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from reading_list import __version__
 from reading_list.cli import lists, maintenance, papers, reading, transfer
 from reading_list.cli.common import GlobalOptions, emit, say
+
+if TYPE_CHECKING:
+    # Typer vendors click; its commands are called with that click's context.
+    from typer._click import Context as ClickContext
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (retry later)."
@@ -27,7 +30,7 @@ EXIT_CODES_HELP = (
 class _Commands(TyperGroup):
     """Maps the project's errors, raised anywhere below, to one line and their exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         from reading_list.errors import ReadingListError
 
         try:
@@ -43,8 +46,7 @@ class _Commands(TyperGroup):
 app = typer.Typer(
     name="reading-list",
     cls=_Commands,
-    help="Turn the papers a text cites into a tracked, searchable, citable reading list.\n\n"
-    + EXIT_CODES_HELP,
+    help="Turn the papers a text cites into a tracked, searchable, citable reading list.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=True,

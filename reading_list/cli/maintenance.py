@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,26 @@ from reading_list.cli.common import JsonOpt, emit, library, present, render
 commands = typer.Typer()
 
 
+@commands.command("init")
+def init_cmd(ctx: typer.Context) -> None:
+    """Create an empty library (where --db, READING_LIST_DB or the default puts it).
+
+    The first add, seed, import, import-bib or restore creates one too; every other command
+    reports that there is none yet rather than making an empty one.
+
+    \b
+    Examples:
+      reading-list init
+      reading-list --db ~/papers/library.db init
+    """
+    from reading_list.services.library import create_library
+
+    with library(ctx, create=True) as lib:
+        created = create_library(lib)
+        path = lib.settings.db_path
+    render(views.initialised(path, created))
+
+
 @commands.command("doctor")
 def doctor_cmd(
     ctx: typer.Context,
@@ -23,7 +42,11 @@ def doctor_cmd(
 ) -> None:
     """Check the library: integrity, orphans, duplicates, citekey clashes, unfetched papers.
 
-    Example: reading-list doctor --fix
+    With --fix it mends what is safe to mend, checks again, and reports what is left.
+
+    \b
+    Example:
+      reading-list doctor --fix
     """
     from reading_list.services.doctor import diagnose
 
@@ -37,50 +60,51 @@ def doctor_cmd(
 @commands.command("web")
 def web_cmd(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8001,
+    port: Annotated[
+        int, typer.Option(metavar="PORT", min=1, max=65535, help="Port on 127.0.0.1.")
+    ] = 8001,
     print_metadata: Annotated[
         bool, typer.Option("--print-metadata", help="Print Datasette's metadata and exit.")
     ] = False,
 ) -> None:
-    """Browse the library in Datasette (install with: pip install 'reading-list[web]').
+    """Browse and search the library in Datasette, live: a change made with any other command
+    shows on the next page load (install with: pip install 'reading-list[web]').
 
-    Example: reading-list web --port 8001
+    Datasette opens the library read-only; its metadata comes in on Datasette's stdin, so
+    nothing is left behind.
+
+    \b
+    Examples:
+      reading-list web --port 8001
+      reading-list web --print-metadata > metadata.json
     """
     import json
     import shutil
-    import tempfile
+    import subprocess
 
     from reading_list.errors import InvalidInput
-    from reading_list.services.web import datasette_metadata
+    from reading_list.services.web import datasette_metadata, prepare
 
     with library(ctx) as lib:
-        db_path = lib.settings.db_path
         metadata = json.dumps(datasette_metadata(lib), indent=2)
-    if print_metadata:
-        emit(metadata)
-        return
-    if not db_path.exists():
-        raise InvalidInput(f"no library at {db_path} yet")
+        if print_metadata:
+            emit(metadata)
+            return
+        db_path = prepare(lib)
     beside = Path(sys.executable).parent / "datasette"
     datasette = str(beside) if beside.exists() else shutil.which("datasette")
     if datasette is None:
         raise InvalidInput("Datasette is not installed: pip install 'reading-list[web]'")
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        handle.write(metadata)
     render(views.serving(db_path, port))
-    # Datasette's own server, started without a shell; the library is opened read-only.
-    os.execv(
-        datasette,
-        [
-            datasette,
-            "serve",
-            "-i",
-            str(db_path),
-            "--metadata",
-            handle.name,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-    )
+    # Datasette's own server, started without a shell. Not immutable (-i): it would cache
+    # what it read and never see a change.
+    command = [datasette, "serve", str(db_path), "--metadata", "-"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    try:
+        done = subprocess.run(command, input=metadata, text=True, check=False)
+    except KeyboardInterrupt:
+        # Ctrl-C reached Datasette too (same terminal); it has stopped.
+        render(views.Screen(notes=["stopped"]))
+        return
+    if done.returncode:
+        raise typer.Exit(done.returncode)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,25 +15,36 @@ from reading_list.cli.common import (
     JsonOpt,
     LimitOpt,
     ListOpt,
+    LiteralArgs,
     QueryOpt,
     RefArg,
     ReverseOpt,
     SortOpt,
     StatusOpt,
     TagOpt,
+    WideOpt,
     YesOpt,
+    complete_refs,
+    complete_tag_changes,
+    confirm,
+    emit,
     library,
     paper_filter,
     present,
     render,
 )
+from reading_list.dates import SINCE_HELP
 from reading_list.formats import tabular
+from reading_list.sort_keys import SortKey
+from reading_list.status import STATUSES, Status
 
 if TYPE_CHECKING:
     from reading_list.selection import PaperFilter
     from reading_list.services.library import Library
 
 commands = typer.Typer()
+
+STATUS_HELP = "to-read, reading, read, skimmed or abandoned."
 
 
 def _read_inputs(values: list[str], from_file: Path | None) -> list[str]:
@@ -61,8 +72,9 @@ def add_cmd(
     ids: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="[ID]...",
             help="arXiv ids or URLs, DOIs (any form), dblp keys or URLs, OpenReview forums, "
-            "ACL Anthology or proceedings links; '-' reads them from stdin."
+            "ACL Anthology or proceedings links; '-' reads them from stdin.",
         ),
     ] = None,
     from_file: Annotated[
@@ -76,7 +88,13 @@ def add_cmd(
     """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
     key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp).
 
-    Example: reading-list add 1703.05175 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
+    The first paper added creates the library.
+
+    \b
+    Examples:
+      reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
+      reading-list add 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
+      reading-list add --file ids.txt
     """
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
@@ -84,28 +102,40 @@ def add_cmd(
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
         raise UsageError("give at least one identifier, '-' for stdin, or --file")
-    with library(ctx) as lib:
+    with library(ctx, create=True) as lib:
         report = add_papers(lib, inputs, refresh=refresh)
     present(report.outcomes, as_json, views.added, unavailable=report.unavailable)
     if any(o.outcome in ("invalid", "not-found") for o in report.outcomes):
         raise typer.Exit(1)
 
 
-def _print_papers(ctx: typer.Context, flt: PaperFilter, *, as_json: bool, csv_out: bool) -> None:
+def _print_papers(
+    ctx: typer.Context, flt: PaperFilter, *, as_json: bool, csv_out: bool, wide: bool
+) -> None:
     from reading_list.services.papers import list_paper_rows, list_papers
 
     with library(ctx) as lib:
-        if not (as_json or csv_out or sys.stdout.isatty()):
-            # Piped: stream plain lines; 100k rows never go through models or a table.
-            out = sys.stdout
-            for row in list_paper_rows(lib, flt):
-                out.write(tabular.row_line(row))
+        if not (as_json or csv_out):
+            # Rows, not models: 100k of them stream to a pipe, and a screenful needs no more.
+            rows = list_paper_rows(lib, flt)
+            if not sys.stdout.isatty():
+                out = sys.stdout
+                for row in rows:
+                    out.write(tabular.row_line(row))
+                return
+            render(views.papers_screen(list(rows), wide=wide))
             return
         papers = list_papers(lib, flt)
     if csv_out and not as_json:
         sys.stdout.write(tabular.papers_csv(papers))
     else:
-        present(papers, as_json, views.papers_screen)
+        emit(tabular.to_json(papers))
+
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", metavar="WHEN", help=f"Only papers added since {SINCE_HELP}."),
+]
 
 
 @commands.command("list")
@@ -115,18 +145,21 @@ def list_cmd(
     tag: TagOpt = None,
     list_name: ListOpt = None,
     query: QueryOpt = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only papers added on or after this date (YYYY-MM-DD).")
-    ] = None,
-    sort: SortOpt = "added",
+    since: SinceOpt = None,
+    sort: SortOpt = SortKey.ADDED,
     reverse: ReverseOpt = False,
     limit: LimitOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
     csv_out: CsvOpt = False,
 ) -> None:
-    """List the papers you track (tab-separated lines when piped).
+    """List the papers you track: one line each at a terminal, tab-separated lines when
+    piped (id, status, year, title, authors, tags).
 
-    Example: reading-list list --status to-read --tag few-shot --sort published
+    \b
+    Examples:
+      reading-list list --status to-read --tag few-shot --sort published
+      reading-list list --list google-brain-ama-2017 --since 7d
     """
     flt = paper_filter(
         status=status,
@@ -138,26 +171,32 @@ def list_cmd(
         reverse=reverse,
         limit=limit,
     )
-    _print_papers(ctx, flt, as_json=as_json, csv_out=csv_out)
+    _print_papers(ctx, flt, as_json=as_json, csv_out=csv_out, wide=wide)
 
 
 @commands.command("search")
 def search_cmd(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words, phrases, fields, AND / OR / NOT.")],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Words, phrases, fields, AND / OR / NOT.")
+    ],
     status: StatusOpt = None,
     tag: TagOpt = None,
     list_name: ListOpt = None,
-    sort: SortOpt = "added",
+    sort: SortOpt = SortKey.ADDED,
     reverse: ReverseOpt = False,
     limit: LimitOpt = None,
+    wide: WideOpt = False,
     as_json: JsonOpt = False,
     csv_out: CsvOpt = False,
 ) -> None:
     """Full-text search over titles, abstracts, authors and notes.
 
     Fields: title: author: abstract: note: tag: status: list: kind: year:2015-2017 (or >2019).
-    Example: reading-list search 'title:"few-shot" AND (author:snell OR year:>2016) -gan'
+
+    \b
+    Example:
+      reading-list search 'title:"few-shot" AND (author:snell OR year:>2016) -gan'
     """
     flt = paper_filter(
         status=status,
@@ -168,14 +207,16 @@ def search_cmd(
         reverse=reverse,
         limit=limit,
     )
-    _print_papers(ctx, flt, as_json=as_json, csv_out=csv_out)
+    _print_papers(ctx, flt, as_json=as_json, csv_out=csv_out, wide=wide)
 
 
 @commands.command("show")
 def show_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Show everything about one paper: metadata, abstract, status history, notes.
+    """Show everything about one paper: metadata, abstract, status history, numbered notes.
 
-    Example: reading-list show 1703.05175
+    \b
+    Example:
+      reading-list show 1703.05175
     """
     from reading_list.services.papers import show_paper
 
@@ -195,77 +236,181 @@ def _changed(lib: Library, paper_id: str, as_json: bool, screen: views.Screen) -
         render(screen)
 
 
+def _matching(lib: Library, query: str, question: str, yes: bool) -> list[str]:
+    """The papers ``-q QUERY`` selects, shown first and confirmed (unless ``--yes``)."""
+    from reading_list.errors import NotFound
+    from reading_list.services.papers import select_papers
+
+    rows = select_papers(lib, paper_filter(query=query))
+    if not rows:
+        raise NotFound(f"no paper matches {query!r}; nothing changed")
+    if not yes:
+        render(views.bulk_preview(rows, query))
+    confirm(views.bulk_question(question, len(rows)), yes)
+    return [str(row[0]) for row in rows]
+
+
+def _one_or_query(ref: str | None, query: str | None) -> None:
+    from reading_list.errors import UsageError
+
+    if (ref is None) == (query is None):
+        raise UsageError("name one paper, or choose papers with -q QUERY (not both)")
+
+
+def complete_status_slot(ctx: typer.Context, incomplete: str) -> list[str]:
+    if ctx.params.get("query"):
+        return [s for s in STATUSES if s.startswith(incomplete)]
+    return complete_refs(ctx, incomplete)
+
+
 @commands.command("status")
 def status_cmd(
     ctx: typer.Context,
-    ref: RefArg,
-    status: Annotated[str, typer.Argument(help="to-read, reading, read, skimmed or abandoned.")],
+    ref: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="REF",
+            help="The paper (arXiv id, citekey or manual id); with -q, leave it out.",
+            autocompletion=complete_status_slot,
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        Status | None,
+        typer.Argument(metavar="STATUS", help=STATUS_HELP, case_sensitive=False),
+    ] = None,
+    query: QueryOpt = None,
+    yes: YesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Set a paper's reading status; every change is kept with its time.
 
-    Example: reading-list status 1703.05175 read
-    """
-    from reading_list.services.papers import set_status
+    With -q, every paper the query finds (shown first; asks unless --yes).
 
+    \b
+    Examples:
+      reading-list status 1703.05175 read
+      reading-list status -q 'tag:gan status:to-read' skimmed
+    """
+    from reading_list.errors import UsageError
+    from reading_list.services.papers import parse_status, set_status, set_statuses
+
+    if query is not None:
+        if status is not None or ref is None:
+            raise UsageError("with -q, give only the status: status -q QUERY STATUS")
+        new = parse_status(ref)
+        with library(ctx) as lib:
+            changed = set_statuses(lib, _matching(lib, query, f"Set {{}} to {new}?", yes), new)
+        render(views.bulk_done(f"set to {new}", changed))
+        return
+    if ref is None or status is None:
+        raise UsageError("give the paper and its status: status REF STATUS")
     with library(ctx) as lib:
         paper_id, new = set_status(lib, ref, status)
         _changed(lib, paper_id, as_json, views.status_set(paper_id, new))
 
 
-def _set_number(
-    ctx: typer.Context, ref: str, field: Literal["priority", "rating"], value: int
-) -> None:
-    from reading_list.services.papers import set_priority_rating
-
-    with library(ctx) as lib:
-        detail = set_priority_rating(lib, ref, **{field: value})
-    render(views.number_set(detail, field))
-
-
 @commands.command("rate")
 def rate_cmd(
-    ctx: typer.Context, ref: RefArg, rating: Annotated[int, typer.Argument(help="1 to 5.")]
+    ctx: typer.Context,
+    ref: RefArg,
+    rating: Annotated[
+        int | None, typer.Argument(metavar="[RATING]", min=1, max=5, help="1 to 5.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the rating.")] = False,
 ) -> None:
-    """Rate a paper from 1 to 5.
+    """Rate a paper from 1 to 5, or clear its rating.
 
-    Example: reading-list rate 1703.05175 5
+    \b
+    Examples:
+      reading-list rate 1703.05175 5
+      reading-list rate 1703.05175 --clear
     """
-    _set_number(ctx, ref, "rating", rating)
+    from reading_list.errors import UsageError
+    from reading_list.services.papers import clear_rating, set_priority_rating
+
+    if (rating is None) == (not clear):
+        raise UsageError("give a rating from 1 to 5, or --clear")
+    with library(ctx) as lib:
+        if clear:
+            detail = clear_rating(lib, ref)
+        else:
+            detail = set_priority_rating(lib, ref, rating=rating)
+    render(views.number_set(detail, "rating"))
 
 
-@commands.command("priority")
+@commands.command("priority", cls=LiteralArgs)
 def priority_cmd(
     ctx: typer.Context,
     ref: RefArg,
-    priority: Annotated[int, typer.Argument(help="Higher is read sooner; default 0.")],
+    priority: Annotated[
+        int,
+        typer.Argument(
+            metavar="PRIORITY", help="A whole number: higher is read sooner, below 0 later."
+        ),
+    ],
 ) -> None:
-    """Set a paper's priority (higher first in `next` and `list --sort priority`).
+    """Set a paper's priority (default 0; higher first in `next` and `list --sort priority`).
 
-    Example: reading-list priority 1703.05175 2
+    \b
+    Examples:
+      reading-list priority 1703.05175 2
+      reading-list priority 1703.05175 -1
     """
-    _set_number(ctx, ref, "priority", priority)
+    from reading_list.services.papers import set_priority_rating
+
+    with library(ctx) as lib:
+        detail = set_priority_rating(lib, ref, priority=priority)
+    render(views.number_set(detail, "priority"))
 
 
-@commands.command("tag", context_settings={"ignore_unknown_options": True})
+@commands.command("tag", cls=LiteralArgs)
 def tag_cmd(
     ctx: typer.Context,
-    ref: RefArg,
-    changes: Annotated[list[str], typer.Argument(help="+tag adds a tag, -tag removes one.")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[REF] CHANGES...",
+            help="The paper (left out with -q), then +tag to add a tag and -tag to remove one.",
+            autocompletion=complete_tag_changes,
+            show_default=False,
+        ),
+    ],
+    query: QueryOpt = None,
+    yes: YesOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add or remove tags.
+    """Add or remove tags. Tags match whatever their case and separators
+    ("Program synthesis" is program-synthesis) and keep the spelling first used.
 
-    Example: reading-list tag 1703.05175 +few-shot -todo
+    With -q, every paper the query finds (shown first; asks unless --yes).
+
+    \b
+    Examples:
+      reading-list tag 1703.05175 +few-shot -todo
+      reading-list tag -q 'title:gan' +generative-models
     """
-    from reading_list.services.papers import change_tags
+    from reading_list.errors import UsageError
+    from reading_list.services.papers import change_tags, change_tags_of
+    from reading_list.tags import parse_changes
 
+    if query is not None:
+        parse_changes(words)
+        with library(ctx) as lib:
+            shown = " ".join(words).replace("{", "{{").replace("}", "}}")
+            question = f"Change the tags of {{}} ({shown})?"
+            count = change_tags_of(lib, _matching(lib, query, question, yes), words)
+        render(views.bulk_done("tagged " + " ".join(words), count))
+        return
+    if len(words) < 2:
+        raise UsageError("give the paper and its tag changes: tag REF +tag -tag")
+    ref, changes = words[0], words[1:]
     with library(ctx) as lib:
         paper_id, tags = change_tags(lib, ref, changes)
         _changed(lib, paper_id, as_json, views.tags_set(paper_id, tags))
 
 
-def _edit_note() -> str:
+def _edit_text(initial: str = "") -> str:
     import shlex
     import subprocess
     import tempfile
@@ -276,6 +421,7 @@ def _edit_note() -> str:
     if not editor:
         raise InvalidInput("no note text given and $EDITOR is not set")
     with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False) as handle:
+        handle.write(initial)
         path = handle.name
     try:
         # The editor command is the user's own setting, split like a shell would, never run by one.
@@ -291,33 +437,94 @@ def _edit_note() -> str:
 def note_cmd(
     ctx: typer.Context,
     ref: RefArg,
-    text: Annotated[str | None, typer.Argument(help="Note text; omit to open $EDITOR.")] = None,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[TEXT]", help="The note; '-' reads it from stdin; leave out to open $EDITOR."
+        ),
+    ] = None,
+    edit: Annotated[
+        int | None,
+        typer.Option("--edit", metavar="N", min=1, help="Replace note N (as `show` numbers them)."),
+    ] = None,
+    delete: Annotated[
+        int | None, typer.Option("--delete", metavar="N", min=1, help="Delete note N.")
+    ] = None,
 ) -> None:
-    """Append a note to a paper.
+    """Add a note to a paper, or edit or delete one.
 
-    Example: reading-list note 1703.05175 "compare with matching networks"
+    \b
+    Examples:
+      reading-list note 1703.05175 "compare with matching networks"
+      reading-list note 1703.05175 --edit 1       # opens $EDITOR with note 1
+      echo "read section 3" | reading-list note 1703.05175 -
+      reading-list note 1703.05175 --delete 2
     """
-    from reading_list.services.papers import add_note
+    from reading_list.errors import UsageError
+    from reading_list.services import papers as service
 
-    body = text if text is not None else _edit_note()
+    if edit is not None and delete is not None:
+        raise UsageError("--edit or --delete, not both")
+    if delete is not None:
+        if text is not None:
+            raise UsageError("--delete takes no text")
+        with library(ctx) as lib:
+            detail = service.delete_note(lib, ref, delete)
+        render(views.noted(detail, f"deleted note {delete}"))
+        return
+    if text == "-":
+        text = sys.stdin.read()
+    if edit is not None:
+        with library(ctx) as lib:
+            body = text if text is not None else _edit_text(service.note_text(lib, ref, edit))
+            detail = service.edit_note(lib, ref, edit, body)
+        render(views.noted(detail, f"note {edit} replaced"))
+        return
+    body = text if text is not None else _edit_text()
     with library(ctx) as lib:
-        detail = add_note(lib, ref, body)
-    render(views.noted(detail))
+        detail = service.add_note(lib, ref, body)
+    render(views.noted(detail, "note added"))
 
 
 @commands.command("rm")
-def rm_cmd(ctx: typer.Context, ref: RefArg, yes: YesOpt = False) -> None:
-    """Remove a paper with its tags, notes and history.
+def rm_cmd(
+    ctx: typer.Context,
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[REF]...",
+            help="The papers (arXiv id, citekey or manual id); or choose them with -q.",
+            autocompletion=complete_refs,
+        ),
+    ] = None,
+    query: QueryOpt = None,
+    yes: YesOpt = False,
+) -> None:
+    """Remove papers with their tags, notes and history (asks first unless --yes).
 
-    Example: reading-list rm 1703.05175 --yes
+    \b
+    Examples:
+      reading-list rm 1703.05175 --yes
+      reading-list rm -q 'status:abandoned'
     """
-    from reading_list.services.papers import remove_paper, show_paper
+    from reading_list.errors import UsageError
+    from reading_list.services.papers import paper_ids, remove_papers, show_paper
 
+    if bool(refs) == (query is not None):
+        raise UsageError("name the papers, or choose them with -q QUERY (not both)")
     with library(ctx) as lib:
-        if not yes and not typer.confirm(views.removal_question(show_paper(lib, ref)), err=True):
-            raise typer.Exit(1)
-        removed = remove_paper(lib, ref)
-    render(views.removed(removed))
+        if query is not None:
+            question = "Remove {} with their notes and history?"
+            count = remove_papers(lib, _matching(lib, query, question, yes))
+            render(views.bulk_done("removed", count))
+            return
+        ids = paper_ids(lib, refs or [])
+        if len(ids) == 1:
+            confirm(views.removal_question(show_paper(lib, ids[0])), yes)
+        else:
+            confirm(views.bulk_question("Remove {} with their notes and history?", len(ids)), yes)
+        remove_papers(lib, ids)
+    render(views.removed(ids))
 
 
 @commands.command("open")
@@ -330,7 +537,9 @@ def open_cmd(
 ) -> None:
     """Open a paper's abstract page (or PDF) in the browser; prints the URL.
 
-    Example: reading-list open 1703.05175 --pdf
+    \b
+    Example:
+      reading-list open 1703.05175 --pdf
     """
     import webbrowser
 

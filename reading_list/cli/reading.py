@@ -12,6 +12,7 @@ from reading_list.cli.common import (
     ListOpt,
     StatusOpt,
     TagOpt,
+    complete_refs,
     library,
     paper_filter,
     present,
@@ -42,7 +43,9 @@ def check_cmd(
     preprint (dblp: NeurIPS, ICML, ICLR, ...), which exports then cite. Lookups dblp could not
     answer are kept and retried by the next check.
 
-    Example: reading-list check --list google-brain-ama-2017
+    \b
+    Example:
+      reading-list check --list google-brain-ama-2017
     """
     from reading_list.services.reading import check
 
@@ -62,7 +65,9 @@ def check_cmd(
 def next_cmd(ctx: typer.Context, list_name: ListOpt = None, as_json: JsonOpt = False) -> None:
     """The paper to read next, and why.
 
-    Example: reading-list next --list google-brain-ama-2017
+    \b
+    Example:
+      reading-list next --list google-brain-ama-2017
     """
     from reading_list.services.reading import next_paper
 
@@ -74,13 +79,26 @@ def next_cmd(ctx: typer.Context, list_name: ListOpt = None, as_json: JsonOpt = F
 @commands.command("after")
 def after_cmd(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="The paper to read later.")],
-    other: Annotated[str, typer.Argument(help="The paper to read first.")],
+    ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="REF", help="The paper to read later.", autocompletion=complete_refs
+        ),
+    ],
+    other: Annotated[
+        str,
+        typer.Argument(
+            metavar="OTHER", help="The paper to read first.", autocompletion=complete_refs
+        ),
+    ],
     remove: Annotated[bool, typer.Option("--remove", help="Drop the link instead.")] = False,
 ) -> None:
     """Read REF after OTHER: `next` holds REF back until OTHER is read.
 
-    Example: reading-list after 1703.05175 1606.04080
+    \b
+    Examples:
+      reading-list after 1703.05175 1606.04080
+      reading-list after 1703.05175 1606.04080 --remove
     """
     from reading_list.services.reading import link_after, unlink_after
 
@@ -96,13 +114,18 @@ def after_cmd(
 def stats_cmd(
     ctx: typer.Context,
     stale_weeks: Annotated[
-        int, typer.Option(help="Report to-reads untouched for this many weeks.")
+        int,
+        typer.Option(metavar="N", min=1, help="Report to-reads untouched for this many weeks."),
     ] = 8,
     as_json: JsonOpt = False,
 ) -> None:
     """Counts by status, list and topic; papers finished per week; stale to-reads.
 
-    Example: reading-list stats --stale-weeks 4
+    Read and skimmed are counted apart; both are finished.
+
+    \b
+    Example:
+      reading-list stats --stale-weeks 4
     """
     from reading_list.services.reading import stats
 

@@ -18,6 +18,7 @@ from reading_list.cli.common import (
     StatusOpt,
     TagOpt,
     YesOpt,
+    complete_refs,
     library,
     paper_filter,
     present,
@@ -25,6 +26,7 @@ from reading_list.cli.common import (
     render,
     write_output,
 )
+from reading_list.formats import CitedVersion, ExportFormat
 
 commands = typer.Typer()
 
@@ -32,11 +34,14 @@ commands = typer.Typer()
 @commands.command("export")
 def export_cmd(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REF]...", help="Only these papers.", autocompletion=complete_refs),
+    ] = None,
     fmt: Annotated[
-        str,
-        typer.Option("--format", "-F", help="bibtex, biblatex, csl-json, ris, csv or json."),
-    ] = "bibtex",
+        ExportFormat,
+        typer.Option("--format", "-F", help="The file format.", case_sensitive=False),
+    ] = ExportFormat.BIBTEX,
     status: StatusOpt = None,
     tag: TagOpt = None,
     list_name: ListOpt = None,
@@ -47,17 +52,21 @@ def export_cmd(
     ] = None,
     output: OutputOpt = None,
     prefer: Annotated[
-        str,
+        CitedVersion,
         typer.Option(
             "--prefer",
-            help="published (default): cite a preprint's venue version when known, with its "
-            "eprint kept; preprint: cite the arXiv version.",
+            help="published: cite a preprint's venue version when known, with its eprint "
+            "kept; preprint: cite the arXiv version.",
+            case_sensitive=False,
         ),
-    ] = "published",
+    ] = CitedVersion.PUBLISHED,
 ) -> None:
     """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
 
-    Example: reading-list export --list google-brain-ama-2017 -o refs.bib
+    \b
+    Examples:
+      reading-list export --list google-brain-ama-2017 -o refs.bib
+      reading-list export --cited-only paper.tex -F biblatex
     """
     from reading_list.services.transfer import export
 
@@ -65,7 +74,7 @@ def export_cmd(
         ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
     )
     with library(ctx) as lib:
-        result = export(lib, flt, fmt, cited_only=cited_only, prefer=prefer)
+        result = export(lib, flt, fmt.value, cited_only=cited_only, prefer=prefer.value)
         write_output(result.chunks, output)
     render(views.exported(result, output))
 
@@ -73,7 +82,7 @@ def export_cmd(
 @commands.command("import-bib")
 def import_bib_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A BibTeX or biblatex file.")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A BibTeX or biblatex file.")],
     fetch: Annotated[
         bool, typer.Option("--fetch", help="Then refresh arXiv entries from arXiv (throttled).")
     ] = False,
@@ -82,11 +91,14 @@ def import_bib_cmd(
     """Import an existing .bib library: arXiv entries by id, others as manual entries.
 
     Citekeys are kept, keywords become tags, broken entries are reported with their line.
-    Example: reading-list import-bib library.bib
+
+    \b
+    Example:
+      reading-list import-bib library.bib --fetch
     """
     from reading_list.services.transfer import import_bib
 
-    with library(ctx) as lib, progress_bar("importing") as update:
+    with library(ctx, create=True) as lib, progress_bar("importing") as update:
         report = import_bib(lib, path, fetch=fetch, on_progress=update)
     view = partial(views.bib_imported, source=path, fetched=fetch)
     present(report, as_json, view, unavailable=report.unavailable)
@@ -96,7 +108,9 @@ def import_bib_cmd(
 def dump_cmd(ctx: typer.Context, output: OutputOpt = None) -> None:
     """Write the whole library as deterministic JSON Lines (for git and for moving machines).
 
-    Example: reading-list dump -o library.jsonl
+    \b
+    Example:
+      reading-list dump -o library.jsonl
     """
     from reading_list.services.transfer import dump
 
@@ -108,11 +122,15 @@ def dump_cmd(ctx: typer.Context, output: OutputOpt = None) -> None:
 @commands.command("restore")
 def restore_cmd(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A file written by `dump`; '-' for stdin.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A file written by `dump`; '-' for stdin.")
+    ],
 ) -> None:
-    """Load a dump into an empty library (all or nothing).
+    """Load a dump into an empty library (all or nothing); creates the library if needed.
 
-    Example: reading-list --db new.db restore library.jsonl
+    \b
+    Example:
+      reading-list --db new.db restore library.jsonl
     """
     from reading_list.errors import InvalidInput
     from reading_list.services.transfer import restore
@@ -124,7 +142,7 @@ def restore_cmd(
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"cannot read {path}: {exc}") from None
-    with library(ctx) as lib:
+    with library(ctx, create=True) as lib:
         counts = restore(lib, text, source=str(path))
     render(views.restored(counts))
 
@@ -132,7 +150,10 @@ def restore_cmd(
 @commands.command("rekey")
 def rekey_cmd(
     ctx: typer.Context,
-    ids: Annotated[list[str] | None, typer.Argument(help="Only these papers.")] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[REF]...", help="Only these papers.", autocompletion=complete_refs),
+    ] = None,
     pattern: Annotated[
         str | None, typer.Option(help="Pattern with {auth}, {year}, {title}.")
     ] = None,
@@ -141,7 +162,9 @@ def rekey_cmd(
 ) -> None:
     """Regenerate citekeys (they never change otherwise).
 
-    Example: reading-list rekey --pattern "{auth}{year}" --yes
+    \b
+    Example:
+      reading-list rekey --pattern "{auth}{year}" --yes
     """
     from reading_list.services.transfer import rekey
 

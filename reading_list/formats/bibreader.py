@@ -24,6 +24,7 @@ from reading_list.identifiers import (
 )
 from reading_list.metadata import PaperMetadata
 from reading_list.names import split_name
+from reading_list.tags import labelled, tag_key
 from reading_list.tex import tex_to_unicode
 
 CHUNK_ENTRIES = 2000
@@ -226,8 +227,9 @@ def entry_metadata(entry: BibEntry, arxiv_id: str | None) -> PaperMetadata:
 
 
 def entry_tags(entry: BibEntry) -> list[str]:
+    """The entry's keywords, each tag once, spelt as the file first spells it (see tags.py)."""
     raw = entry.fields.get("keywords", "") or entry.fields.get("groups", "")
-    return sorted({" ".join(t.split()).lower() for t in re.split(r"[,;]", raw) if t.strip()})
+    return [label for _, label in sorted(labelled(t for t in re.split(r"[,;]", raw) if tag_key(t)))]
 
 
 def entry_status(entry: BibEntry) -> str | None:

@@ -52,6 +52,15 @@ def papers_csv(papers: Sequence[Paper]) -> str:
     return out.getvalue()
 
 
+_FIELD = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+
+
+def tsv_line(fields: Sequence[object]) -> str:
+    """Fields joined by tabs; a tab or line break inside a field becomes a space, so every
+    record is one line with the same number of fields."""
+    return "\t".join(("" if f is None else str(f)).translate(_FIELD) for f in fields)
+
+
 def row_line(row: Sequence[Any]) -> str:
     """One tab-separated line per paper (id, status, year, title, authors, tags), for pipes
     and large lists; ``row`` comes from Store.paper_lines."""

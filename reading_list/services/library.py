@@ -35,22 +35,45 @@ class Library:
     settings: Settings
     on_message: Callable[[str], None] = _ignore
     citekey_pattern: str = DEFAULT_PATTERN
+    # Whether this command may create the library: only the ones that put papers in it (and
+    # `init`) do; the rest report that there is none yet.
+    create: bool = False
     _store: Store | None = field(default=None, repr=False)
     _client: ArxivClient | None = field(default=None, repr=False)
     _dblp: DblpClient | None = field(default=None, repr=False)
     _crossref: CrossrefClient | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, db: Path | None = None, on_message: Callable[[str], None] = _ignore) -> Library:
+    def open(
+        cls,
+        db: Path | None = None,
+        on_message: Callable[[str], None] = _ignore,
+        *,
+        create: bool = False,
+    ) -> Library:
+        """The library's context; nothing is opened yet. A path given by name (``--db``,
+        READING_LIST_DB) whose folder does not exist is a mistake for every command: a typo
+        must not leave folders and an empty library behind."""
         settings = load_settings(db)
-        return cls(settings, on_message=on_message, citekey_pattern=settings.citekey_pattern)
+        folder = settings.db_path.parent
+        if settings.db_explicit and not folder.is_dir():
+            raise NotFound(
+                f"no folder {folder} for the library {settings.db_path}: create the folder "
+                "first, or check the path"
+            )
+        return cls(
+            settings,
+            on_message=on_message,
+            citekey_pattern=settings.citekey_pattern,
+            create=create,
+        )
 
     @property
     def store(self) -> Store:
         if self._store is None:
             from reading_list.store import open_db
 
-            self._store = open_db(self.settings.db_path)
+            self._store = open_db(self.settings.db_path, create=self.create)
         return self._store
 
     @property
@@ -88,6 +111,15 @@ class Library:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def create_library(lib: Library) -> bool:
+    """Make sure the library exists (``lib`` opened with ``create``); True if it is new."""
+    from reading_list.store import library_exists
+
+    existed = library_exists(lib.settings.db_path)
+    lib.store.papers.count()
+    return not existed
 
 
 def require_paper_id(lib: Library, ref: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from reading_list.errors import InvalidInput, NotFound, SourceUnavailable
+from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
 from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
 from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
@@ -208,7 +208,7 @@ def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress)
 
 def _tag(lib: Library, paper_id: str, tags: list[str]) -> None:
     if tags:
-        lib.store.tags.add(paper_id, [t.lower() for t in tags if t])
+        lib.store.tags.add(paper_id, [t for t in tags if t.strip()])
 
 
 def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
@@ -282,6 +282,7 @@ def _save_resolution(
             candidates=resolution.candidates,
             authors_hint=resolution.authors_hint,
             year_hint=resolution.year_hint,
+            section_tags=[t for t in tags if t],
             **(extra or {}),
         )
         lib.store.lists.save_item(item, at)
@@ -330,7 +331,8 @@ def import_file(
             records,
             tags=ref.tags,
             read=ref.read,
-            extra={"context": ref.text or None},
+            # The innermost heading is the item's topic (stats count by topic).
+            extra={"context": ref.text or None, "topic": ref.tags[-1] if ref.tags else None},
         )
         states[resolution.state] = states.get(resolution.state, 0) + 1
 
@@ -363,6 +365,7 @@ def _seed_item(item: SeedItem, list_name: str, part: int = 0, **fields: object) 
         "context": item.context,
         "speaker": item.speaker or None,
         "topic": item.topic,
+        "section_tags": [item.topic] if item.topic else [],
         "authors_hint": item.authors_hint,
         "year_hint": item.year_hint,
         "note": item.note,
@@ -528,6 +531,18 @@ def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
     return items[0]
 
 
+def _settle(lib: Library, item: ListItem, paper_id: str, state: str, at: str) -> ListItem:
+    """Point ``item`` (all its parts) at one paper, which gets the tags of the item's
+    section; call inside a write transaction."""
+    lib.store.lists.delete_items(item.list, item.position)
+    settled = item.model_copy(
+        update={"state": state, "paper_id": paper_id, "method": "manual", "part": 0}
+    )
+    lib.store.lists.save_item(settled, at)
+    _tag(lib, paper_id, item.section_tags or [item.topic or ""])
+    return _one_item(lib, item.list, item.position)
+
+
 def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListItem:
     """Settle an item by hand with an arXiv id (a candidate's or one the user typed)."""
     item = _one_item(lib, list_name, position)
@@ -542,62 +557,159 @@ def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListI
     with lib.store.write():
         for record in records:
             _ensure_record(lib, record, at)
-        lib.store.lists.delete_items(list_name, position)
-        settled = item.model_copy(
-            update={"state": "resolved", "paper_id": arxiv_id, "method": "manual", "part": 0}
-        )
-        lib.store.lists.save_item(settled, at)
-        _tag(lib, arxiv_id, [item.topic or ""])
-    return settled
+        return _settle(lib, item, arxiv_id, "resolved", at)
+
+
+def point_at(lib: Library, list_name: str, position: int, ref: str) -> ListItem:
+    """Settle an item on a paper already in the library (an arXiv paper or a manual entry)."""
+    item = _one_item(lib, list_name, position)
+    paper_id = require_paper_id(lib, ref)
+    paper = lib.store.papers.get(paper_id)
+    state = "manual" if paper is not None and paper.kind == "manual" else "resolved"
+    with lib.store.write():
+        return _settle(lib, item, paper_id, state, now())
 
 
 def mark_not_on_arxiv(
-    lib: Library, list_name: str, position: int, *, url: str | None = None
+    lib: Library,
+    list_name: str,
+    position: int,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    authors: list[str] | None = None,
+    year: int | None = None,
 ) -> ListItem:
+    """Settle an item as a manual entry; what is not given comes from the citation."""
     item = _one_item(lib, list_name, position)
+    cited = _cited_work(item.cited_as, item.authors_hint, item.year_hint, url)
+    work = ManualWork(
+        title=(title or "").strip() or cited.title,
+        authors=cited.authors if authors is None else authors,
+        year=cited.year if year is None else year,
+        url=url or None,
+    )
     at = now()
     with lib.store.write():
-        work = _cited_work(item.cited_as, item.authors_hint, item.year_hint, url)
-        paper_id = _manual_entry(lib, work, at)
-        settled = item.model_copy(
-            update={"state": "manual", "paper_id": paper_id, "method": "manual"}
-        )
-        lib.store.lists.save_item(settled, at)
-    return settled
+        return _settle(lib, item, _manual_entry(lib, work, at), "manual", at)
 
 
-def _chosen_id(item: ListItem, answer: str) -> str:
-    """A candidate's number (1, 2, ...) stands for its arXiv id; anything else is an id."""
+def _candidate(item: ListItem, answer: str) -> str | None:
+    """A candidate's number (1, 2, ...) stands for its arXiv id."""
     if answer.isdigit() and 1 <= int(answer) <= len(item.candidates):
         return item.candidates[int(answer) - 1].arxiv_id
-    return answer
+    return None
+
+
+def settle_with(lib: Library, item: ListItem, answer: str) -> ListItem:
+    """Settle ``item`` as ``answer`` says: a candidate's number, a paper already in the
+    library (id, arXiv id or citekey), or any arXiv id. Anything else is explained."""
+    answer = answer.strip()
+    if chosen := _candidate(item, answer):
+        return accept(lib, item.list, item.position, chosen)
+    if lib.store.papers.find_id(answer) is not None:
+        return point_at(lib, item.list, item.position, answer)
+    try:
+        return accept(lib, item.list, item.position, answer)
+    except InvalidIdentifier:
+        pass
+    if answer.isdigit():
+        numbers = f"1-{len(item.candidates)}" if item.candidates else "none: it has no candidates"
+        raise InvalidInput(f"{answer} is not a candidate's number ({numbers})")
+    raise InvalidInput(f"{answer!r} is not an arXiv id, nor a paper in your library")
 
 
 def settle_item(
-    lib: Library, list_name: str, position: int, arxiv_ref: str | None, *, url: str | None = None
+    lib: Library,
+    list_name: str,
+    position: int,
+    answer: str | None,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    authors: list[str] | None = None,
+    year: int | None = None,
 ) -> ListItem:
-    """Settle one item by hand: as ``arxiv_ref`` (an arXiv id, or the number of one of the
-    item's candidates while it is unresolved), or without one as a manual entry at ``url``."""
-    pending = [i for i in unresolved(lib, list_name) if i.position == position]
-    if arxiv_ref is None:
-        return mark_not_on_arxiv(lib, list_name, position, url=url)
-    chosen = _chosen_id(pending[0], arxiv_ref) if pending else arxiv_ref
-    return accept(lib, list_name, position, chosen)
+    """Settle one item by hand: as ``answer`` (see settle_with), or without one as a manual
+    entry (title, authors, year and URL default to the citation's)."""
+    if answer is None:
+        return mark_not_on_arxiv(
+            lib, list_name, position, url=url, title=title, authors=authors, year=year
+        )
+    return settle_with(lib, _one_item(lib, list_name, position), answer)
 
 
-def review_answer(lib: Library, item: ListItem, answer: str) -> ListItem | Literal["skip", "quit"]:
-    """Act on one answer of the interactive review: a candidate's number accepts it, ``n``
-    marks the item not on arXiv, ``s`` or nothing skips it, ``q`` ends the review, and anything
-    else is taken for an arXiv id."""
+def review_answer(
+    lib: Library, item: ListItem, answer: str
+) -> ListItem | Literal["skip", "quit", "manual"]:
+    """Act on one answer of the interactive review: ``q`` ends it, ``s`` or nothing skips
+    the item, ``n`` asks for a manual entry (the caller asks for its fields), and anything
+    else settles it (see settle_with)."""
     answer = answer.strip()
     if answer.lower() == "q":
         return "quit"
     if answer.lower() == "s" or not answer:
         return "skip"
     if answer.lower() == "n":
-        return mark_not_on_arxiv(lib, item.list, item.position)
-    return accept(lib, item.list, item.position, _chosen_id(item, answer))
+        return "manual"
+    return settle_with(lib, item, answer)
 
 
 def list_summaries(lib: Library) -> list[ListSummary]:
     return lib.store.lists.summaries()
+
+
+# ---- managing lists ------------------------------------------------------------------------
+
+
+def _require_list(lib: Library, name: str) -> None:
+    if not lib.store.lists.exists(name):
+        known = ", ".join(s.name for s in lib.store.lists.summaries()) or "none yet"
+        raise NotFound(f"no list named {name!r} (lists: {known})")
+
+
+def rename_list(lib: Library, old: str, new: str) -> str:
+    """Rename a list; its items, their order and resolutions stay as they are."""
+    _require_list(lib, old)
+    new = new.strip()
+    if not new:
+        raise InvalidInput("a list needs a name")
+    if new != old and lib.store.lists.exists(new):
+        raise InvalidInput(f"there is a list named {new!r} already")
+    lib.store.lists.rename(old, new)
+    return new
+
+
+def papers_leaving_with(lib: Library, name: str) -> list[str]:
+    """The papers removing list ``name`` would remove too: those on no other list."""
+    _require_list(lib, name)
+    return lib.store.lists.papers_only_on(name)
+
+
+def remove_list(lib: Library, name: str, *, keep_papers: bool) -> tuple[int, int]:
+    """Remove a list and its items; the papers on no other list go too unless
+    ``keep_papers``. Returns (items removed, papers removed)."""
+    _require_list(lib, name)
+    with lib.store.write():
+        summary = next(s for s in lib.store.lists.summaries() if s.name == name)
+        leaving = [] if keep_papers else lib.store.lists.papers_only_on(name)
+        lib.store.papers.delete_many(leaving)
+        lib.store.lists.delete(name)
+    return summary.items, len(leaving)
+
+
+def remove_item(lib: Library, name: str, item: str) -> list[int]:
+    """Take an item off a list, by its number or by the paper it settled on (id, citekey);
+    the paper stays in the library. Returns the item numbers removed."""
+    _require_list(lib, name)
+    if item.strip().isdigit():
+        positions = [_one_item(lib, name, int(item)).position]
+    else:
+        paper_id = require_paper_id(lib, item)
+        positions = lib.store.lists.positions_of(name, paper_id)
+        if not positions:
+            raise NotFound(f"{paper_id} is not on list {name!r}")
+    with lib.store.write():
+        for position in positions:
+            lib.store.lists.delete_items(name, position)
+    return positions

@@ -11,6 +11,7 @@ from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, Sourc
 from reading_list.metadata import PaperMetadata
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.status import STATUSES
+from reading_list.tags import parse_changes
 
 if TYPE_CHECKING:
     from reading_list.identifiers import WorkId
@@ -194,6 +195,11 @@ def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]
     return lib.store.papers.lines(check_filter(lib, flt))
 
 
+def paper_ids(lib: Library, refs: Iterable[str]) -> list[str]:
+    """The stored ids of papers named in any form, each once, in order."""
+    return list(dict.fromkeys(require_paper_id(lib, ref) for ref in refs))
+
+
 def show_paper(lib: Library, ref: str) -> PaperDetail:
     from reading_list.services.scholarly import provenance
 
@@ -225,6 +231,25 @@ def set_status(lib: Library, ref: str, status: str) -> tuple[str, str]:
     return paper_id, new
 
 
+def set_statuses(lib: Library, paper_ids: Sequence[str], status: str) -> int:
+    """Set the status of many papers (``select_papers`` chose them) in one transaction;
+    returns how many changed (a paper already at that status keeps its history as it is)."""
+    new = parse_status(status)
+    at = now()
+    changed = 0
+    with lib.store.write():
+        for paper_id in paper_ids:
+            if lib.store.papers.status_of(paper_id) != new:
+                lib.store.papers.set_status(paper_id, new, at)
+                changed += 1
+    return changed
+
+
+def select_papers(lib: Library, flt: PaperFilter) -> list[tuple[Any, ...]]:
+    """What a bulk change (``-q QUERY``) would touch, as listing rows, to show first."""
+    return list(list_paper_rows(lib, flt))
+
+
 def set_priority_rating(
     lib: Library, ref: str, *, priority: int | None = None, rating: int | None = None
 ) -> PaperDetail:
@@ -235,28 +260,32 @@ def set_priority_rating(
     return show_paper(lib, paper_id)
 
 
-def normalise_tag(tag: str) -> str:
-    cleaned = " ".join(tag.split()).lower()
-    if not cleaned:
-        raise InvalidInput("empty tag")
-    return cleaned
-
-
 def change_tags(lib: Library, ref: str, changes: list[str]) -> tuple[str, list[str]]:
-    """``+x`` (or bare ``x``) adds tag x, ``-y`` removes y; returns the id and its tags now."""
-    add, remove = [], []
-    for change in changes:
-        if change.startswith("-"):
-            remove.append(normalise_tag(change[1:]))
-        else:
-            add.append(normalise_tag(change[1:] if change.startswith("+") else change))
-    if not add and not remove:
-        raise InvalidInput("give tags to change: +tag adds, -tag removes")
+    """``+x`` adds tag x, ``-y`` removes y (see tags.parse_changes); returns the id and its
+    tags now. Tags match whatever their case or separators (``Program synthesis`` is
+    ``program-synthesis``)."""
+    adding, removing = parse_changes(changes)
     paper_id = require_paper_id(lib, ref)
     with lib.store.write():
-        lib.store.tags.add(paper_id, add)
-        lib.store.tags.remove(paper_id, remove)
+        lib.store.tags.remove(paper_id, removing)
+        lib.store.tags.add(paper_id, adding)
     return paper_id, lib.store.tags.of(paper_id)
+
+
+def change_tags_of(lib: Library, paper_ids: Sequence[str], changes: list[str]) -> int:
+    """The same change on many papers in one transaction; returns how many papers."""
+    adding, removing = parse_changes(changes)
+    with lib.store.write():
+        for paper_id in paper_ids:
+            lib.store.tags.remove(paper_id, removing)
+            lib.store.tags.add(paper_id, adding)
+    return len(paper_ids)
+
+
+def clear_rating(lib: Library, ref: str) -> PaperDetail:
+    paper_id = require_paper_id(lib, ref)
+    lib.store.papers.clear_rating(paper_id)
+    return show_paper(lib, paper_id)
 
 
 def add_note(lib: Library, ref: str, text: str) -> PaperDetail:
@@ -267,12 +296,47 @@ def add_note(lib: Library, ref: str, text: str) -> PaperDetail:
     return show_paper(lib, paper_id)
 
 
+def _note_id(lib: Library, paper_id: str, number: int) -> int:
+    ids = lib.store.papers.note_ids(paper_id)
+    if not 1 <= number <= len(ids):
+        have = f"notes 1-{len(ids)}" if len(ids) > 1 else "note 1" if ids else "no notes"
+        raise NotFound(f"{paper_id} has no note {number} (it has {have}; `show` numbers them)")
+    return ids[number - 1]
+
+
+def note_text(lib: Library, ref: str, number: int) -> str:
+    """Note ``number`` (1-based, as `show` numbers them) of a paper, to edit."""
+    return lib.store.papers.note_text(_note_id(lib, require_paper_id(lib, ref), number))
+
+
+def edit_note(lib: Library, ref: str, number: int, text: str) -> PaperDetail:
+    if not text.strip():
+        raise InvalidInput(f"the new text is empty; note {number} is unchanged (--delete drops it)")
+    paper_id = require_paper_id(lib, ref)
+    note_id = _note_id(lib, paper_id, number)
+    lib.store.papers.replace_note(note_id, text.rstrip())
+    return show_paper(lib, paper_id)
+
+
+def delete_note(lib: Library, ref: str, number: int) -> PaperDetail:
+    paper_id = require_paper_id(lib, ref)
+    note_id = _note_id(lib, paper_id, number)
+    lib.store.papers.delete_note(note_id)
+    return show_paper(lib, paper_id)
+
+
 def remove_paper(lib: Library, ref: str) -> Paper:
     paper_id = require_paper_id(lib, ref)
     paper = lib.store.papers.get(paper_id)
     assert paper is not None
     lib.store.papers.delete(paper_id)
     return paper
+
+
+def remove_papers(lib: Library, paper_ids: Sequence[str]) -> int:
+    """Remove many papers (with their tags, notes and history) in one transaction."""
+    lib.store.papers.delete_many(paper_ids)
+    return len(paper_ids)
 
 
 def paper_url(lib: Library, ref: str, *, pdf: bool) -> str:

@@ -76,7 +76,7 @@ def check(
     venue version of every preprint not linked yet. The two sources fail independently."""
     flt = check_filter(lib, flt)
     papers = {p.arxiv_id: p for p in lib.store.papers.iter(flt) if p.arxiv_id}
-    report = CheckReport(checked=len(papers), changed=[])
+    report = CheckReport(checked=0, selected=len(papers), changed=[])
     sent_before = lib.client.requests_sent
     seen: set[str] = set()
     try:
@@ -96,6 +96,7 @@ def check(
             report.missing += batch.missing + list(batch.unreadable)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; {len(papers) - len(seen)} paper(s) not checked"
+    report.checked = len(seen)
     report.requests = lib.client.requests_sent - sent_before
     if published:
         from reading_list.services.scholarly import link_published

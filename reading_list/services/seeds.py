@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reading_list.errors import InvalidInput, NotFound
-from reading_list.formats.seeds import SeedList, parse_seed
+
+if TYPE_CHECKING:
+    from reading_list.formats.seeds import SeedList
 
 
 def _installed_seed_dir() -> Traversable | None:
@@ -31,6 +34,9 @@ def seed_dirs(first: Path | None = None) -> list[Traversable]:
 
 
 def load_seed_file(path: Traversable) -> SeedList:
+    # The format (pydantic) is loaded only to read a seed, not to name one (completion).
+    from reading_list.formats.seeds import parse_seed
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -46,6 +52,10 @@ def available_seeds(first: Path | None = None) -> dict[str, Traversable]:
                 if path.name.endswith(".json"):
                     found.setdefault(path.name.removesuffix(".json"), path)
     return found
+
+
+def seed_names(first: Path | None = None) -> list[str]:
+    return sorted(available_seeds(first))
 
 
 def find_seed(name: str, first: Path | None = None) -> SeedList:

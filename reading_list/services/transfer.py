@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
+from reading_list.formats import CitedVersion, ExportFormat
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
@@ -24,9 +25,8 @@ if TYPE_CHECKING:
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
 
-FORMATS = ("bibtex", "biblatex", "csl-json", "ris", "csv", "json")
-# Which version of a preprint BibTeX and biblatex cite when its published version is known.
-PREFER = ("published", "preprint")
+FORMATS = tuple(f.value for f in ExportFormat)
+PREFER = tuple(v.value for v in CitedVersion)
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from reading_list.services.library import Library
+
+
+def prepare(lib: Library) -> Path:
+    """The library's file, opened once first: it must exist, and its schema be current (the
+    web view reads the views the migrations make), before Datasette opens it read-only."""
+    lib.store.papers.count()
+    return lib.settings.db_path
 
 
 def datasette_metadata(lib: Library) -> dict[str, Any]:

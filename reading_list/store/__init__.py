@@ -18,6 +18,7 @@ from reading_list.store.connection import (
     MIGRATION_SET,
     SCHEMA_VERSION,
     Connection,
+    library_exists,
     open_connection,
 )
 from reading_list.store.dump import Dump
@@ -75,9 +76,10 @@ class Store:
         self.sql.close()
 
 
-def open_db(path: Path, *, busy_timeout: float | None = None) -> Store:
-    """Open (creating if needed) and migrate the library at ``path``."""
-    return Store(open_connection(path, busy_timeout))
+def open_db(path: Path, *, busy_timeout: float | None = None, create: bool = True) -> Store:
+    """Open and migrate the library at ``path``; create it (and its folder) if ``create``,
+    else a missing library is NoLibrary."""
+    return Store(open_connection(path, busy_timeout, create=create))
 
 
 __all__ = [
@@ -86,5 +88,6 @@ __all__ = [
     "NewPaper",
     "QueueEntry",
     "Store",
+    "library_exists",
     "open_db",
 ]

@@ -22,6 +22,7 @@ from reading_list.errors import (
     LibraryBusy,
     LibraryFull,
     NewerLibrary,
+    NoLibrary,
     NotALibrary,
     ReadOnlyLibrary,
     StorageError,
@@ -32,7 +33,7 @@ from reading_list.errors import (
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # The sqlite-utils migration set whose rows in _sqlite_migrations mark a reading-list library.
 MIGRATION_SET = "reading_list"
 _LOG_OBJECTS = ("_sqlite_migrations", "idx__sqlite_migrations_migration_set_name")
@@ -270,19 +271,10 @@ def writes(
 # ---- opening -------------------------------------------------------------------------------
 
 
-def _create_private(path: Path) -> None:
-    # The library is personal data: readable by its owner only.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
 def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, str | None]:
     """A connection, read-write when the file and its folder can be written, else read-only;
     a folder nobody can write (a read-only mount) cannot hold SQLite's lock files, so the
     file is then opened as immutable."""
-    if not path.exists():
-        _create_private(path)
     read_only = None
     if not os.access(path, os.W_OK):
         read_only = "the file is not writable"
@@ -362,11 +354,59 @@ def _pending(raw: sqlite3.Connection) -> tuple[bool, int | None]:
     return bool(migrations.pending(db)), (len(applied) if unknown else None)
 
 
-def open_connection(path: Path, busy_timeout: float | None = None) -> Connection:
-    """Open (creating if needed) and migrate the library at ``path``."""
+def library_exists(path: Path) -> bool:
+    # An empty file is what an old release left when killed while creating one.
+    return path.is_file() and path.stat().st_size > 0
+
+
+def _create_whole(path: Path, timeout: float) -> None:
+    """A new library appears whole or not at all: it is made and migrated under a temporary
+    name beside it, then linked into place, unless another process made one meanwhile (that
+    one is then opened as it is). Personal data: mkstemp makes it readable by its owner only."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        _open(tmp, timeout).close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            # A file system without hard links: a rename, if no library has appeared.
+            if not path.exists():
+                tmp.replace(path)
+    finally:
+        for leftover in (tmp, Path(name + "-wal"), Path(name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def open_connection(
+    path: Path, busy_timeout: float | None = None, *, create: bool = True
+) -> Connection:
+    """Open and migrate the library at ``path``; create it (and its folder) if ``create``,
+    else a missing library is NoLibrary."""
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
-    if path.is_dir():
-        raise StorageError(f"cannot open {path}: it is a folder, not a library file")
+    try:
+        if path.is_dir():
+            raise StorageError(f"cannot open {path}: it is a folder, not a library file")
+        exists = library_exists(path)
+    except OSError as exc:
+        raise StorageError(f"cannot open {path}: {exc.strerror or exc}") from None
+    if not exists:
+        if not create:
+            raise NoLibrary(path)
+        try:
+            _create_whole(path, timeout)
+        except OSError as exc:
+            raise StorageError(f"cannot create {path}: {exc.strerror or exc}") from None
+    return _open(path, timeout)
+
+
+def _open(path: Path, timeout: float) -> Connection:
     try:
         raw, read_only = _connect(path, timeout)
     except OSError as exc:

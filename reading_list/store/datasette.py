@@ -21,21 +21,25 @@ HIDDEN = [
 
 
 def datasette_metadata(database: str) -> dict[str, Any]:
+    # Search in Datasette's default mode, which quotes each word: what people type
+    # ("few-shot", a stray quote) is searched for, never read as FTS syntax.
+    search = {"fts_table": "papers_fts", "fts_pk": "rowid"}
     tables: dict[str, Any] = {
-        "papers": {
-            "label_column": "title",
-            "description": "Every tracked paper: arXiv papers and manual entries.",
-            "facets": ["status", "year", "kind", "primary_category"],
-            "fts_table": "papers_fts",
-            "fts_pk": "rowid",
-            "searchmode": "raw",
-            "sort_desc": "added_at",
-        },
         "paper_overview": {
             "label_column": "title",
-            "description": "One row per paper with its tags and lists, for faceting.",
-            "facets": ["status", "year", {"array": "tags"}, {"array": "lists"}],
+            "description": "One row per paper: search it, and facet on status, tags, lists "
+            "and year.",
+            "facets": ["status", {"array": "tags"}, {"array": "lists"}, "year"],
             "sort_desc": "added_at",
+            **search,
+        },
+        "papers": {
+            "label_column": "title",
+            "description": "Every tracked paper with all its metadata (authors as stored, a "
+            "JSON array; paper_overview shows them as text).",
+            "facets": ["status", "year", "kind", "primary_category"],
+            "sort_desc": "added_at",
+            **search,
         },
         "paper_tags": {"facets": ["tag"]},
         "list_items": {"facets": ["list_name", "state", "method", "topic"]},
@@ -46,6 +50,6 @@ def datasette_metadata(database: str) -> dict[str, Any]:
         tables[name] = {"hidden": True}
     return {
         "title": "reading-list",
-        "description": "Your reading list: papers, reading status, tags, lists and notes.",
+        "description": "Your reading list: start at paper_overview to search and filter it.",
         "databases": {database: {"tables": tables}},
     }

@@ -18,6 +18,7 @@ from reading_list.store.rows import (
     IdentityRow,
     author_columns,
     decode_lists,
+    dumped_tags,
     encode_lists,
     identity_rows,
 )
@@ -77,9 +78,8 @@ class Dump:
     @writes
     def restore(self, rows: Mapping[str, Sequence[dict[str, Any]]], *, source: str) -> None:
         """Insert dumped rows, all or nothing; a row that does not fit is a data error."""
-        tags: dict[str, list[str]] = {}
-        for tag_row in rows.get("tag", ()):
-            tags.setdefault(str(tag_row.get("paper_id")), []).append(str(tag_row.get("tag")))
+        tag_rows, tags = dumped_tags(rows.get("tag", ()))
+        rows = {**rows, "tag": tag_rows}
         self._sql.run("PRAGMA defer_foreign_keys = ON")
         for kind in _LOAD_ORDER:
             table = _TABLES[kind][0]
@@ -119,7 +119,7 @@ class Dump:
 
 
 def _with_derived(
-    row: dict[str, Any], tags: Mapping[str, list[str]], source: str
+    row: dict[str, Any], tags: Mapping[str, list[tuple[str, str]]], source: str
 ) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS}
     authors = out.get("authors", [])

@@ -6,6 +6,7 @@ Never edit, rename or reorder a migration that has shipped: add a new one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote
 
 from sqlite_utils import Database
@@ -232,6 +233,77 @@ def m005_listing_authors(db: Database) -> None:
         db.execute(statement)
 
 
+def _m006_tag_key(text: str) -> str:
+    # This migration's own copy of tags.tag_key as it shipped with it.
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "-".join(part for part in re.split(r"[\s_\-]+", folded) if part)
+
+
+@migrations()
+def m006_tags_notes_and_web_view(db: Database) -> None:
+    # A tag is matched by a folded key ("Program Synthesis" == "program-synthesis") and shown
+    # as the library first spelt it: paper_tags.tag holds the key, paper_tags.label the
+    # spelling. Tags stored so far were lower-cased already; each key keeps its first spelling.
+    tags_of = (
+        "(SELECT coalesce(group_concat(label, ','), '') FROM "
+        "(SELECT label FROM paper_tags WHERE paper_id = {id} ORDER BY tag))"
+    )
+    rows = db.execute("SELECT paper_id, tag FROM paper_tags ORDER BY rowid").fetchall()
+    labels: dict[str, str] = {}
+    for _paper_id, tag in rows:
+        labels.setdefault(_m006_tag_key(tag), tag)
+    statements = [
+        "DROP TRIGGER paper_tags_list_insert",
+        "DROP TRIGGER paper_tags_list_delete",
+        "ALTER TABLE paper_tags ADD COLUMN label TEXT NOT NULL DEFAULT ''",
+        "DELETE FROM paper_tags",
+    ]
+    for statement in statements:
+        db.execute(statement)
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO paper_tags (paper_id, tag, label) VALUES (?, ?, ?)",
+        [(paper_id, key, labels[key]) for paper_id, tag in rows if (key := _m006_tag_key(tag))],
+    )
+    statements = [
+        f"UPDATE papers SET tag_list = {tags_of.format(id='papers.id')}",
+        f"""CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
+            UPDATE papers SET tag_list = {tags_of.format(id="new.paper_id")}
+            WHERE id = new.paper_id;
+        END""",
+        f"""CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
+            UPDATE papers SET tag_list = {tags_of.format(id="old.paper_id")}
+            WHERE id = old.paper_id;
+        END""",
+        # An item remembers the tags its section gives its paper, for when it is settled later.
+        "ALTER TABLE list_items ADD COLUMN section_tags TEXT NOT NULL DEFAULT '[]'",
+        "UPDATE list_items SET section_tags = json_array(topic) WHERE coalesce(topic, '') != ''",
+        # Notes can be edited now: the search index follows.
+        """CREATE TRIGGER notes_fts_update AFTER UPDATE OF text ON notes BEGIN
+            UPDATE papers_fts SET notes = coalesce(
+                (SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
+            WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
+        END""",
+        "DROP VIEW paper_overview",
+        # What the web view browses: one row per paper, searchable through papers_fts (its
+        # rowid column is the paper's rowid), authors as text, tags (as spelt) and lists as
+        # JSON arrays to facet on.
+        """CREATE VIEW paper_overview AS
+            SELECT p.id, p.title,
+                (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
+                p.year, p.status,
+                (SELECT json_group_array(t.label) FROM
+                    (SELECT label FROM paper_tags WHERE paper_id = p.id ORDER BY tag) t) AS tags,
+                (SELECT json_group_array(l.list_name) FROM
+                    (SELECT DISTINCT list_name FROM list_items WHERE paper_id = p.id
+                     ORDER BY list_name) l) AS lists,
+                p.rating, p.priority, p.citekey, p.kind, p.primary_category, p.url, p.added_at,
+                p.status_changed_at, p.rowid AS rowid
+            FROM papers p""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 # This migration's own copy, as it shipped with it, of the DOI a paper's doi column gives it
 # as an identity (identifiers.doi_identity): bare, canonical, never arXiv's own.
 _M007_DOI_LABEL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
@@ -245,7 +317,6 @@ def _m007_doi(value: str | None) -> str | None:
 
 @migrations()
 def m007_work_identities(db: Database) -> None:
-    # Needs m006_tags_notes_and_web_view before it (the people branch's).
     # One work, several identities: an arXiv preprint and its published version are one paper
     # with an arXiv id, a DOI, a dblp key, an OpenReview id. Every writer of papers adds the
     # ids a paper's own columns give it (store/rows.py: identity_rows); here, those of the

@@ -14,6 +14,7 @@ from reading_list.store.rows import (
     metadata_row,
     paper_from_row,
     paper_row,
+    tag_rows,
 )
 from reading_list.store.search import parse_query
 
@@ -117,15 +118,16 @@ class Papers:
         `add`, thousands for an import)."""
         if not papers:
             return
-        rows = [paper_row(p) for p in papers]
+        tags = self._tags.spelt([p.tags for p in papers])
+        rows = [paper_row(p, t) for p, t in zip(papers, tags, strict=True)]
         columns = list(rows[0])
         # Foreign keys are checked at commit, so the tags go in before their papers: the tag
         # triggers then find no row to update, and each paper arrives with its tag_list
         # already complete (one write per paper instead of one per tag).
         self._sql.run("PRAGMA defer_foreign_keys = ON")
         self._sql.run_many(
-            "INSERT OR IGNORE INTO paper_tags (paper_id, tag) VALUES (?, ?)",
-            [(p.id, tag) for p in papers for tag in p.tags],
+            "INSERT OR IGNORE INTO paper_tags (paper_id, tag, label) VALUES (?, ?, ?)",
+            [row for p, t in zip(papers, tags, strict=True) for row in tag_rows(p.id, t)],
         )
         self._sql.run_many(
             f"INSERT INTO papers ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
@@ -160,6 +162,11 @@ class Papers:
         self._sql.run("DELETE FROM papers WHERE id = ?", [paper_id])
 
     @writes
+    def delete_many(self, paper_ids: Sequence[str]) -> None:
+        """Papers with their tags, notes, history and links (list items keep their place)."""
+        self._sql.run_many("DELETE FROM papers WHERE id = ?", [(i,) for i in paper_ids])
+
+    @writes
     def set_status(self, paper_id: str, status: str, at: str) -> None:
         """A status change, recorded with its time and the version then current."""
         self._sql.run(
@@ -189,12 +196,40 @@ class Papers:
             self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*changes.values(), paper_id])
 
     @writes
+    def clear_rating(self, paper_id: str) -> None:
+        self._sql.run("UPDATE papers SET rating = NULL WHERE id = ?", [paper_id])
+
+    @writes
     def add_note(self, paper_id: str, text: str, at: str) -> None:
         self._sql.run(
             "INSERT INTO notes (paper_id, text, created_at) VALUES (?, ?, ?)", [paper_id, text, at]
         )
 
+    @writes
+    def replace_note(self, note_id: int, text: str) -> None:
+        self._sql.run("UPDATE notes SET text = ? WHERE id = ?", [text, note_id])
+
+    @writes
+    def delete_note(self, note_id: int) -> None:
+        self._sql.run("DELETE FROM notes WHERE id = ?", [note_id])
+
+    def note_ids(self, paper_id: str) -> list[int]:
+        """The paper's notes in the order `show` numbers them (1, 2, ...)."""
+        return [
+            int(r)
+            for r in self._sql.column(
+                "SELECT id FROM notes WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+
+    def note_text(self, note_id: int) -> str:
+        return str(self._sql.scalar("SELECT text FROM notes WHERE id = ?", [note_id]))
+
     # ---- reading ------------------------------------------------------------------------
+
+    def status_of(self, paper_id: str) -> str | None:
+        status = self._sql.scalar("SELECT status FROM papers WHERE id = ?", [paper_id])
+        return None if status is None else str(status)
 
     def get(self, paper_id: str) -> Paper | None:
         rows = self._sql.rows(

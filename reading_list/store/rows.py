@@ -1,9 +1,10 @@
-"""The one mapping between papers and rows of the ``papers`` table.
+"""The one mapping between papers, tags and list items and the rows that hold them.
 
-Everything the table derives from a paper is computed here and nowhere else: the synthetic id
-of a manual entry, its kind (and the id and kind a work takes when it turns out to be on
-arXiv), the listing's first-author, author-count and tag-list columns, and the JSON encoding
-of list-valued columns.
+Everything a table derives from what it stores is computed here and nowhere else: the synthetic
+id of a manual entry, its kind (and the id and kind a work takes when it turns out to be on
+arXiv), the identities a paper's own columns give it, the listing's first-author, author-count
+and tag-list columns, a tag's key and spelling, a list item's columns, and the JSON encoding of
+list-valued columns.
 
 A new paper field takes: a migration adding its column, the field on PaperMetadata (what
 sources and readers say) and on models.Paper (what reads return), one line in
@@ -13,7 +14,7 @@ sources and readers say) and on models.Paper (what reads return), one line in
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from reading_list.identifiers import doi_identity
 
 if TYPE_CHECKING:
     from reading_list.metadata import PaperMetadata
-    from reading_list.models import Paper
+    from reading_list.models import ListItem, Paper
 
 # What a Paper is read from, in this order.
 PAPER_COLUMNS = (
@@ -52,8 +53,29 @@ PAPER_COLUMNS = (
 )
 # Columns kept in step with others for the listing's covering index; never taken from outside.
 DERIVED_COLUMNS = ("first_author", "author_count", "tag_list")
+# What a ListItem is written to and read from, in this order (list_items also keeps when it
+# was resolved, and its internal row id).
+ITEM_COLUMNS = (
+    "list_name",
+    "position",
+    "part",
+    "paper_id",
+    "state",
+    "cited_as",
+    "authors_hint",
+    "year_hint",
+    "context",
+    "speaker",
+    "topic",
+    "method",
+    "score",
+    "query",
+    "candidates",
+    "note",
+    "section_tags",
+)
 # Columns holding a JSON array (in ``papers`` and ``list_items``).
-JSON_LIST_COLUMNS = ("authors", "categories", "candidates")
+JSON_LIST_COLUMNS = ("authors", "categories", "candidates", "section_tags")
 MANUAL_PREFIX = "manual:"
 ARXIV_KIND, MANUAL_KIND = "arxiv", "manual"
 
@@ -120,10 +142,53 @@ def encode_list(values: Iterable[Any]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def tag_list(tags: Iterable[str]) -> str:
-    """The ``tag_list`` column: the paper's distinct tags in SQLite's BINARY order (the same
-    order as the triggers of m003 write), comma-joined."""
-    return ",".join(sorted(set(tags)))
+# ---- tags ------------------------------------------------------------------------------------
+# A tag is stored under its key, which "Program Synthesis" and "program-synthesis" share
+# (paper_tags.tag, what tags are matched by), with the spelling shown (paper_tags.label), which
+# is the one the library first used for that key.
+
+
+def tag_pairs(tags: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, spelling) of each distinct tag, as written, first spelling kept; a tag without
+    letters or digits is an error."""
+    from reading_list.tags import labelled
+
+    return labelled(tags)
+
+
+def tag_rows(paper_id: str, pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    """Rows of ``paper_tags`` (paper_id, tag, label)."""
+    for key, label in pairs:
+        yield paper_id, key, label
+
+
+def tag_list(pairs: Iterable[tuple[str, str]]) -> str:
+    """The ``tag_list`` column: the spellings of a paper's (key, spelling) tags in the BINARY
+    order of their keys (the order the triggers of m006 write), comma-joined."""
+    return ",".join(label for _, label in sorted(dict(pairs).items()))
+
+
+def dumped_tags(
+    rows: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], dict[str, list[tuple[str, str]]]]:
+    """Tag rows from a dump as ``paper_tags`` holds them, and each paper's (key, spelling)
+    pairs. A dump from before tag keys has no label: the tag as written is its spelling, and
+    two spellings of one tag on a paper are one."""
+    from reading_list.tags import tag_key
+
+    out: list[dict[str, Any]] = []
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    seen: set[tuple[object, str]] = set()
+    for row in rows:
+        if "label" not in row and isinstance(row.get("tag"), str):
+            row = {**row, "label": row["tag"], "tag": tag_key(row["tag"])}
+            if (row.get("paper_id"), row["tag"]) in seen:
+                continue
+            seen.add((row.get("paper_id"), row["tag"]))
+        out.append(row)
+        pair = (str(row.get("tag")), str(row.get("label")))
+        pairs.setdefault(str(row.get("paper_id")), []).append(pair)
+    return out, pairs
 
 
 def author_columns(authors: Sequence[str]) -> dict[str, Any]:
@@ -155,8 +220,8 @@ def metadata_row(metadata: PaperMetadata, fetched_at: str | None) -> dict[str, A
     }
 
 
-def paper_row(paper: NewPaper) -> dict[str, Any]:
-    """Every column of a new paper's row."""
+def paper_row(paper: NewPaper, tags: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Every column of a new paper's row; ``tags`` are its (key, spelling) pairs."""
     changed = paper.added_at if paper.status != "to-read" else None
     return {
         "id": paper.id,
@@ -167,7 +232,7 @@ def paper_row(paper: NewPaper) -> dict[str, Any]:
         "status": paper.status,
         "added_at": paper.added_at,
         "status_changed_at": changed,
-        "tag_list": tag_list(paper.tags),
+        "tag_list": tag_list(tags),
     }
 
 
@@ -198,3 +263,23 @@ def paper_from_row(row: dict[str, Any], tags: list[str], *, validate: bool = Tru
         return Paper.model_validate(data)
     data["status"] = Status(data["status"])
     return Paper.model_construct(**data)
+
+
+# ---- list items ------------------------------------------------------------------------------
+
+
+def item_row(item: ListItem) -> dict[str, Any]:
+    """The ITEM_COLUMNS of a list item's row."""
+    row = {"list_name": item.list, **{c: getattr(item, c) for c in ITEM_COLUMNS[1:]}}
+    row["candidates"] = encode_list(c.model_dump() for c in item.candidates)
+    row["section_tags"] = encode_list(item.section_tags)
+    return row
+
+
+def item_from_row(row: dict[str, Any]) -> ListItem:
+    """A ListItem from a row of ITEM_COLUMNS (and the settled paper's ``title``, if any)."""
+    from reading_list.models import ListItem
+
+    data = decode_lists(row)
+    data["list"] = data.pop("list_name")
+    return ListItem.model_validate(data)

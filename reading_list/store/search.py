@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from reading_list.errors import UsageError
 from reading_list.status import STATUSES
+from reading_list.tags import tag_key
 
 TEXT_FIELDS = {
     "title": "title",
@@ -83,7 +84,7 @@ def _term(field: str | None, value: str) -> Condition:
     if name == "tag":
         return Condition(
             "EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = p.id AND t.tag = ?)",
-            (unquoted.lower(),),
+            (tag_key(unquoted),),
         )
     if name == "status":
         if unquoted.lower() not in STATUSES:
