@@ -36,9 +36,10 @@ commands = typer.Typer()
 def _present_items(
     report: ImportReport, as_json: bool, view: Callable[[ImportReport], views.Screen]
 ) -> None:
+    # Where a seed's works came from (dblp or the shipped metadata): both modes.
+    notes = [*report.notes, *views.line_counts(report.counts)]
     # Offline, a seed is built from its own metadata: complete, so not an exit 3 (the view
     # says so; scripts get it on stderr).
-    notes = views.line_counts(report.counts)
     if report.offline and as_json:
         notes.append(f"offline: {report.unavailable}")
     unavailable = None if report.offline else report.unavailable
@@ -163,7 +164,8 @@ def resolve_cmd(
 
 @commands.command("why")
 def why_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Explain how a paper got on a list: method, score, query, runners-up.
+    """Explain where a paper came from: its identities, which source gave each field, and
+    how it got on each list (method, score, query, runners-up).
 
     \b
     Example:
@@ -172,8 +174,8 @@ def why_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     from reading_list.services import lists as curation
 
     with library(ctx) as lib:
-        items = curation.why(lib, ref)
-    present(items, as_json, views.why_view)
+        provenance = curation.why(lib, ref)
+    present(provenance, as_json, views.why_view)
 
 
 @commands.command("lists")

@@ -33,11 +33,14 @@ if TYPE_CHECKING:
         ListSummary,
         NextPick,
         PaperDetail,
+        Provenance,
         Resolution,
         SkippedLine,
+        SourceLookup,
         Stats,
     )
     from reading_list.services.transfer import ExportResult
+    from reading_list.works import Identity, WorkRecord
 
 
 class Screen:
@@ -337,6 +340,10 @@ def paper_detail(d: PaperDetail) -> Screen:
                 meta.add_row(label, Text(one_line(value)))
             plain.append(tsv_line([label, value]))
     parts: list[RenderableType] = [Text(one_line(d.title), style="bold"), meta]
+    where, where_plain = _provenance(d.identities, {}, d.records, d.lookups)
+    if where:
+        parts += [Text(""), *where]
+        plain += where_plain
     if d.abstract:
         parts += [Text("\nabstract", style="dim"), Text(d.abstract)]
         plain.append(tsv_line(["abstract", d.abstract]))
@@ -354,18 +361,25 @@ def paper_detail(d: PaperDetail) -> Screen:
     return Screen(Group(*parts), plain=plain)
 
 
+def _added_target(o: AddOutcome) -> str:
+    return o.arxiv_id or o.paper_id or o.input
+
+
 def outcome_line(o: AddOutcome) -> str:
-    target = o.arxiv_id or o.input
     detail = o.title or o.message or ""
-    return one_line(f"{o.outcome:<9} {target}  {detail}".rstrip())
+    typed = ", ".join(x for x in (o.work_type, o.venue) if x)
+    if typed:
+        detail += f" ({typed})"
+    if o.title and o.message:
+        detail += f"; {o.message}"
+    return one_line(f"{o.outcome:<9} {_added_target(o)}  {detail}".rstrip())
 
 
 def added(outcomes: Sequence[AddOutcome]) -> Screen:
     return Screen(
         _lines([outcome_line(o) for o in outcomes]),
         plain=[
-            tsv_line([o.outcome, o.arxiv_id or o.input, o.title or o.message or ""])
-            for o in outcomes
+            tsv_line([o.outcome, _added_target(o), o.title or o.message or ""]) for o in outcomes
         ],
     )
 
@@ -672,13 +686,59 @@ def candidates_grid(item: ListItem) -> Grid:
     return Grid(cols, rows)
 
 
-def why_view(items: Sequence[ListItem]) -> Screen:
-    from rich.console import Group
+def _provenance(
+    identities: Sequence[Identity],
+    field_sources: dict[str, str],
+    records: dict[str, WorkRecord],
+    lookups: Sequence[SourceLookup],
+) -> tuple[list[RenderableType], list[str]]:
+    """A work's identities, its published version, the source of each field and the lookups
+    still open: lines for people, and tab-separated lines for pipes."""
     from rich.text import Text
 
     parts: list[RenderableType] = []
-    plain = []
-    for it in items:
+    plain: list[str] = []
+    if identities:
+        parts.append(Text("identities", style="dim"))
+        for i in identities:
+            parts.append(Text(one_line(f"  {i.kind}: {i.value}  (from {i.source})")))
+            plain.append(tsv_line(["identity", i.kind, i.value, i.source]))
+    published = records.get("published")
+    if published is not None:
+        pages = published.fields.get("pages")
+        year = str(published.year) if published.year else None
+        where = ", ".join(x for x in (published.container, pages, year) if x)
+        origin = f"{published.source}:{published.key}"
+        parts.append(Text("published version", style="dim"))
+        parts.append(Text(one_line(f"  {published.kind_label}: {where}  ({origin})")))
+        plain.append(tsv_line(["published", published.kind_label, where, origin]))
+    if field_sources:
+        by_source: dict[str, list[str]] = {}
+        for name, source in field_sources.items():
+            by_source.setdefault(source, []).append(name)
+        parts.append(Text("fields from", style="dim"))
+        for source, names in by_source.items():
+            parts.append(Text(f"  {source}: {', '.join(names)}"))
+            plain.append(tsv_line(["fields-from", source, ",".join(names)]))
+    for lookup in lookups:
+        if lookup.state != "found":
+            detail = f": {lookup.detail}" if lookup.detail else ""
+            line = f"  {lookup.source} {lookup.purpose} lookup {lookup.state}{detail}"
+            parts.append(Text(one_line(line)))
+            plain.append(
+                tsv_line(["lookup", lookup.source, lookup.purpose, lookup.state, lookup.detail])
+            )
+    return parts, plain
+
+
+def why_view(why: Provenance) -> Screen:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts, plain = _provenance(why.identities, why.field_sources, why.records, why.lookups)
+    if not why.items:
+        parts.append(Text("added directly, not through a list"))
+    for it in why.items:
         score = f", score {it.score:.2f}" if it.score is not None else ""
         cited = one_line(it.cited_as)
         parts.append(Text(f"{it.list} #{it.position}: cited as {cited!r}", style="bold"))
@@ -802,7 +862,29 @@ def checked(report: CheckReport) -> Screen:
     summary += f", {len(report.changed)} changed, {_plural(report.requests, 'arXiv request')}"
     if report.missing:
         summary += f"; arXiv no longer has {', '.join(report.missing)}"
-    return Screen(_lines(lines), [summary])
+    notes = [summary]
+    venues = report.published
+    if venues is not None:
+        for link in venues.linked:
+            lines.append(
+                one_line(f"{link.paper_id}  published: {link.venue} {link.year or ''} ({link.key})")
+            )
+        notes.append(
+            f"published versions: {len(venues.linked)} linked, {len(venues.none)} not in "
+            f"dblp, {len(venues.pending)} pending, {_plural(venues.requests, 'dblp request')}"
+        )
+    return Screen(_lines(lines), notes)
+
+
+def check_warnings(report: CheckReport) -> list[str]:
+    """What failed in a secondary source (shown in both modes): a warning, never the
+    command's failure."""
+    venues = report.published
+    if venues is None or not venues.unavailable:
+        return []
+    return [
+        f"warning: {venues.unavailable}; {len(venues.pending)} lookup(s) kept for the next check"
+    ]
 
 
 def next_pick(pick: NextPick) -> Screen:

@@ -21,6 +21,7 @@ from reading_list.models import (
     LineCounts,
     ListItem,
     ListSummary,
+    Provenance,
     Resolution,
     ResolveReport,
     SkippedLine,
@@ -28,8 +29,16 @@ from reading_list.models import (
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
+from reading_list.services.scholarly import (
+    BeyondArxiv,
+    IdentifierSource,
+    curated_work,
+    identifier_sources,
+    store_work,
+)
 from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
 from reading_list.status import Status
+from reading_list.works import WorkRecord
 
 Progress = Callable[[int, int, str], None]
 
@@ -150,12 +159,24 @@ def _resolve_references(
         Lookup(ref.citation, arxiv_id=ref.arxiv_id, ids=ref.ids, url=ref.url, line=ref.line)
         for ref in refs
     ]
+    sources = identifier_sources(lib)
     resolve_lookups(
         lib.client,
         lookups,
-        on_result=settle,
+        works=sources,
+        on_result=_beyond_arxiv(lib, settle, sources),
         on_search=_estimate(lib, on_progress, len(refs)),
     )
+
+
+def _beyond_arxiv(lib: Library, settle: Settle, sources: list[IdentifierSource]) -> Settle:
+    """Citations arXiv has no paper for are looked up in dblp before they are settled."""
+    beyond = BeyondArxiv(lib, sources)
+
+    def wrapped(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
+        settle(index, beyond(resolution), records)
+
+    return wrapped
 
 
 def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> ResolveReport:
@@ -242,6 +263,8 @@ def _save_resolution(
         paper_id = None
         if resolution.arxiv_id and records:
             paper_id = _ensure_record(lib, records[0], at)
+        elif resolution.method == "manual" and resolution.work is not None:
+            paper_id = store_work(lib, resolution.work, at)[0]
         elif resolution.method == "manual":
             work = _cited_work(
                 resolution.cited_as, resolution.authors_hint, resolution.year_hint, resolution.url
@@ -385,6 +408,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     lib.store.papers.insert([paper])
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
+    sourced = _curated_works(lib, seed, report)
     to_resolve: list[SeedItem] = []
     for item in seed.items:
         with lib.store.write():
@@ -394,7 +418,10 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     at,
                 )
             elif item.manual:
-                paper_id = _manual_entry(lib, item.manual, at)
+                if item.n in sourced:
+                    paper_id = store_work(lib, sourced[item.n], at)[0]
+                else:
+                    paper_id = _manual_entry(lib, item.manual, at)
                 lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
@@ -447,7 +474,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             for item in to_resolve
         ]
         try:
-            resolve_citations(lib.client, citations, on_result=settle)
+            resolve_citations(lib.client, citations, on_result=_beyond_arxiv(lib, settle, []))
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
     report.items = lib.store.lists.items(seed.name)
@@ -455,15 +482,40 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
     return report
 
 
+def _curated_works(lib: Library, seed: SeedList, report: ImportReport) -> dict[int, WorkRecord]:
+    """dblp's full records of the seed's works that are not on arXiv; offline (or when dblp
+    fails), the seed's own metadata is used and the report says so."""
+    items = [i for i in seed.items if i.manual is not None and not i.skip]
+    found: dict[int, WorkRecord] = {}
+    try:
+        for item in items:
+            work = item.manual
+            assert work is not None
+            record = curated_work(lib, work.title, work.authors, work.year, work.url)
+            if record is not None:
+                found[item.n] = record
+    except SourceUnavailable as exc:
+        report.notes.append(
+            f"{exc}; the seed's own metadata is used for {len(items) - len(found)} of its "
+            f"{len(items)} works not on arXiv"
+        )
+    else:
+        if items:
+            report.notes.append(
+                f"dblp: full records for {len(found)} of {len(items)} works not on arXiv"
+            )
+    return found
+
+
 # ---- why / review / lists ------------------------------------------------------------------
 
 
-def why(lib: Library, ref: str) -> list[ListItem]:
-    paper_id = require_paper_id(lib, ref)
-    items = lib.store.lists.items(paper_id=paper_id)
-    if not items:
-        raise NotFound(f"{ref} was added directly, not through a list: no resolution to explain")
-    return items
+def why(lib: Library, ref: str) -> Provenance:
+    """How a paper got here: its identities and the source of each field, the published
+    version found for it, open lookups, and how each list cited it (method, score, queries)."""
+    from reading_list.services.scholarly import provenance
+
+    return provenance(lib, require_paper_id(lib, ref))
 
 
 def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:

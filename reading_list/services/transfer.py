@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidInput, UsageError
-from reading_list.formats import ExportFormat
+from reading_list.formats import CitedVersion, ExportFormat
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.services.library import Library, now
 from reading_list.services.papers import check_filter, list_papers
@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     from reading_list.formats.bibreader import BibChunk, BibEntry
     from reading_list.selection import PaperFilter
     from reading_list.store import Identities, NewPaper
+    from reading_list.works import WorkRecord
+
+    RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
 
 FORMATS = tuple(f.value for f in ExportFormat)
+PREFER = tuple(v.value for v in CitedVersion)
 # Formats whose output is a plain concatenation of entries, so slices can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
@@ -55,11 +59,20 @@ def cited_keys(path: Path) -> set[str] | None:
 
 
 def export(
-    lib: Library, flt: PaperFilter, fmt: str, *, cited_only: Path | None = None
+    lib: Library,
+    flt: PaperFilter,
+    fmt: str,
+    *,
+    cited_only: Path | None = None,
+    prefer: str = "published",
 ) -> ExportResult:
-    """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory."""
+    """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory.
+    BibTeX and biblatex cite a preprint's published version when one is known, unless
+    ``prefer="preprint"``."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if prefer not in PREFER:
+        raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
     flt = check_filter(lib, flt)
     wanted: set[str] | None = None
     result = ExportResult(chunks=iter(()))
@@ -77,7 +90,7 @@ def export(
     total = lib.store.papers.count(flt) if wanted is None else 0
     if fmt in PARALLEL_FORMATS and total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         result.count = total
-        result.chunks = _render_parallel(lib, flt, fmt, total, result.warnings)
+        result.chunks = _render_parallel(lib, flt, fmt, total, result.warnings, prefer)
         return result
 
     def selected() -> Iterator[Paper]:
@@ -88,26 +101,28 @@ def export(
                 result.count += 1
                 yield paper
 
-    result.chunks = _render_stream(selected(), fmt, result.warnings)
+    result.chunks = _render_stream(
+        selected(), fmt, result.warnings, lib.store.identities.records_for, prefer
+    )
     return result
 
 
-def _render_slice(args: tuple[Path, PaperFilter, str]) -> tuple[str, list[str]]:
+def _render_slice(args: tuple[Path, PaperFilter, str, str]) -> tuple[str, list[str]]:
     from reading_list.store import open_db
 
-    path, flt, fmt = args
+    path, flt, fmt, prefer = args
     store = open_db(path)
     warnings: list[str] = []
     papers = store.papers.iter(
         flt, with_abstract=fmt not in ("bibtex", "biblatex"), with_tags=fmt in ("csv", "json")
     )
-    text = "".join(_render_stream(papers, fmt, warnings))
+    text = "".join(_render_stream(papers, fmt, warnings, store.identities.records_for, prefer))
     store.close()
     return text, warnings
 
 
 def _render_parallel(
-    lib: Library, flt: PaperFilter, fmt: str, total: int, warnings: list[str]
+    lib: Library, flt: PaperFilter, fmt: str, total: int, warnings: list[str], prefer: str
 ) -> Iterator[str]:
     """Large exports: each worker process reads and renders its own slice of the ordered
     selection; the slices are written in order. Rendering is the cost, and it splits cleanly."""
@@ -117,7 +132,7 @@ def _render_parallel(
     workers = min(2, os.cpu_count() or 1)
     size = -(-total // workers)
     slices = [
-        (lib.settings.db_path, replace(flt, offset=flt.offset + i * size, limit=size), fmt)
+        (lib.settings.db_path, replace(flt, offset=flt.offset + i * size, limit=size), fmt, prefer)
         for i in range(workers)
     ]
     context = multiprocessing.get_context("fork")
@@ -139,13 +154,20 @@ def _batches(papers: Iterator[Paper], size: int = 1000) -> Iterator[list[Paper]]
         yield batch
 
 
-def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> Iterator[str]:
+def _render_stream(
+    papers: Iterator[Paper],
+    fmt: str,
+    warnings: list[str],
+    records_for: RecordsFor | None = None,
+    prefer: str = "published",
+) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
         from reading_list.formats.bibtex import render_bibliography
 
         first = True
         for batch in _batches(papers):
-            rendered = render_bibliography(batch, flavour=fmt)
+            records = records_for([p.id for p in batch]) if records_for else None
+            rendered = render_bibliography(batch, flavour=fmt, records=records, prefer=prefer)
             warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
             yield ("" if first else "\n") + rendered.text
             first = False

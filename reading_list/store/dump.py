@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import InvalidInput, StorageError
 from reading_list.store.connection import writes
+from reading_list.store.identities import add_own
 from reading_list.store.rows import (
     DERIVED_COLUMNS,
+    IdentityRow,
     author_columns,
     decode_lists,
     dumped_tags,
     encode_lists,
+    identity_rows,
 )
 from reading_list.store.rows import tag_list as tag_list_of
 
@@ -33,6 +36,9 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "event": ("status_events", "paper_id, at, id", ("id",)),
     "list": ("lists", "name", ()),
     "list_item": ("list_items", "list_name, position, part", ("id",)),
+    "identity": ("paper_identities", "kind, value", ()),
+    "work_record": ("work_records", "paper_id, role", ()),
+    "lookup": ("source_lookups", "paper_id, source, purpose", ()),
     # Last, so that the dump of a library without reading-order links is what it always was.
     "link": ("paper_links", "paper_id, after_id", ()),
 }
@@ -40,7 +46,18 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
 KINDS = tuple(_TABLES)
 # Loading order: tags before their papers (foreign keys are checked at commit), so that each
 # paper's tag_list is written once, with the paper, instead of once per tag by the triggers.
-_LOAD_ORDER = ("tag", "paper", "note", "event", "list", "list_item", "link")
+_LOAD_ORDER = (
+    "tag",
+    "paper",
+    "note",
+    "event",
+    "list",
+    "list_item",
+    "identity",
+    "work_record",
+    "lookup",
+    "link",
+)
 
 
 class Dump:
@@ -70,6 +87,9 @@ class Dump:
         for kind in _LOAD_ORDER:
             table = _TABLES[kind][0]
             known = set(self._columns(table))
+            if kind == "identity" and not rows.get(kind):
+                # A dump from before identities were kept: its papers' own are derived.
+                add_own(self._sql, [i for row in rows.get("paper", ()) for i in _identities(row)])
             for row in rows.get(kind, ()):
                 unknown = set(row) - known
                 if unknown:
@@ -116,3 +136,14 @@ def _with_derived(
     out.update(author_columns(authors))
     out["tag_list"] = tag_list_of(tags.get(str(out.get("id")), []))
     return out
+
+
+def _identities(row: Mapping[str, Any]) -> list[IdentityRow]:
+    def text(name: str) -> str | None:
+        value = row.get(name)
+        return value if isinstance(value, str) and value else None
+
+    paper_id, kind, added_at = text("id"), text("kind"), text("added_at")
+    if paper_id is None or kind is None or added_at is None:
+        return []  # a row that does not fit has already been refused
+    return identity_rows(paper_id, text("arxiv_id"), text("doi"), kind, added_at)
