@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reading_list.cli import views
+from reading_list.cli import list_views as views
 from reading_list.cli.common import (
     JsonOpt,
     ListOpt,
@@ -23,6 +23,7 @@ from reading_list.cli.common import (
     progress_bar,
     render,
 )
+from reading_list.cli.screen import Screen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,7 +35,7 @@ commands = typer.Typer()
 
 
 def _present_items(
-    report: ImportReport, as_json: bool, view: Callable[[ImportReport], views.Screen]
+    report: ImportReport, as_json: bool, view: Callable[[ImportReport], Screen]
 ) -> None:
     # Where a seed's works came from (dblp or the shipped metadata): both modes.
     notes = [*report.notes, *views.line_counts(report.counts)]
@@ -409,7 +410,7 @@ def review_cmd(
             return
         if not sys.stdin.isatty():
             raise UsageError("review asks questions: run it in a terminal, or use --item")
-        render(views.Screen(notes=views.REVIEW_HELP))
+        render(Screen(notes=views.REVIEW_HELP))
         for entry in items:
             if not _review_one(lib, entry):
                 break

@@ -33,6 +33,7 @@ from reading_list.cli.common import (
     present,
     render,
 )
+from reading_list.cli.screen import Screen
 from reading_list.dates import SINCE_HELP
 from reading_list.formats import tabular
 from reading_list.sort_keys import SortKey
@@ -225,7 +226,7 @@ def show_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     present(detail, as_json, views.paper_detail)
 
 
-def _changed(lib: Library, paper_id: str, as_json: bool, screen: views.Screen) -> None:
+def _changed(lib: Library, paper_id: str, as_json: bool, screen: Screen) -> None:
     """After a change: scripts get the paper as it now is, people a line on stderr. The
     paper's model is built for JSON only: status and tag are the commands run most."""
     if as_json:
@@ -547,5 +548,5 @@ def open_cmd(
 
     with library(ctx) as lib:
         url = paper_url(lib, ref, pdf=pdf)
-    render(views.Screen(url))
+    render(Screen(url))
     webbrowser.open(url)
