@@ -207,7 +207,7 @@ def test_review_answers_and_candidate_numbers(
 ) -> None:
     from reading_list.models import Candidate
     from reading_list.services.library import Library
-    from reading_list.services.lists import review_answer, settle_item, unresolved
+    from reading_list.services.review import review_answer, settle_item, unresolved
 
     path = tmp_path / "thesis.md"
     path.write_text(MARKDOWN)
