@@ -40,6 +40,15 @@ CREATE TABLE notes (
             text TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
+CREATE TABLE paper_identities (
+            kind TEXT NOT NULL
+                CHECK (kind IN ('arxiv', 'doi', 'dblp', 'openreview', 'acl', 'url')),
+            value TEXT NOT NULL,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        );
 CREATE TABLE paper_links (
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
             after_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -86,6 +95,15 @@ CREATE TABLE 'papers_fts_content'(id INTEGER PRIMARY KEY, c0, c1, c2, c3);
 CREATE TABLE 'papers_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'papers_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'papers_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE source_lookups (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('found', 'none', 'pending')),
+            detail TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, source, purpose)
+        );
 CREATE TABLE status_events (
             id INTEGER PRIMARY KEY,
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -93,10 +111,20 @@ CREATE TABLE status_events (
             version INTEGER,
             at TEXT NOT NULL
         );
+CREATE TABLE work_records (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('work', 'published')),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            record TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, role)
+        );
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
+CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id);
 CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
 CREATE INDEX idx_papers_added_at ON papers (added_at);

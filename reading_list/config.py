@@ -1,5 +1,5 @@
 """Every setting, read and validated in one place: where the library and the cache live, how
-hard to lean on arXiv, how citekeys are made. No CLI framework here.
+hard to lean on arXiv, dblp and Crossref, how citekeys are made. No CLI framework here.
 
 Precedence for the database: ``--db PATH`` > ``READING_LIST_DB`` > ``READING_LIST_HOME``/library.db
 > the platform's data dir (XDG on Linux: ``~/.local/share/reading-list``), except that a library
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,6 +33,19 @@ DEFAULT_RETRIES = 4
 MAX_RETRIES = 100
 DEFAULT_CACHE_TTL = 24 * 3600.0
 DEFAULT_MAX_BACKOFF = 120.0
+DEFAULT_DBLP_URL = "https://dblp.org"
+# dblp's FAQ: "You should always be fine when waiting for at least one or two second".
+DEFAULT_DBLP_DELAY = 1.5
+DEFAULT_CROSSREF_URL = "https://api.crossref.org"
+# Crossref's public pool allows one list query per second (5/s for single records).
+DEFAULT_CROSSREF_DELAY = 1.0
+DEFAULT_DOI_URL = "https://doi.org"
+# arXiv pages of 100 entries are a few MB; nothing a source sends us is legitimately larger.
+DEFAULT_MAX_RESPONSE_MB = 20
+# However many retries are left, a command never sleeps longer than this on one request.
+DEFAULT_MAX_RETRY_SLEEP = 60.0
+# The throttles above are the services' own asks; a longer pause than this is a typo.
+MAX_DELAY = 60.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,15 @@ class Settings:
     max_backoff: float = DEFAULT_MAX_BACKOFF
     citekey_pattern: str = DEFAULT_PATTERN
     seeds_dir: Path | None = None
+    # ---- scholarly sources (dblp, Crossref, doi.org) and limits every source shares ----
+    dblp_url: str = DEFAULT_DBLP_URL
+    dblp_delay: float = DEFAULT_DBLP_DELAY
+    crossref_url: str = DEFAULT_CROSSREF_URL
+    crossref_delay: float = DEFAULT_CROSSREF_DELAY
+    crossref_mailto: str | None = None
+    doi_url: str = DEFAULT_DOI_URL
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024
+    max_retry_sleep: float = DEFAULT_MAX_RETRY_SLEEP
 
     @cached_property
     def cache_dir(self) -> Path:
@@ -74,7 +97,9 @@ def _env_path(name: str) -> Path | None:
     return Path(value).expanduser() if value.strip() else None
 
 
-def _env_number(name: str, default: float, *, positive: bool = False) -> float:
+def _env_number(
+    name: str, default: float, *, positive: bool = False, most: float | None = None
+) -> float:
     raw = _env(name)
     if raw is None:
         return default
@@ -88,6 +113,8 @@ def _env_number(name: str, default: float, *, positive: bool = False) -> float:
         raise UsageError(f"{name}={raw!r} must be greater than 0")
     if value < 0:
         raise UsageError(f"{name}={raw!r} must not be negative")
+    if most is not None and value > most:
+        raise UsageError(f"{name}={raw!r} must be at most {most:g}")
     return value
 
 
@@ -109,8 +136,20 @@ def _env_url(name: str, default: str) -> str:
     if raw is None:
         return default
     parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{name}={raw!r} is not an http(s) URL")
+    return raw
+
+
+def _env_base_url(name: str, default: str) -> str:
+    """A service's root, to which the client appends its paths."""
+    return _env_url(name, default).rstrip("/")
+
+
+def _env_mailto(name: str) -> str | None:
+    raw = _env(name)
+    if raw is not None and not re.fullmatch(r"[^@\s/?&#]+@[^@\s/?&#]+\.[^@\s/?&#]+", raw):
+        raise UsageError(f"{name}={raw!r} is not an e-mail address")
     return raw
 
 
@@ -178,4 +217,22 @@ def load_settings(db: Path | None = None) -> Settings:
         max_backoff=_env_number("READING_LIST_MAX_BACKOFF", DEFAULT_MAX_BACKOFF),
         citekey_pattern=_env_pattern("READING_LIST_CITEKEY_PATTERN"),
         seeds_dir=_env_path("READING_LIST_SEEDS"),
+        dblp_url=_env_base_url("READING_LIST_DBLP_URL", DEFAULT_DBLP_URL),
+        dblp_delay=_env_number("READING_LIST_DBLP_DELAY", DEFAULT_DBLP_DELAY, most=MAX_DELAY),
+        crossref_url=_env_base_url("READING_LIST_CROSSREF_URL", DEFAULT_CROSSREF_URL),
+        crossref_delay=_env_number(
+            "READING_LIST_CROSSREF_DELAY", DEFAULT_CROSSREF_DELAY, most=MAX_DELAY
+        ),
+        crossref_mailto=_env_mailto("READING_LIST_CROSSREF_MAILTO"),
+        doi_url=_env_base_url("READING_LIST_DOI_URL", DEFAULT_DOI_URL),
+        max_response_bytes=int(
+            _env_number(
+                "READING_LIST_MAX_RESPONSE_MB", DEFAULT_MAX_RESPONSE_MB, positive=True, most=1024
+            )
+            * 1024
+            * 1024
+        ),
+        max_retry_sleep=_env_number(
+            "READING_LIST_MAX_RETRY_SLEEP", DEFAULT_MAX_RETRY_SLEEP, most=3600
+        ),
     )

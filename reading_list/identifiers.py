@@ -219,6 +219,14 @@ def normalise_doi(doi: str) -> str:
     return unquote(doi).strip().rstrip(_DOI_TRAILING).lower()
 
 
+def doi_identity(value: str | None) -> str | None:
+    """The identity a stored DOI field gives its work (canonical, as a WorkId's value); None
+    for none, for arXiv's own DOI (the preprint's), or for text that is no DOI."""
+    doi = published_doi(value)
+    canonical = normalise_doi(doi) if doi else ""
+    return canonical if canonical.startswith("10.") else None
+
+
 def _doi_work_id(doi: str) -> WorkId:
     doi = normalise_doi(doi)
     if doi.startswith(f"{ARXIV_DOI_PREFIX}arxiv."):

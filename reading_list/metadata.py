@@ -14,6 +14,7 @@ from reading_list.identifiers import abs_url, pdf_url, submission_year
 
 if TYPE_CHECKING:
     from reading_list.models import ArxivRecord
+    from reading_list.works import WorkRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +56,18 @@ class PaperMetadata:
             comment=record.comment,
             url=abs_url(record.arxiv_id),
             pdf_url=pdf_url(record.arxiv_id),
+        )
+
+    @classmethod
+    def from_work(cls, record: WorkRecord) -> PaperMetadata:
+        """A work that is not on arXiv, as a scholarly source (dblp, Crossref) describes it;
+        the whole record is kept beside it (store.identities)."""
+        return cls(
+            title=record.title,
+            authors=tuple(record.authors),
+            year=record.year,
+            published=str(record.year) if record.year else None,
+            doi=record.doi,
+            journal_ref=record.venue_text,
+            url=record.fields.get("url"),
         )

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reading_list.status import Status as Status
+from reading_list.works import Identity, WorkRecord
 
 
 class Model(BaseModel):
@@ -89,6 +90,11 @@ class PaperDetail(Paper):
     notes: list[Note] = Field(default_factory=builtins.list)
     events: list[StatusEvent] = Field(default_factory=builtins.list)
     lists: list[ListMembership] = Field(default_factory=builtins.list)
+    # One work, several identities, and where each piece of metadata came from.
+    identities: list[Identity] = Field(default_factory=builtins.list)
+    field_sources: dict[str, str] = Field(default_factory=dict)
+    records: dict[str, WorkRecord] = Field(default_factory=dict)
+    lookups: list[SourceLookup] = Field(default_factory=builtins.list)
 
 
 class AddOutcome(Model):
@@ -99,6 +105,11 @@ class AddOutcome(Model):
     outcome: Literal["added", "exists", "refreshed", "not-found", "invalid", "pending"]
     title: str | None = None
     message: str | None = None
+    # For works added by DOI, dblp key, OpenReview id or link:
+    paper_id: str | None = None
+    work_type: str | None = None
+    venue: str | None = None
+    source: str | None = None
 
 
 class Candidate(Model):
@@ -134,6 +145,8 @@ class Resolution(Model):
     queries: list[str] = Field(default_factory=builtins.list)
     candidates: list[Candidate] = Field(default_factory=builtins.list)
     reason: str = ""
+    # The record a source outside arXiv (dblp, Crossref) found for a work not on arXiv.
+    work: WorkRecord | None = None
 
 
 class Citation(Model):
@@ -252,6 +265,8 @@ class ImportReport(Model):
     offline: bool = False
     unavailable: str | None = None
     requests: int = 0
+    # What a secondary source (dblp) could or could not add; never the command's failure.
+    notes: builtins.list[str] = Field(default_factory=builtins.list)
 
 
 class Finding(Model):
@@ -307,6 +322,7 @@ class CheckReport(Model):
     missing: builtins.list[str] = Field(default_factory=builtins.list)
     requests: int = 0
     unavailable: str | None = None
+    published: VenueReport | None = None
 
 
 class NextPick(Model):
@@ -329,3 +345,51 @@ class Stats(Model):
     finished_per_week: builtins.list[WeekCount]
     stale_weeks: int
     stale: builtins.list[str]
+
+
+# ---- published versions and other sources (issue 14) ---------------------------------------
+
+
+class SourceLookup(Model):
+    source: str
+    purpose: str
+    state: Literal["found", "none", "pending"]
+    detail: str | None = None
+    at: str
+
+
+class VenueLink(Model):
+    """An arXiv paper and the venue version a source found for it (or why none)."""
+
+    paper_id: str
+    title: str
+    state: Literal["linked", "none", "pending", "kept"]
+    key: str | None = None
+    venue: str | None = None
+    year: int | None = None
+    score: float | None = None
+    reason: str = ""
+
+
+class VenueReport(Model):
+    """What the published-version lookup did: links found, looked up in vain, pending."""
+
+    source: str = "dblp"
+    looked_up: int = 0
+    linked: builtins.list[VenueLink] = Field(default_factory=builtins.list)
+    none: builtins.list[VenueLink] = Field(default_factory=builtins.list)
+    pending: builtins.list[str] = Field(default_factory=builtins.list)
+    requests: int = 0
+    unavailable: str | None = None
+
+
+class Provenance(Model):
+    """Where a paper came from: its identities, the source of each field, the records
+    sources gave, the lookups still open, and how lists cited it."""
+
+    paper_id: str
+    identities: builtins.list[Identity]
+    field_sources: dict[str, str]
+    records: dict[str, WorkRecord] = Field(default_factory=dict)
+    lookups: builtins.list[SourceLookup] = Field(default_factory=builtins.list)
+    items: builtins.list[ListItem] = Field(default_factory=builtins.list)

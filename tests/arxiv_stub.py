@@ -14,6 +14,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -162,6 +163,8 @@ class StubState:
     fail_next: int = 0
     fail_status: int = 503
     latency: float = 0.0
+    # rewrites every successful body: duplicated entries, another encoding, ...
+    transform: Callable[[bytes], bytes] | None = None
     # Holds each answer until as many requests are waiting, so that clients race.
     together: threading.Barrier | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -190,7 +193,8 @@ class StubState:
         if search:
             tokens = TOKEN.findall(search)
             found = [r for r in found if _evaluate(tokens, r)]
-        return 200, feed(found[:max_results], len(found), max_results), {}
+        body = feed(found[:max_results], len(found), max_results)
+        return 200, self.transform(body) if self.transform else body, {}
 
 
 def load_records(path: Path = DATA) -> dict[str, dict[str, Any]]:

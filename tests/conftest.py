@@ -19,13 +19,24 @@ from reading_list.cli.app import app
 from tests.arxiv_stub import StubServer
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The team's shared material sits next to the checkout (or next to the folder of worktrees).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+    ROOT.parent / "shared",
+)
 EMULATOR = SHARED / "tools" / "arxiv_emulator.py"
 SHARED_CORPUS = SHARED / "corpus" / "arxiv-papers.jsonl"
 SHARED_CITATIONS = SHARED / "corpus" / "ama-citations.json"
+DBLP_EMULATOR = SHARED / "tools" / "dblp_emulator.py"
+DBLP_SMALL = SHARED / "corpus" / "dblp" / "dblp-small.jsonl"
+DBLP_FULL = SHARED / "corpus" / "dblp" / "dblp-records.jsonl.xz"
+DBLP_MATCHES = SHARED / "corpus" / "dblp" / "matches.json"
+CROSSREF_EMULATOR = SHARED / "tools" / "crossref_emulator.py"
+CROSSREF_SMALL = SHARED / "corpus" / "crossref" / "crossref-small.jsonl"
 DATA = Path(__file__).parent / "data"
 # Nothing listens on port 9 (discard): a test that forgets its stand-in fails fast, offline.
 UNREACHABLE = "http://127.0.0.1:9/api/query"
+UNREACHABLE_BASE = "http://127.0.0.1:9"
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +52,11 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("READING_LIST_ARXIV_URL", UNREACHABLE)
     monkeypatch.setenv("READING_LIST_ARXIV_DELAY", "0")
+    for name in ("DBLP_URL", "CROSSREF_URL", "DOI_URL"):
+        monkeypatch.setenv(f"READING_LIST_{name}", UNREACHABLE_BASE)
+    monkeypatch.setenv("READING_LIST_DBLP_DELAY", "0")
+    monkeypatch.setenv("READING_LIST_CROSSREF_DELAY", "0")
+    monkeypatch.delenv("READING_LIST_CROSSREF_MAILTO", raising=False)
     monkeypatch.setenv("READING_LIST_MAX_BACKOFF", "0.2")
     monkeypatch.setenv("COLUMNS", "200")
     return tmp_path
@@ -92,39 +108,38 @@ class Emulator:
         return [json.loads(x) for x in self.log.read_text().splitlines() if x.strip()]
 
 
-def require_shared() -> None:
-    if not EMULATOR.exists():
+def require_shared(tool: Path = EMULATOR) -> None:
+    if not tool.exists():
         if os.environ.get("CI"):
-            pytest.fail(f"CI must have {EMULATOR}")
-        pytest.skip(f"needs the shared arXiv emulator at {EMULATOR} (absent outside the team)")
+            pytest.fail(f"CI must have {tool}")
+        pytest.skip(f"needs the shared emulator at {tool} (absent outside the team)")
 
 
 @pytest.fixture
-def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Emulator]]:
-    """Start ../shared/tools/arxiv_emulator.py with the given flags; stopped after the test."""
-    require_shared()
+def start_tool(tmp_path: Path) -> Iterator[Callable[..., Emulator]]:
+    """Start one of ../shared/tools/*_emulator.py on a free port; stopped after the test.
+    ``start(tool, corpus, *flags)`` returns the emulator with its base URL (no path)."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*flags: str, corpus: list[Path] | None = None) -> Emulator:
+    def start(tool: Path, corpus: list[Path], *flags: str, wait: float = 60) -> Emulator:
+        require_shared(tool)
         n = len(started)
-        port_file = tmp_path / f"emu{n}.port"
-        log = tmp_path / f"emu{n}.log"
-        cmd = [sys.executable, str(EMULATOR), "--port", "0", "--port-file", str(port_file)]
+        port_file = tmp_path / f"{tool.stem}{n}.port"
+        log = tmp_path / f"{tool.stem}{n}.log"
+        cmd = [sys.executable, str(tool), "--port", "0", "--port-file", str(port_file)]
         cmd += ["--log", str(log)]
-        for path in corpus or [SHARED_CORPUS]:
+        for path in corpus:
             cmd += ["--corpus", str(path)]
         proc = subprocess.Popen([*cmd, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started.append(proc)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + wait
         while not (port_file.exists() and port_file.read_text().strip()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"emulator did not start: {proc.stderr.read() if proc.stderr else ''!r}"
                 )
             time.sleep(0.05)
-        url = f"http://127.0.0.1:{port_file.read_text().strip()}/api/query"
-        monkeypatch.setenv("READING_LIST_ARXIV_URL", url)
-        return Emulator(url, log, proc)
+        return Emulator(f"http://127.0.0.1:{port_file.read_text().strip()}", log, proc)
 
     yield start
     for proc in started:
@@ -133,3 +148,48 @@ def emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callab
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def emulator(
+    start_tool: Callable[..., Emulator], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Emulator]:
+    """Start ../shared/tools/arxiv_emulator.py with the given flags; stopped after the test."""
+    require_shared()
+
+    def start(*flags: str, corpus: list[Path] | None = None) -> Emulator:
+        emu = start_tool(EMULATOR, corpus or [SHARED_CORPUS], *flags, wait=10)
+        emu.url += "/api/query"
+        monkeypatch.setenv("READING_LIST_ARXIV_URL", emu.url)
+        return emu
+
+    return start
+
+
+@pytest.fixture
+def dblp_emulator(
+    start_tool: Callable[..., Emulator], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Emulator]:
+    """Start ../shared/tools/dblp_emulator.py (small corpus unless told) and point at it."""
+
+    def start(*flags: str, corpus: list[Path] | None = None) -> Emulator:
+        emu = start_tool(DBLP_EMULATOR, corpus or [DBLP_SMALL], *flags)
+        monkeypatch.setenv("READING_LIST_DBLP_URL", emu.url)
+        return emu
+
+    return start
+
+
+@pytest.fixture
+def crossref_emulator(
+    start_tool: Callable[..., Emulator], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Emulator]:
+    """Start ../shared/tools/crossref_emulator.py; it serves both Crossref and doi.org."""
+
+    def start(*flags: str, corpus: list[Path] | None = None) -> Emulator:
+        emu = start_tool(CROSSREF_EMULATOR, corpus or [CROSSREF_SMALL], *flags)
+        monkeypatch.setenv("READING_LIST_CROSSREF_URL", emu.url)
+        monkeypatch.setenv("READING_LIST_DOI_URL", emu.url)
+        return emu
+
+    return start

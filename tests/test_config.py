@@ -143,6 +143,17 @@ def test_precedence_flag_env_home_platform(
         ("READING_LIST_ARXIV_URL", "ftp://example.org/api", "is not an http(s) URL"),
         ("READING_LIST_ARXIV_URL", "export.arxiv.org/api/query", "is not an http(s) URL"),
         ("READING_LIST_CITEKEY_PATTERN", "{auth}{venue}", "unknown field(s) venue"),
+        ("READING_LIST_DBLP_DELAY", "nan", "must be a finite number"),
+        ("READING_LIST_DBLP_DELAY", "1e400", "must be a finite number"),
+        ("READING_LIST_DBLP_DELAY", "600", "must be at most 60"),
+        ("READING_LIST_CROSSREF_DELAY", "-1", "must not be negative"),
+        ("READING_LIST_MAX_RESPONSE_MB", "0", "must be greater than 0"),
+        ("READING_LIST_MAX_RESPONSE_MB", "4096", "must be at most 1024"),
+        ("READING_LIST_MAX_RETRY_SLEEP", "inf", "must be a finite number"),
+        ("READING_LIST_DBLP_URL", "ftp://dblp.org", "is not an http(s) URL"),
+        ("READING_LIST_DOI_URL", "doi.org", "is not an http(s) URL"),
+        ("READING_LIST_CROSSREF_URL", "https://", "is not an http(s) URL"),
+        ("READING_LIST_CROSSREF_MAILTO", "not an address", "is not an e-mail address"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(
@@ -162,8 +173,13 @@ def test_good_settings_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     monkeypatch.setenv("READING_LIST_ARXIV_RETRIES", "7")
     monkeypatch.setenv("READING_LIST_CITEKEY_PATTERN", "{year}{auth}")
     monkeypatch.setenv("READING_LIST_SEEDS", str(tmp_path))
+    monkeypatch.setenv("READING_LIST_DBLP_URL", "http://127.0.0.1:9/dblp/")
+    monkeypatch.setenv("READING_LIST_CROSSREF_MAILTO", "me@example.org")
     settings = load_settings()
     assert (settings.timeout, settings.retries) == (2.5, 7)
+    # A trailing slash would double the one each request path starts with.
+    assert settings.dblp_url == "http://127.0.0.1:9/dblp"
+    assert settings.crossref_mailto == "me@example.org"
     assert settings.citekey_pattern == "{year}{auth}"
     assert settings.seeds_dir == tmp_path
 

@@ -36,7 +36,7 @@ def test_a_list_can_be_renamed(ama: None, run: Run, run_json: Any) -> None:
     run("list-rename", AMA, "ama", ok=True)
     assert _ids(run_json, "--list", "ama") == before
     assert [s["name"] for s in run_json("lists")] == ["ama"]
-    assert run_json("why", "1703.05175")[0]["list"] == "ama"
+    assert run_json("why", "1703.05175")["items"][0]["list"] == "ama"
     assert run("list", "--list", AMA).exit_code == 1
     missing = run("list-rename", "nope", "x")
     assert missing.exit_code == 1 and "no list named 'nope' (lists: ama)" in missing.stderr

@@ -172,6 +172,18 @@ def test_only_sources_do_network_io() -> None:
     assert not wrong, wrong
 
 
+def test_every_source_goes_through_the_one_http_transport() -> None:
+    # sources/http.py holds the sessions, throttles, size caps and retries every source shares.
+    wrong = [
+        f"{module} imports {name}"
+        for module, tree in modules()
+        if module != "sources/http"
+        for name in imported_names(tree)
+        if name.split(".")[0] in ("requests", "urllib3", "httpx")
+    ]
+    assert not wrong, wrong
+
+
 def test_services_do_not_import_the_cli() -> None:
     wrong = [
         module

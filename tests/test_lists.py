@@ -154,7 +154,9 @@ def test_import_markdown_then_review(
     assert len(stub.state.requests) == sent, "settled items are skipped, the rest is cached"
 
     why = run_json("why", "1611.01989")
-    assert why[0]["method"] == "search" and why[0]["query"]
+    assert why["items"][0]["method"] == "search" and why["items"][0]["query"]
+    assert why["identities"] == [{"kind": "arxiv", "value": "1611.01989", "source": "arxiv"}]
+    assert why["field_sources"]["title"] == "arxiv"
     assert run("review", "--list", "thesis", "--item", "3", "--not-on-arxiv").exit_code == 0
     lists = run_json("lists")
     assert lists[0]["unresolved"] == 0
@@ -205,7 +207,7 @@ def test_review_answers_and_candidate_numbers(
 ) -> None:
     from reading_list.models import Candidate
     from reading_list.services.library import Library
-    from reading_list.services.lists import review_answer, settle_item, unresolved
+    from reading_list.services.review import review_answer, settle_item, unresolved
 
     path = tmp_path / "thesis.md"
     path.write_text(MARKDOWN)

@@ -60,7 +60,7 @@ def test_a_wrong_answer_is_asked_again_and_n_asks_for_the_entry(
     assert "9999 is not a candidate's number (1-" in text
     assert "'no-such-key' is not an arXiv id, nor a paper in your library" in text
     assert "'someday' is not a year" in text
-    first = run_json("why", "1606.04080")
+    first = run_json("why", "1606.04080")["items"]
     assert [(i["list"], i["position"], i["state"]) for i in first] == [
         ("r", 1, "resolved"),
         ("r", 2, "resolved"),
@@ -80,11 +80,11 @@ def test_an_item_settles_on_a_paper_in_the_library_or_a_candidate(
 ) -> None:
     run("add", "1703.05175", ok=True)
     run("review", "--list", "r", "--item", "3", "--accept", "snell2017prototypical", ok=True)
-    assert run_json("why", "1703.05175")[0]["position"] == 3
+    assert run_json("why", "1703.05175")["items"][0]["position"] == 3
     assert run_json("show", "1703.05175")["tags"] == ["meta learning"]
     run("review", "--list", "r", "--item", "1", "--accept", "1", ok=True)
     candidate = imported[0]["candidates"][0]["arxiv_id"]
-    assert run_json("why", candidate)[0]["state"] == "resolved"
+    assert run_json("why", candidate)["items"][0]["state"] == "resolved"
     assert run_json("show", candidate)["tags"] == ["meta learning"]
     wrong = run("review", "--list", "r", "--item", "2", "--accept", "9999")
     assert wrong.exit_code == 1 and "9999 is not a candidate's number" in wrong.stderr

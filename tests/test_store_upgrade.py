@@ -71,6 +71,8 @@ PAPERS: list[dict[str, Any]] = [
         "published": "2016-11-07T00:00:00Z",
         "version": 1,
         "categories": ["cs.LG"],
+        # arXiv's own DOI names the preprint: never an identity of a published version.
+        "doi": "10.48550/arXiv.1611.01989",
         "url": "https://arxiv.org/abs/1611.01989",
         "status": "reading",
         "added_at": "2026-01-02T10:00:01Z",
@@ -221,6 +223,13 @@ ITEMS: list[dict[str, Any]] = [
     },
 ]
 LINK = ("1611.01989", "1703.05175", "2026-01-04T09:00:00Z")
+# What the writers of m007 on add with each paper: its arXiv id, and a DOI of a published version.
+IDENTITIES = [
+    ("arxiv", "1703.05175", "1703.05175", "arxiv", "2026-01-02T10:00:00Z"),
+    ("arxiv", "1611.01989", "1611.01989", "arxiv", "2026-01-02T10:00:01Z"),
+    ("doi", "10.5555/944919.944937", "manual:blei2003latent", "manual", "2026-01-03T12:00:00Z"),
+]
+WITH_IDENTITIES = NAMES.index("m007_work_identities") + 1
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
@@ -268,6 +277,12 @@ def build_library(path: Path, version: int, *, link: bool = True) -> None:
     if version >= 4 and link:
         conn.execute(
             "INSERT INTO paper_links (paper_id, after_id, created_at) VALUES (?, ?, ?)", LINK
+        )
+    if version >= WITH_IDENTITIES:
+        conn.executemany(
+            "INSERT INTO paper_identities (kind, value, paper_id, source, added_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            IDENTITIES,
         )
     conn.execute("COMMIT")
     # The first release did not record its schema version; the later ones did.
@@ -351,6 +366,16 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
         (r["paper_id"], r["after_id"], r["created_at"]) for r in dumped if r["_type"] == "link"
     ]
     assert links == [LINK]
+    identities = [r for r in dumped if r["_type"] == "identity"]
+    assert sorted(
+        tuple(r[k] for k in ("kind", "value", "paper_id", "source", "added_at")) for r in identities
+    ) == sorted(IDENTITIES)
+    assert views["manual:blei2003latent"]["identities"] == [
+        {"kind": "doi", "value": "10.5555/944919.944937", "source": "manual"}
+    ]
+    assert views["1611.01989"]["identities"] == [
+        {"kind": "arxiv", "value": "1611.01989", "source": "arxiv"}
+    ]
 
 
 def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: Path) -> None:

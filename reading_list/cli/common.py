@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer.core import TyperCommand
 
-from reading_list.cli.views import Grid, Screen
+from reading_list.cli.screen import Grid, Screen
 from reading_list.formats import tabular
 from reading_list.formats.terminal import clean_text
 from reading_list.sort_keys import SortKey

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reading_list.cli import views
+from reading_list.cli import list_views as views
 from reading_list.cli.common import (
     JsonOpt,
     ListOpt,
@@ -23,6 +23,7 @@ from reading_list.cli.common import (
     progress_bar,
     render,
 )
+from reading_list.cli.screen import Screen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,11 +35,12 @@ commands = typer.Typer()
 
 
 def _present_items(
-    report: ImportReport, as_json: bool, view: Callable[[ImportReport], views.Screen]
+    report: ImportReport, as_json: bool, view: Callable[[ImportReport], Screen]
 ) -> None:
+    # Where a seed's works came from (dblp or the shipped metadata): both modes.
+    notes = [*report.notes, *views.line_counts(report.counts)]
     # Offline, a seed is built from its own metadata: complete, so not an exit 3 (the view
     # says so; scripts get it on stderr).
-    notes = views.line_counts(report.counts)
     if report.offline and as_json:
         notes.append(f"offline: {report.unavailable}")
     unavailable = None if report.offline else report.unavailable
@@ -163,17 +165,18 @@ def resolve_cmd(
 
 @commands.command("why")
 def why_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
-    """Explain how a paper got on a list: method, score, query, runners-up.
+    """Explain where a paper came from: its identities, which source gave each field, and
+    how it got on each list (method, score, query, runners-up).
 
     \b
     Example:
       reading-list why 1611.01989
     """
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     with library(ctx) as lib:
-        items = curation.why(lib, ref)
-    present(items, as_json, views.why_view)
+        provenance = review.why(lib, ref)
+    present(provenance, as_json, views.why_view)
 
 
 @commands.command("lists")
@@ -185,10 +188,10 @@ def lists_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example:
       reading-list lists
     """
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     with library(ctx) as lib:
-        summaries = curation.list_summaries(lib)
+        summaries = review.list_summaries(lib)
     present(summaries, as_json, views.list_summaries_table)
 
 
@@ -204,10 +207,10 @@ def list_rename_cmd(
     Example:
       reading-list list-rename google-brain-ama-2017 ama
     """
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     with library(ctx) as lib:
-        name = curation.rename_list(lib, old, new)
+        name = review.rename_list(lib, old, new)
     render(views.renamed_list(old, name))
 
 
@@ -239,18 +242,18 @@ def list_rm_cmd(
       reading-list list-rm thesis --item 3
     """
     from reading_list.errors import UsageError
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     with library(ctx) as lib:
         if item is not None:
             if keep_papers:
                 raise UsageError("--item keeps the paper anyway; drop --keep-papers")
-            render(views.item_removed(name, curation.remove_item(lib, name, item)))
+            render(views.item_removed(name, review.remove_item(lib, name, item)))
             return
-        leaving = [] if keep_papers else curation.papers_leaving_with(lib, name)
-        summary = next(s for s in curation.list_summaries(lib) if s.name == name)
+        leaving = [] if keep_papers else review.papers_leaving_with(lib, name)
+        summary = next(s for s in review.list_summaries(lib) if s.name == name)
         confirm(views.list_removal_question(name, summary.items, leaving), yes)
-        items, papers = curation.remove_list(lib, name, keep_papers=keep_papers)
+        items, papers = review.remove_list(lib, name, keep_papers=keep_papers)
     render(views.list_removed(name, items, papers))
 
 
@@ -274,7 +277,7 @@ def _authors(text: str | None) -> list[str] | None:
 def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
     """The manual entry's fields, asked one by one with the citation's as defaults."""
     from reading_list.errors import ReadingListError
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     title = typer.prompt("  title", default=entry.cited_as, err=True)
     authors = typer.prompt(
@@ -296,7 +299,7 @@ def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
         except ReadingListError as exc:
             render(views.review_retry(str(exc)))
     url = typer.prompt("  URL (empty for none)", default="", err=True, show_default=False)
-    return curation.mark_not_on_arxiv(
+    return review.mark_not_on_arxiv(
         lib,
         entry.list,
         entry.position,
@@ -310,13 +313,13 @@ def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
 def _review_one(lib: Library, entry: ListItem) -> bool:
     """Ask about one item until the answer is one that can be acted on; False to stop."""
     from reading_list.errors import ReadingListError
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     render(views.review_view(entry))
     while True:
         answer = typer.prompt(views.REVIEW_QUESTION, default="s", err=True)
         try:
-            done = curation.review_answer(lib, entry, answer)
+            done = review.review_answer(lib, entry, answer)
             if done == "manual":
                 done = _ask_manual(lib, entry)
         except ReadingListError as exc:
@@ -378,7 +381,7 @@ def review_cmd(
       reading-list review --list thesis --item 4 --not-on-arxiv --url https://example.org/p
     """
     from reading_list.errors import UsageError
-    from reading_list.services import lists as curation
+    from reading_list.services import review
 
     manual_fields = (title, authors, year, url)
     if item is None and (accept or not_on_arxiv or any(f is not None for f in manual_fields)):
@@ -389,7 +392,7 @@ def review_cmd(
                 raise UsageError("--item needs --list and one of --accept or --not-on-arxiv")
             if accept is not None and any(f is not None for f in manual_fields):
                 raise UsageError("--title, --authors, --year and --url go with --not-on-arxiv")
-            settled = curation.settle_item(
+            settled = review.settle_item(
                 lib,
                 list_name,
                 item,
@@ -401,13 +404,13 @@ def review_cmd(
             )
             render(views.settled(settled))
             return
-        items = curation.unresolved(lib, list_name)
+        items = review.unresolved(lib, list_name)
         if not items:
             render(views.nothing_to_review())
             return
         if not sys.stdin.isatty():
             raise UsageError("review asks questions: run it in a terminal, or use --item")
-        render(views.Screen(notes=views.REVIEW_HELP))
+        render(Screen(notes=views.REVIEW_HELP))
         for entry in items:
             if not _review_one(lib, entry):
                 break

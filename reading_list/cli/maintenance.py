@@ -10,6 +10,7 @@ import typer
 
 from reading_list.cli import views
 from reading_list.cli.common import JsonOpt, emit, library, present, render
+from reading_list.cli.screen import Screen
 
 commands = typer.Typer()
 
@@ -104,7 +105,7 @@ def web_cmd(
         done = subprocess.run(command, input=metadata, text=True, check=False)
     except KeyboardInterrupt:
         # Ctrl-C reached Datasette too (same terminal); it has stopped.
-        render(views.Screen(notes=["stopped"]))
+        render(Screen(notes=["stopped"]))
         return
     if done.returncode:
         raise typer.Exit(done.returncode)

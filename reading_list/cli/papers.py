@@ -34,6 +34,7 @@ from reading_list.cli.common import (
     say,
     write_output,
 )
+from reading_list.cli.screen import Screen
 from reading_list.dates import SINCE_HELP
 from reading_list.formats import tabular
 from reading_list.sort_keys import SortKey
@@ -69,7 +70,11 @@ def add_cmd(
     ctx: typer.Context,
     ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ID]...", help="arXiv ids or URLs; '-' reads them from stdin."),
+        typer.Argument(
+            metavar="[ID]...",
+            help="arXiv ids or URLs, DOIs (any form), dblp keys or URLs, OpenReview forums, "
+            "ACL Anthology or proceedings links; '-' reads them from stdin.",
+        ),
     ] = None,
     from_file: Annotated[
         Path | None, typer.Option("--file", "-f", help="Read ids from a file, one per line.")
@@ -79,13 +84,15 @@ def add_cmd(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add papers by arXiv id or URL, fetched in one batched request.
+    """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
+    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp).
 
     The first paper added creates the library.
 
     \b
     Examples:
       reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
+      reading-list add 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
       reading-list add --file ids.txt
     """
     from reading_list.errors import UsageError
@@ -93,7 +100,7 @@ def add_cmd(
 
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
-        raise UsageError("give at least one arXiv id, '-' for stdin, or --file")
+        raise UsageError("give at least one identifier, '-' for stdin, or --file")
     with library(ctx, create=True) as lib:
         report = add_papers(lib, inputs, refresh=refresh)
     present(report.outcomes, as_json, views.added, unavailable=report.unavailable)
@@ -221,7 +228,7 @@ def show_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     present(detail, as_json, views.paper_detail)
 
 
-def _changed(lib: Library, paper_id: str, as_json: bool, screen: views.Screen) -> None:
+def _changed(lib: Library, paper_id: str, as_json: bool, screen: Screen) -> None:
     """After a change: scripts get the paper as it now is, people a line on stderr. The
     paper's model is built for JSON only: status and tag are the commands run most."""
     if as_json:
@@ -543,5 +550,5 @@ def open_cmd(
 
     with library(ctx) as lib:
         url = paper_url(lib, ref, pdf=pdf)
-    render(views.Screen(url))
+    render(Screen(url))
     webbrowser.open(url)

@@ -16,6 +16,7 @@ from reading_list.cli.common import (
     library,
     paper_filter,
     present,
+    progress_bar,
     render,
 )
 
@@ -28,10 +29,19 @@ def check_cmd(
     list_name: ListOpt = None,
     status: StatusOpt = None,
     tag: TagOpt = None,
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published/--no-published",
+            help="Also look up each preprint's published version in dblp (default: yes).",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
-    """Re-fetch metadata and report new versions, changed titles or abstracts, and
-    publication news (journal ref, DOI, "accepted at" comments).
+    """Re-fetch metadata and report new versions, changed titles or abstracts, publication
+    news (journal ref, DOI, "accepted at" comments), and the published version of each
+    preprint (dblp: NeurIPS, ICML, ICLR, ...), which exports then cite. Lookups dblp could not
+    answer are kept and retried by the next check.
 
     \b
     Example:
@@ -39,9 +49,16 @@ def check_cmd(
     """
     from reading_list.services.reading import check
 
-    with library(ctx) as lib:
-        report = check(lib, paper_filter(status=status, tag=tag, list_name=list_name))
-    present(report, as_json, views.checked, unavailable=report.unavailable)
+    flt = paper_filter(status=status, tag=tag, list_name=list_name)
+    with library(ctx) as lib, progress_bar("dblp") as update:
+        report = check(lib, flt, published=published, on_progress=update)
+    present(
+        report,
+        as_json,
+        views.checked,
+        always=views.check_warnings(report),
+        unavailable=report.unavailable,
+    )
 
 
 @commands.command("next")

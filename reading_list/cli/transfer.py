@@ -26,7 +26,7 @@ from reading_list.cli.common import (
     render,
     write_output,
 )
-from reading_list.formats import ExportFormat
+from reading_list.formats import CitedVersion, ExportFormat
 
 commands = typer.Typer()
 
@@ -51,6 +51,15 @@ def export_cmd(
         typer.Option("--cited-only", help="Keep only the keys a .tex or .aux file cites."),
     ] = None,
     output: OutputOpt = None,
+    prefer: Annotated[
+        CitedVersion,
+        typer.Option(
+            "--prefer",
+            help="published: cite a preprint's venue version when known, with its eprint "
+            "kept; preprint: cite the arXiv version.",
+            case_sensitive=False,
+        ),
+    ] = CitedVersion.PUBLISHED,
 ) -> None:
     """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
 
@@ -65,7 +74,7 @@ def export_cmd(
         ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
     )
     with library(ctx) as lib:
-        result = export(lib, flt, fmt.value, cited_only=cited_only)
+        result = export(lib, flt, fmt.value, cited_only=cited_only, prefer=prefer.value)
         write_output(result.chunks, output)
     render(views.exported(result, output))
 

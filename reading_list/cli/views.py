@@ -4,10 +4,6 @@ a command shows is composed here. No I/O.
 One rule for tables: at a terminal a table fits the width it is given (each column sized by
 what it holds and how much it matters; see Grid), and piped it is tab-separated lines, one
 per row, no header, no padding.
-
-Every value from outside (arXiv, a .bib, a list, a dump) reaches the terminal as plain text:
-``one_line`` and ``text_block`` strip escape sequences, control characters and bidi overrides
-(formats/terminal.py), and rich markup in it is never interpreted (values go in as Text).
 """
 
 from __future__ import annotations
@@ -16,250 +12,38 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from reading_list.formats.tabular import tsv_line
-from reading_list.formats.terminal import clean_line, clean_text
 from reading_list.status import Status
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
-    from rich.text import Text
+    from rich.console import RenderableType
 
-    from reading_list.formats.seeds import SeedList
     from reading_list.models import (
         AddOutcome,
         BibImportReport,
         CheckReport,
         DoctorReport,
-        ExtractionReport,
-        ImportReport,
-        LineCounts,
-        ListItem,
-        ListSummary,
         NextPick,
         PaperDetail,
-        Resolution,
-        SkippedLine,
+        SourceLookup,
         Stats,
     )
     from reading_list.services.transfer import ExportResult
-
-
-class Screen:
-    """What a command shows people: ``body`` on stdout (a rich renderable, or text printed as
-    it is), then ``notes`` on stderr, one line each, so that pipes stay clean. ``plain`` is
-    what a pipe gets instead of the body (a Grid's body is its tab-separated rows already)."""
-
-    # A plain class: a dataclass would add the dataclasses import to every command's start-up.
-    __slots__ = ("body", "notes", "plain")
-
-    def __init__(
-        self,
-        body: RenderableType | None = None,
-        notes: Sequence[str] = (),
-        plain: Sequence[str] | None = None,
-    ) -> None:
-        self.body = body
-        self.notes = notes
-        self.plain = plain
-
-
-def one_line(value: object) -> str:
-    """A value from outside (arXiv, a .bib, a list) as one line of plain text."""
-    text = "" if value is None else str(value)
-    if text.isprintable():
-        return text
-    return " ".join(clean_line(text).split())
-
-
-def text_block(value: str, style: str = "") -> Text:
-    """Several lines of plain text from outside (an abstract, a note)."""
-    from rich.text import Text
-
-    return Text(clean_text(value), style=style)
-
+    from reading_list.works import Identity, WorkRecord
+from reading_list.cli.screen import (
+    Col,
+    Grid,
+    Screen,
+    _lines,
+    _plural,
+    one_line,
+    text_block,
+    wide_table,
+)
 
 # A table is laid out whole in memory; a longer listing gets the lines a pipe gets.
 TABLE_ROWS = 2000
-
-
-def _lines(lines: Sequence[str]) -> str | None:
-    return "\n".join(lines) if lines else None
-
-
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
-
-
-# ---- fitting a table to the terminal -------------------------------------------------------
-
-
-class Col:
-    """A column and how it gives way when the terminal is narrow.
-
-    ``least``: the width it may be cut to (with an ellipsis); None: never cut. ``most``: the
-    width it is comfortable at; None: all it holds. ``drop``: columns with a rank are left out
-    (highest rank first) while the ``flex`` column would otherwise get less than its comfortable
-    width. The ``flex`` column takes what is left. In a ``hang`` column (ids) a value longer than
-    ``most`` gets a line of its own, so one long id never narrows every row.
-    """
-
-    __slots__ = ("drop", "flex", "hang", "header", "least", "most", "right", "style")
-
-    def __init__(
-        self,
-        header: str,
-        *,
-        least: int | None = None,
-        most: int | None = None,
-        drop: int | None = None,
-        flex: bool = False,
-        hang: bool = False,
-        right: bool = False,
-        style: str = "",
-    ) -> None:
-        self.header = header
-        self.least = least
-        self.most = most
-        self.drop = drop
-        self.flex = flex
-        self.hang = hang
-        self.right = right
-        self.style = style
-
-
-GAP = 2
-
-
-def _cells(text: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def fit_widths(cols: Sequence[Col], rows: Sequence[Sequence[str]], width: int) -> list[int]:
-    """Each column's width (0: left out) for a terminal ``width`` cells wide."""
-    natural = [
-        max([_cells(col.header), *(_cells(row[i]) for row in rows)]) for i, col in enumerate(cols)
-    ]
-    least = [n if c.least is None else min(n, c.least) for c, n in zip(cols, natural, strict=True)]
-    most = [n if c.most is None else min(n, c.most) for c, n in zip(cols, natural, strict=True)]
-    for i, col in enumerate(cols):
-        if col.hang:
-            # As wide as the values that fit; the longer ones hang on lines of their own.
-            fitting = [_cells(row[i]) for row in rows if _cells(row[i]) <= most[i]]
-            least[i] = most[i] = max([_cells(col.header), *fitting])
-    shown = list(range(len(cols)))
-    flex = next((i for i, c in enumerate(cols) if c.flex), None)
-
-    def needed(comfortable_flex: bool) -> int:
-        total = sum(most[i] if i == flex and comfortable_flex else least[i] for i in shown)
-        return total + GAP * (len(shown) - 1)
-
-    # Other columns give way while the flex column would be squeezed below its comfortable
-    # width; the flex column itself only when even its least width does not fit.
-    droppable = sorted((c.drop, i) for i, c in enumerate(cols) if c.drop is not None)
-    while droppable and needed(comfortable_flex=droppable[-1][1] != flex) > width:
-        shown.remove(droppable.pop()[1])
-    widths = [least[i] if i in shown else 0 for i in range(len(cols))]
-    spare = width - sum(widths) - GAP * (len(shown) - 1)
-    order = ([flex] if flex in shown else []) + [i for i in shown if i != flex]
-    for i in order:
-        grow = max(0, min(spare, most[i] - widths[i]))
-        widths[i] += grow
-        spare -= grow
-    if flex is not None and flex in shown:
-        widths[flex] += max(0, min(spare, natural[flex] - widths[flex]))
-    return widths
-
-
-class Grid:
-    """A table: fitted to the terminal when rich renders it, tab-separated when piped (with
-    the ``extra`` fields of each row after the shown ones)."""
-
-    __slots__ = ("cols", "extra", "header", "rows")
-
-    def __init__(
-        self,
-        cols: Sequence[Col],
-        rows: Sequence[Sequence[str]],
-        *,
-        header: bool = True,
-        extra: Sequence[Sequence[str]] = (),
-    ) -> None:
-        self.cols = cols
-        self.rows = rows
-        self.header = header
-        self.extra = extra
-
-    def tsv(self) -> list[str]:
-        extra = self.extra or [()] * len(self.rows)
-        return [tsv_line([*row, *more]) for row, more in zip(self.rows, extra, strict=True)]
-
-    def lines(self, width: int) -> list[Text]:
-        from rich.text import Text
-
-        widths = fit_widths(self.cols, self.rows, width)
-        shown = [i for i, w in enumerate(widths) if w]
-
-        def line(values: Sequence[str], style: str | None = None) -> Text:
-            out = Text()
-            for n, i in enumerate(shown):
-                col = self.cols[i]
-                cell = Text(values[i], style=style if style is not None else col.style)
-                cell.truncate(widths[i], overflow="ellipsis")
-                pad = " " * (widths[i] - cell.cell_len)
-                if n:
-                    out.append(" " * GAP)
-                if col.right:
-                    out.append(pad)
-                out.append_text(cell)
-                if not col.right and n < len(shown) - 1:
-                    out.append(pad)
-            return out
-
-        out = [line([c.header for c in self.cols], style="bold")] if self.header else []
-        for row in self.rows:
-            hanging = [i for i in shown if self.cols[i].hang and _cells(row[i]) > widths[i]]
-            if hanging:
-                start = sum(widths[j] + GAP for j in shown[: shown.index(hanging[0])])
-                out.append(Text(" " * start + row[hanging[0]], style=self.cols[hanging[0]].style))
-                row = [("" if i in hanging else v) for i, v in enumerate(row)]
-            out.append(line(row))
-        return out
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.lines(options.max_width)
-
-
-def wide_table(grid: Grid) -> RenderableType:
-    """Every column in full, wrapped where it must be (``--wide``)."""
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=True)
-    for i, col in enumerate(grid.cols):
-        justify: JustifyMethod = "right" if col.right else "left"
-        if col.flex or col.least is not None:
-            # The long texts share what is left, the flex one (the title) most; a word too
-            # long for its column folds onto the next line rather than being cut.
-            table.add_column(
-                col.header,
-                style=col.style,
-                justify=justify,
-                ratio=3 if col.flex else 1,
-                overflow="fold",
-            )
-        else:
-            # Ids, statuses, years: whole, never wrapped or cut.
-            width = max([_cells(col.header), *(_cells(row[i]) for row in grid.rows)])
-            table.add_column(
-                col.header, style=col.style, justify=justify, no_wrap=True, min_width=width
-            )
-    for row in grid.rows:
-        table.add_row(*row)
-    return table
-
 
 # ---- papers --------------------------------------------------------------------------------
 
@@ -353,6 +137,10 @@ def paper_detail(d: PaperDetail) -> Screen:
                 meta.add_row(label, Text(one_line(value)))
             plain.append(tsv_line([label, value]))
     parts: list[RenderableType] = [Text(one_line(d.title), style="bold"), meta]
+    where, where_plain = _provenance(d.identities, {}, d.records, d.lookups)
+    if where:
+        parts += [Text(""), *where]
+        plain += where_plain
     if d.abstract:
         parts += [Text("\nabstract", style="dim"), text_block(d.abstract)]
         plain.append(tsv_line(["abstract", d.abstract]))
@@ -370,18 +158,25 @@ def paper_detail(d: PaperDetail) -> Screen:
     return Screen(Group(*parts), plain=plain)
 
 
+def _added_target(o: AddOutcome) -> str:
+    return o.arxiv_id or o.paper_id or o.input
+
+
 def outcome_line(o: AddOutcome) -> str:
-    target = o.arxiv_id or o.input
     detail = o.title or o.message or ""
-    return one_line(f"{o.outcome:<9} {target}  {detail}".rstrip())
+    typed = ", ".join(x for x in (o.work_type, o.venue) if x)
+    if typed:
+        detail += f" ({typed})"
+    if o.title and o.message:
+        detail += f"; {o.message}"
+    return one_line(f"{o.outcome:<9} {_added_target(o)}  {detail}".rstrip())
 
 
 def added(outcomes: Sequence[AddOutcome]) -> Screen:
     return Screen(
         _lines([outcome_line(o) for o in outcomes]),
         plain=[
-            tsv_line([o.outcome, o.arxiv_id or o.input, o.title or o.message or ""])
-            for o in outcomes
+            tsv_line([o.outcome, _added_target(o), o.title or o.message or ""]) for o in outcomes
         ],
     )
 
@@ -431,327 +226,49 @@ def bulk_done(doing: str, count: int) -> Screen:
     return Screen(notes=[f"{doing}: {_plural(count, 'paper')}"])
 
 
-# ---- lists ---------------------------------------------------------------------------------
-
-ITEMS_LEGEND = "items: the works a list cites; papers: what they settled on (a work may be two)"
-
-
-def seeds_lines(seeds: Sequence[SeedList]) -> Screen:
-    cols = (Col("seed"), Col("items", right=True), Col("title", least=10, flex=True, drop=1))
-    rows = [[s.name, str(len(s.items)), one_line(s.title)] for s in seeds]
-    notes = ["items: the works each list cites; build one with: reading-list seed NAME"]
-    return Screen(Grid(cols, rows), notes if seeds else ["no seed lists found"])
-
-
-def list_summaries_table(lists: Sequence[ListSummary]) -> Screen:
-    cols = (
-        Col("list"),
-        Col("items", right=True),
-        Col("papers", right=True),
-        Col("unres.", right=True),
-        Col("to-read", right=True),
-        Col("reading", right=True, drop=2),
-        Col("read", right=True),
-        Col("other", right=True, drop=3),
-        Col("title", least=12, flex=True, drop=4),
-    )
-    rows = []
-    for s in lists:
-        main = {k: s.by_status.get(k, 0) for k in ("to-read", "reading", "read")}
-        other = sum(v for k, v in s.by_status.items() if k not in main)
-        rows.append(
-            [
-                one_line(s.name),
-                str(s.items),
-                str(s.papers),
-                str(s.unresolved),
-                *(str(v) for v in main.values()),
-                str(other),
-                one_line(s.title or ""),
-            ]
-        )
-    notes = [ITEMS_LEGEND, "unres.: items to settle with `review`; other: skimmed or abandoned"]
-    return Screen(Grid(cols, rows), notes if lists else ["no lists yet"])
-
-
-def _item_number(item: ListItem) -> str:
-    return f"{item.position}" + (f".{item.part}" if item.part else "")
-
-
-ITEM_COLUMNS = (
-    Col("#", right=True),
-    Col("state"),
-    Col("paper", most=16, hang=True, style="cyan"),
-    Col("title (or how it is cited)", least=30, flex=True),
-)
-
-
-def items_grid(items: Sequence[ListItem]) -> Grid:
-    rows = [
-        [
-            _item_number(it),
-            it.state,
-            one_line(it.paper_id or ""),
-            one_line(it.title or f"cited as: {it.cited_as}"),
-        ]
-        for it in items
-    ]
-    extra = [[it.method or "", f"{it.score:.2f}" if it.score is not None else ""] for it in items]
-    return Grid(ITEM_COLUMNS, rows, extra=extra)
-
-
-def _by_state(items: Sequence[ListItem]) -> dict[str, int]:
-    states: dict[int, str] = {}
-    for item in items:
-        states.setdefault(item.position, item.state)
-    counts: dict[str, int] = {}
-    for state in states.values():
-        counts[state] = counts.get(state, 0) + 1
-    return counts
-
-
-def _state_words(state: str, count: int) -> str:
-    if state == "resolved":
-        return f"{count} on arXiv"
-    if state == "manual":
-        return _plural(count, "manual entry", "manual entries") + " (not on arXiv)"
-    return f"{count} {state}"
-
-
-ITEM_STATES = ("resolved", "manual", "skipped", "unresolved")
-
-
-def import_summary(report: ImportReport) -> list[str]:
-    counts = _by_state(report.items)
-    papers = len({it.paper_id for it in report.items if it.paper_id})
-    detail = ", ".join(_state_words(s, counts[s]) for s in ITEM_STATES if counts.get(s))
-    lines = [
-        f"list {report.list}: {_plural(sum(counts.values()), 'item')} -> "
-        f"{_plural(papers, 'paper')}; {_plural(report.requests, 'arXiv request')}",
-        f"  {detail}",
-    ]
-    if report.offline and report.unavailable:
-        lines.append(f"offline: {report.unavailable}")
-    if counts.get("unresolved"):
-        lines.append(f"settle the unresolved ones with: reading-list review --list {report.list}")
-    return lines
-
-
-def skipped_lines(skipped: Sequence[SkippedLine]) -> list[str]:
-    return [f"skipped line {s.line} ({s.reason}): {s.text[:70]}" for s in skipped]
-
-
-def line_counts(counts: LineCounts | None, *, requests: int | None = None) -> list[str]:
-    """Every input line accounted for, in one line (for scripts and people alike)."""
-    if counts is None:
-        return []
-    states = ", ".join(f"{v} {k}" for k, v in counts.states.items())
-    return [
-        f"{counts.lines} line(s): {counts.references} reference(s) on {counts.reference_lines}"
-        + (f" ({states})" if states else "")
-        + f", {counts.skipped} skipped, {counts.blank} blank, {counts.headings} heading(s)"
-        + (f"; {requests} arXiv request(s)" if requests is not None else "")
-    ]
-
-
-def extracted(report: ExtractionReport) -> Screen:
-    notes = [f"read as {report.mode}", *skipped_lines(report.skipped)]
-    return Screen(extraction_table(report), [one_line(n) for n in notes])
-
-
-def resolved(results: Sequence[Resolution], skipped: Sequence[SkippedLine]) -> Screen:
-    return Screen(resolutions_table(results), [one_line(n) for n in skipped_lines(skipped)])
-
-
-def imported(report: ImportReport) -> Screen:
-    """An import: every item with the title it settled on, then the counts."""
-    notes = [one_line(line) for line in skipped_lines(report.skipped)]
-    return Screen(items_grid(report.items), [*notes, *import_summary(report)])
-
-
-def seeded(report: ImportReport) -> Screen:
-    """A seed: a short summary (the curated items need no checking); the items when piped."""
-    unresolved = [it for it in report.items if it.state == "unresolved"]
-    lines = [f"  #{it.position} {one_line(it.cited_as)[:60]}" for it in unresolved[:5]]
-    notes = [*import_summary(report), *lines, f"see it: reading-list list --list {report.list}"]
-    return Screen(None, notes, plain=items_grid(report.items).tsv())
-
-
-def settled(item: ListItem) -> Screen:
-    what = one_line(item.title or item.paper_id or "")
-    return Screen(notes=[f"{item.list} #{item.position}: {item.state} {what}".rstrip()])
-
-
-def review_step(item: ListItem) -> Screen:
-    what = one_line(f"{item.paper_id or ''} {item.title or ''}".strip())
-    return Screen(notes=[f"  -> {item.state} {what}".rstrip()])
-
-
-def nothing_to_review() -> Screen:
-    return Screen(notes=["nothing to review"])
-
-
-def renamed_list(old: str, new: str) -> Screen:
-    return Screen(notes=[f"list {old} is now {new}"])
-
-
-def list_removal_question(name: str, items: int, leaving: Sequence[str]) -> str:
-    papers = (
-        f" and {_plural(len(leaving), 'paper')} on no other list ({', '.join(leaving[:5])}"
-        + (", ..." if len(leaving) > 5 else "")
-        + ")"
-        if leaving
-        else ""
-    )
-    return f"Remove list {name} ({_plural(items, 'item')}){papers}?"
-
-
-def list_removed(name: str, items: int, papers: int) -> Screen:
-    kept = f", {_plural(papers, 'paper')} with it" if papers else "; its papers stay"
-    return Screen(notes=[f"removed list {name} ({_plural(items, 'item')}){kept}"])
-
-
-def item_removed(name: str, positions: Sequence[int]) -> Screen:
-    numbers = ", ".join(f"#{p}" for p in positions)
-    return Screen(notes=[f"{name}: removed item {numbers}; the paper stays in the library"])
-
-
-def resolutions_table(items: Sequence[Resolution]) -> Grid:
-    cols = (
-        Col("#", right=True),
-        Col("line", right=True, drop=3),
-        Col("state"),
-        Col("arxiv id", most=16, hang=True, style="cyan"),
-        Col("score", right=True),
-        Col("cited as", least=24, most=50, flex=True),
-        Col("best candidate / why", least=20, drop=1),
-    )
-    rows = []
-    for n, r in enumerate(items, 1):
-        best = r.candidates[0] if r.candidates else None
-        detail = f"{best.arxiv_id} {best.title} ({best.score:.2f})" if best else r.reason
-        rows.append(
-            [
-                str(n),
-                str(r.line or ""),
-                r.state,
-                one_line(r.arxiv_id or r.url or "-"),
-                f"{r.score:.2f}" if r.score is not None else "",
-                one_line(r.cited_as),
-                one_line(detail),
-            ]
-        )
-    return Grid(cols, rows)
-
-
-def extraction_table(report: ExtractionReport) -> Grid:
-    cols = (
-        Col("line", right=True),
-        Col("title / cited as", least=30, flex=True),
-        Col("authors", least=10, most=30, drop=2),
-        Col("year", right=True),
-        Col("identifiers", least=12, most=40, drop=1),
-    )
-    rows = [
-        [
-            str(r.line),
-            one_line(r.cited_as + (" (a description)" if r.descriptive else "")),
-            one_line(r.authors_hint),
-            str(r.year_hint or ""),
-            one_line(" ".join(r.identifiers) or (r.url or "")),
-        ]
-        for r in report.references
-    ]
-    return Grid(cols, rows)
-
-
-def candidates_grid(item: ListItem) -> Grid:
-    cols = (
-        Col("", right=True),
-        Col("arxiv id", style="cyan"),
-        Col("score", right=True),
-        Col("year", right=True),
-        Col("title", least=30, flex=True),
-        Col("authors", least=10, most=24, drop=1),
-    )
-    rows = [
-        [
-            str(n),
-            c.arxiv_id,
-            f"{c.score:.2f}",
-            str(c.year or ""),
-            one_line(c.title),
-            one_line(short_authors(c.authors)),
-        ]
-        for n, c in enumerate(item.candidates, 1)
-    ]
-    return Grid(cols, rows)
-
-
-def why_view(items: Sequence[ListItem]) -> Screen:
-    from rich.console import Group
+def _provenance(
+    identities: Sequence[Identity],
+    field_sources: dict[str, str],
+    records: dict[str, WorkRecord],
+    lookups: Sequence[SourceLookup],
+) -> tuple[list[RenderableType], list[str]]:
+    """A work's identities, its published version, the source of each field and the lookups
+    still open: lines for people, and tab-separated lines for pipes."""
     from rich.text import Text
 
     parts: list[RenderableType] = []
-    plain = []
-    for it in items:
-        score = f", score {it.score:.2f}" if it.score is not None else ""
-        cited = one_line(it.cited_as)
-        parts.append(Text(one_line(f"{it.list} #{it.position}: cited as {cited!r}"), style="bold"))
-        parts.append(Text(one_line(f"  {it.state} by {it.method or '?'}{score}")))
-        plain.append(
-            tsv_line(
-                [
-                    "item",
-                    it.list,
-                    _item_number(it),
-                    it.state,
-                    it.method or "",
-                    f"{it.score:.2f}" if it.score is not None else "",
-                    it.paper_id or "",
-                    it.cited_as,
-                ]
+    plain: list[str] = []
+    if identities:
+        parts.append(Text("identities", style="dim"))
+        for i in identities:
+            parts.append(Text(one_line(f"  {i.kind}: {i.value}  (from {i.source})")))
+            plain.append(tsv_line(["identity", i.kind, i.value, i.source]))
+    published = records.get("published")
+    if published is not None:
+        pages = published.fields.get("pages")
+        year = str(published.year) if published.year else None
+        where = ", ".join(x for x in (published.container, pages, year) if x)
+        origin = f"{published.source}:{published.key}"
+        parts.append(Text("published version", style="dim"))
+        parts.append(Text(one_line(f"  {published.kind_label}: {where}  ({origin})")))
+        plain.append(tsv_line(["published", published.kind_label, where, origin]))
+    if field_sources:
+        by_source: dict[str, list[str]] = {}
+        for name, source in field_sources.items():
+            by_source.setdefault(source, []).append(name)
+        parts.append(Text("fields from", style="dim"))
+        for source, names in by_source.items():
+            parts.append(Text(one_line(f"  {source}: {', '.join(names)}")))
+            plain.append(tsv_line(["fields-from", source, ",".join(names)]))
+    for lookup in lookups:
+        if lookup.state != "found":
+            detail = f": {lookup.detail}" if lookup.detail else ""
+            line = f"  {lookup.source} {lookup.purpose} lookup {lookup.state}{detail}"
+            parts.append(Text(one_line(line)))
+            plain.append(
+                tsv_line(["lookup", lookup.source, lookup.purpose, lookup.state, lookup.detail])
             )
-        )
-        for label, value in (
-            ("cited by", it.speaker),
-            ("context", it.context),
-            ("queries", it.query),
-        ):
-            if value:
-                parts.append(Text(f"  {label}: {one_line(value)}"))
-                plain.append(tsv_line([label.replace(" ", "-"), value]))
-        if it.candidates:
-            grid = candidates_grid(it)
-            parts.append(grid)
-            plain += [tsv_line(["candidate", *row]) for row in grid.rows]
-    return Screen(Group(*parts), plain=plain)
-
-
-REVIEW_HELP = (
-    "answers: a candidate's number, an arXiv id, a paper in your library (id or citekey),",
-    "n = not on arXiv (asks for the manual entry), s = skip, q = quit",
-)
-REVIEW_QUESTION = "number, arXiv id, citekey, n, s or q"
-
-
-def review_view(item: ListItem) -> Screen:
-    from rich.console import Group
-    from rich.text import Text
-
-    hints = ", ".join(x for x in (item.authors_hint, str(item.year_hint or "")) if x)
-    parts: list[RenderableType] = [
-        Text(one_line(f"{item.list} #{item.position}: {item.cited_as}"), style="bold"),
-        Text(f"  hints: {one_line(hints)}" if hints else "  no hints"),
-    ]
-    if item.topic:
-        parts.append(Text(f"  section: {one_line(item.topic)}"))
-    parts.append(candidates_grid(item) if item.candidates else Text("  no candidates"))
-    return Screen(Group(*parts))
-
-
-def review_retry(problem: str) -> Screen:
-    return Screen(notes=[f"  {problem}; try again"])
+    return parts, plain
 
 
 # ---- reading -------------------------------------------------------------------------------
@@ -818,7 +335,29 @@ def checked(report: CheckReport) -> Screen:
     summary += f", {len(report.changed)} changed, {_plural(report.requests, 'arXiv request')}"
     if report.missing:
         summary += f"; arXiv no longer has {', '.join(report.missing)}"
-    return Screen(_lines(lines), [summary])
+    notes = [summary]
+    venues = report.published
+    if venues is not None:
+        for link in venues.linked:
+            lines.append(
+                one_line(f"{link.paper_id}  published: {link.venue} {link.year or ''} ({link.key})")
+            )
+        notes.append(
+            f"published versions: {len(venues.linked)} linked, {len(venues.none)} not in "
+            f"dblp, {len(venues.pending)} pending, {_plural(venues.requests, 'dblp request')}"
+        )
+    return Screen(_lines(lines), notes)
+
+
+def check_warnings(report: CheckReport) -> list[str]:
+    """What failed in a secondary source (shown in both modes): a warning, never the
+    command's failure."""
+    venues = report.published
+    if venues is None or not venues.unavailable:
+        return []
+    return [
+        f"warning: {venues.unavailable}; {len(venues.pending)} lookup(s) kept for the next check"
+    ]
 
 
 def next_pick(pick: NextPick) -> Screen:

@@ -12,3 +12,11 @@ class ExportFormat(StrEnum):
     RIS = "ris"
     CSV = "csv"
     JSON = "json"
+
+
+class CitedVersion(StrEnum):
+    """Which version of a preprint BibTeX and biblatex cite when its published version is
+    known (`export --prefer`)."""
+
+    PUBLISHED = "published"
+    PREPRINT = "preprint"

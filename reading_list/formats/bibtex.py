@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from reading_list.identifiers import abs_url, arxiv_doi, published_doi
 from reading_list.models import Paper
 from reading_list.names import has_latin_letters, split_name
 from reading_list.tex import split_math, tex_to_unicode
+from reading_list.works import WorkRecord
 
 SPECIALS = {
     "&": r"\&",
@@ -283,7 +284,99 @@ def biblatex_entry(paper: Paper) -> Rendered:
     return Rendered(text, [ExportWarning(paper.citekey, w) for w in warnings])
 
 
-def render_bibliography(papers: Sequence[Paper], *, flavour: str) -> Rendered:
+def render_bibliography(
+    papers: Sequence[Paper],
+    *,
+    flavour: str,
+    records: Mapping[str, Mapping[str, WorkRecord]] | None = None,
+    prefer: str = "published",
+) -> Rendered:
+    """``records``: per paper id, what dblp/Crossref gave ("published" venue version of a
+    preprint, "work" record of another work); ``prefer="preprint"`` cites preprints as such."""
     render = bibtex_entry if flavour == "bibtex" else biblatex_entry
-    parts = [render(p) for p in papers]
+    parts = []
+    for paper in papers:
+        known = (records or {}).get(paper.id, {})
+        record = known.get("work") if paper.kind != "arxiv" else None
+        if paper.kind == "arxiv" and prefer == "published":
+            record = known.get("published")
+        typed = record_entry(paper, record, flavour=flavour) if record is not None else None
+        parts.append(typed or render(paper))
     return Rendered("\n".join(p.text for p in parts), [w for p in parts for w in p.warnings])
+
+
+# ---- works as a source described them: the published version of a preprint -------------------
+
+# BibTeX's entry types and the fields each needs to be cited without a warning.
+_REQUIRED = {
+    "article": ("journal",),
+    "inproceedings": ("booktitle",),
+    "incollection": ("booktitle",),
+    "book": ("publisher",),
+}
+
+
+def record_entry(paper: Paper, record: WorkRecord, *, flavour: str) -> Rendered | None:
+    """The entry for a work as dblp or Crossref describe it: a preprint's published version
+    (``@inproceedings`` with booktitle, pages, publisher, year; eprint kept so both links
+    survive) or a work added by DOI. None when the record lacks what its type needs."""
+    ascii_only = flavour == "bibtex"
+    entry_type = record.entry_type
+    needed = _REQUIRED.get(entry_type)
+    if needed is None or not all(record.fields.get(name) for name in needed):
+        return None
+    warnings: list[str] = []
+    authors = format_authors(
+        record.authors or paper.authors, ascii_only=ascii_only, warnings=warnings
+    )
+    values = {k: escape_text(v, ascii_only=ascii_only) for k, v in record.fields.items()}
+    if "pages" in values:
+        values["pages"] = re.sub(r"\s*-+\s*", "--", values["pages"])
+    container = "journal" if entry_type == "article" else "booktitle"
+    if flavour != "bibtex" and entry_type == "article":
+        container = "journaltitle"
+    year = str(record.year or paper.year or "") or None
+    fields: list[tuple[str, str | None]] = [
+        ("author", authors),
+        ("title", format_title(record.title, ascii_only=ascii_only)),
+        (container, values.get("journal" if entry_type == "article" else "booktitle")),
+        ("series", values.get("series")),
+        ("volume", values.get("volume")),
+        ("number", values.get("number")),
+        ("pages", values.get("pages")),
+        ("publisher", values.get("publisher")),
+        ("year" if flavour == "bibtex" else "date", year),
+        ("isbn", values.get("isbn")),
+        ("doi", record.doi and _doi_field(record.doi)),
+        ("url", _url_field(record.fields.get("url") or paper.url or "")),
+    ]
+    if paper.kind == "arxiv" and paper.arxiv_id:
+        if flavour == "bibtex":
+            fields += [
+                ("eprint", paper.arxiv_id),
+                ("archiveprefix", "arXiv"),
+                ("primaryclass", paper.primary_category),
+            ]
+        else:
+            fields += [
+                ("eprint", paper.arxiv_id),
+                ("eprinttype", "arxiv"),
+                ("eprintclass", paper.primary_category),
+            ]
+    return Rendered(
+        _entry(entry_type, paper.citekey, fields),
+        [ExportWarning(paper.citekey, w) for w in warnings],
+    )
+
+
+_DOI_OK = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/[^\s{}\\%#]+$")
+
+
+def _doi_field(doi: str) -> str | None:
+    # A DOI is written bare; one with characters BibTeX would read as syntax is left out.
+    return doi if _DOI_OK.match(doi) else None
+
+
+def _url_field(url: str) -> str | None:
+    # Braces, backslashes or spaces in a URL could end the field: such a URL is left out.
+    return url if re.match(r"^https?://[^\s{}\\]+$", url) else None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput
-from reading_list.identifiers import parse_arxiv_id
+from reading_list.identifiers import WorkIdKind, parse_arxiv_id
 from reading_list.models import ItemState, Status
 
 DUMP_FORMAT = 1
@@ -125,6 +125,36 @@ class ListItemRow(_Row):
     section_tags: list[str] = Field(default_factory=list)
 
 
+class IdentityRow(_Row):
+    """One of the ids a paper is known by (its arXiv id, a DOI, a dblp key...)."""
+
+    kind: WorkIdKind
+    value: str
+    paper_id: str
+    source: str
+    added_at: str
+
+
+class WorkRecordRow(_Row):
+    """A work as another source describes it: ``record`` is that record as JSON."""
+
+    paper_id: str
+    role: Literal["work", "published"]
+    source: str
+    key: str
+    record: str
+    fetched_at: str
+
+
+class LookupRow(_Row):
+    paper_id: str
+    source: str
+    purpose: str
+    state: Literal["found", "none", "pending"]
+    detail: str | None = None
+    at: str
+
+
 class LinkRow(_Row):
     """Read ``paper_id`` after ``after_id``."""
 
@@ -140,6 +170,9 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "event": EventRow,
     "list": ListRow,
     "list_item": ListItemRow,
+    "identity": IdentityRow,
+    "work_record": WorkRecordRow,
+    "lookup": LookupRow,
     "link": LinkRow,
 }
 
@@ -168,6 +201,18 @@ def _check_paper(paper: PaperRow) -> str | None:
     if paper.id != paper.arxiv_id or canonical != paper.arxiv_id:
         return "an arXiv paper's id and arxiv_id must both be its bare arXiv id"
     return None
+
+
+def _check_record(text: str) -> None:
+    """A work record is read back as a WorkRecord with every export: it must be one."""
+    from reading_list.works import WorkRecord
+
+    try:
+        WorkRecord.model_validate_json(text)
+    except ValidationError as exc:
+        raise InvalidInput(f"work_record row: record: {_describe(exc)}") from None
+    except RecursionError:
+        raise InvalidInput("work_record row: record: JSON nested too deeply") from None
 
 
 def _describe(exc: ValidationError) -> str:
@@ -217,6 +262,8 @@ def parse_line(line: str) -> tuple[str, dict[str, Any]] | None:
         raise InvalidInput(f"{kind} row: {_describe(exc)}") from None
     if isinstance(validated, PaperRow) and (problem := _check_paper(validated)):
         raise InvalidInput(f"paper row: {problem}")
+    if isinstance(validated, WorkRecordRow):
+        _check_record(validated.record)
     row = validated.model_dump(mode="json")
     if kind == "list_item":
         # The validated candidates as they came (a round trip keeps their bytes).

@@ -15,6 +15,8 @@ from reading_list.identifiers import parse_arxiv_id
 
 if TYPE_CHECKING:
     from reading_list.sources.arxiv import ArxivClient
+    from reading_list.sources.crossref import CrossrefClient
+    from reading_list.sources.dblp import DblpClient
     from reading_list.store import Store
 
 
@@ -28,7 +30,7 @@ def _ignore(_message: str) -> None:
 
 @dataclass
 class Library:
-    """What every use case needs: settings, the store and the arXiv client, opened on demand."""
+    """What every use case needs: settings, the store and the sources, opened on demand."""
 
     settings: Settings
     on_message: Callable[[str], None] = _ignore
@@ -38,6 +40,8 @@ class Library:
     create: bool = False
     _store: Store | None = field(default=None, repr=False)
     _client: ArxivClient | None = field(default=None, repr=False)
+    _dblp: DblpClient | None = field(default=None, repr=False)
+    _crossref: CrossrefClient | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -79,6 +83,29 @@ class Library:
 
             self._client = ArxivClient(self.settings, on_wait=self.on_message)
         return self._client
+
+    @property
+    def dblp(self) -> DblpClient:
+        if self._dblp is None:
+            from reading_list.sources.dblp import DblpClient
+
+            self._dblp = DblpClient(self.settings, on_wait=self.on_message)
+        return self._dblp
+
+    @property
+    def crossref(self) -> CrossrefClient:
+        if self._crossref is None:
+            from reading_list.sources.crossref import CrossrefClient
+
+            self._crossref = CrossrefClient(self.settings, on_wait=self.on_message)
+        return self._crossref
+
+    def requests_by_source(self) -> dict[str, int]:
+        """Requests sent so far to each source this run opened."""
+        counts = {"arxiv": self._client.requests_sent if self._client else 0}
+        counts["dblp"] = self._dblp.requests_sent if self._dblp else 0
+        counts["crossref"] = self._crossref.requests_sent if self._crossref else 0
+        return counts
 
     def close(self) -> None:
         if self._store is not None:

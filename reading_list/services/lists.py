@@ -1,16 +1,14 @@
-"""Use cases for lists: seed, import, resolve (dry run), why, review, lists."""
+"""Use cases that make lists: seed, import, resolve (a dry run), and the extraction behind them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
-from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
+from reading_list.errors import InvalidInput, SourceUnavailable
 from reading_list.formats.reference_lines import author_names
 from reading_list.formats.references import ParsedFile, Reference, parse_references
 from reading_list.formats.seeds import ManualWork, SeedItem, SeedList
-from reading_list.identifiers import parse_arxiv_id
 from reading_list.metadata import PaperMetadata
 from reading_list.models import (
     ArxivRecord,
@@ -20,17 +18,24 @@ from reading_list.models import (
     ImportReport,
     LineCounts,
     ListItem,
-    ListSummary,
     Resolution,
     ResolveReport,
     SkippedLine,
 )
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
 from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
-from reading_list.services.library import Library, now, require_paper_id
+from reading_list.services.library import Library, now
 from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
+from reading_list.services.scholarly import (
+    BeyondArxiv,
+    IdentifierSource,
+    curated_work,
+    identifier_sources,
+    store_work,
+)
 from reading_list.services.seeds import available_seeds, find_seed, load_seed_file
 from reading_list.status import Status
+from reading_list.works import WorkRecord
 
 Progress = Callable[[int, int, str], None]
 
@@ -142,12 +147,24 @@ def _resolve_references(
         Lookup(ref.citation, arxiv_id=ref.arxiv_id, ids=ref.ids, url=ref.url, line=ref.line)
         for ref in refs
     ]
+    sources = identifier_sources(lib)
     resolve_lookups(
         lib.client,
         lookups,
-        on_result=settle,
+        works=sources,
+        on_result=_beyond_arxiv(lib, settle, sources),
         on_search=_estimate(lib, on_progress, len(refs)),
     )
+
+
+def _beyond_arxiv(lib: Library, settle: Settle, sources: list[IdentifierSource]) -> Settle:
+    """Citations arXiv has no paper for are looked up in dblp before they are settled."""
+    beyond = BeyondArxiv(lib, sources)
+
+    def wrapped(index: int, resolution: Resolution, records: list[ArxivRecord]) -> None:
+        settle(index, beyond(resolution), records)
+
+    return wrapped
 
 
 def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress) -> ResolveReport:
@@ -177,12 +194,12 @@ def resolve_file(lib: Library, path: Path, on_progress: Progress = _no_progress)
 # ---- writing list items --------------------------------------------------------------------
 
 
-def _tag(lib: Library, paper_id: str, tags: list[str]) -> None:
+def tag_paper(lib: Library, paper_id: str, tags: list[str]) -> None:
     if tags:
         lib.store.tags.add(paper_id, [t for t in tags if t.strip()])
 
 
-def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
+def add_manual_entry(lib: Library, work: ManualWork, at: str) -> str:
     """The id of the manual entry for ``work``, made if it is new. Call inside a write."""
     from reading_list.store import NewPaper
 
@@ -204,13 +221,13 @@ def _manual_entry(lib: Library, work: ManualWork, at: str) -> str:
     return paper.id
 
 
-def _cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
+def cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
     """A manual entry made from how a text cites a work that is not on arXiv."""
     authors = author_names(authors_hint)
     return ManualWork(title=cited_as, authors=authors, year=year, url=url)
 
 
-def _ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
+def ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:
     """The paper for ``record``, stored if it is new. Call inside a write."""
     if not lib.store.papers.existing_arxiv_ids([record.arxiv_id]):
         lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
@@ -233,12 +250,14 @@ def _save_resolution(
     with lib.store.write():
         paper_id = None
         if resolution.arxiv_id and records:
-            paper_id = _ensure_record(lib, records[0], at)
+            paper_id = ensure_record(lib, records[0], at)
+        elif resolution.method == "manual" and resolution.work is not None:
+            paper_id = store_work(lib, resolution.work, at)[0]
         elif resolution.method == "manual":
-            work = _cited_work(
+            work = cited_work(
                 resolution.cited_as, resolution.authors_hint, resolution.year_hint, resolution.url
             )
-            paper_id = _manual_entry(lib, work, at)
+            paper_id = add_manual_entry(lib, work, at)
         item = ListItem(
             list=list_name,
             position=position,
@@ -256,7 +275,7 @@ def _save_resolution(
         )
         lib.store.lists.save_item(item, at)
         if paper_id:
-            _tag(lib, paper_id, tags)
+            tag_paper(lib, paper_id, tags)
             # "- [x]" marks read; "- [ ]" never downgrades a paper already read.
             if read:
                 paper = lib.store.papers.get(paper_id)
@@ -377,6 +396,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     lib.store.papers.insert([paper])
             report.offline = True
             report.unavailable = f"{exc}; built {len(still)} paper(s) from the seed's own metadata"
+    sourced = _curated_works(lib, seed, report)
     to_resolve: list[SeedItem] = []
     for item in seed.items:
         with lib.store.write():
@@ -386,12 +406,15 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                     at,
                 )
             elif item.manual:
-                paper_id = _manual_entry(lib, item.manual, at)
+                if item.n in sourced:
+                    paper_id = store_work(lib, sourced[item.n], at)[0]
+                else:
+                    paper_id = add_manual_entry(lib, item.manual, at)
                 lib.store.lists.save_item(
                     _seed_item(item, seed.name, state="manual", paper_id=paper_id, method="manual"),
                     at,
                 )
-                _tag(lib, paper_id, [item.topic or ""])
+                tag_paper(lib, paper_id, [item.topic or ""])
             elif item.arxiv_ids:
                 for part, arxiv_id in enumerate(item.arxiv_ids):
                     lib.store.lists.save_item(
@@ -407,7 +430,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
                         ),
                         at,
                     )
-                    _tag(lib, arxiv_id, [item.topic or ""])
+                    tag_paper(lib, arxiv_id, [item.topic or ""])
             else:
                 to_resolve.append(item)
     if to_resolve and not report.offline:
@@ -439,7 +462,7 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
             for item in to_resolve
         ]
         try:
-            resolve_citations(lib.client, citations, on_result=settle)
+            resolve_citations(lib.client, citations, on_result=_beyond_arxiv(lib, settle, []))
         except SourceUnavailable as exc:
             report.unavailable = f"{exc}; run the same seed again to finish"
     report.items = lib.store.lists.items(seed.name)
@@ -447,209 +470,26 @@ def seed_list(lib: Library, name: str, on_progress: Progress = _no_progress) -> 
     return report
 
 
-# ---- why / review / lists ------------------------------------------------------------------
-
-
-def why(lib: Library, ref: str) -> list[ListItem]:
-    paper_id = require_paper_id(lib, ref)
-    items = lib.store.lists.items(paper_id=paper_id)
-    if not items:
-        raise NotFound(f"{ref} was added directly, not through a list: no resolution to explain")
-    return items
-
-
-def unresolved(lib: Library, list_name: str | None) -> list[ListItem]:
-    if list_name is not None and not lib.store.lists.exists(list_name):
-        raise NotFound(f"no list named {list_name!r}")
-    return lib.store.lists.items(list_name, unresolved_only=True)
-
-
-def _one_item(lib: Library, list_name: str, position: int) -> ListItem:
-    items = lib.store.lists.items(list_name, position=position)
-    if not items:
-        raise NotFound(f"list {list_name!r} has no item {position}")
-    return items[0]
-
-
-def _settle(lib: Library, item: ListItem, paper_id: str, state: str, at: str) -> ListItem:
-    """Point ``item`` (all its parts) at one paper, which gets the tags of the item's
-    section; call inside a write transaction."""
-    lib.store.lists.delete_items(item.list, item.position)
-    settled = item.model_copy(
-        update={"state": state, "paper_id": paper_id, "method": "manual", "part": 0}
-    )
-    lib.store.lists.save_item(settled, at)
-    _tag(lib, paper_id, item.section_tags or [item.topic or ""])
-    return _one_item(lib, item.list, item.position)
-
-
-def accept(lib: Library, list_name: str, position: int, arxiv_ref: str) -> ListItem:
-    """Settle an item by hand with an arXiv id (a candidate's or one the user typed)."""
-    item = _one_item(lib, list_name, position)
-    arxiv_id = parse_arxiv_id(arxiv_ref).id
-    records: list[ArxivRecord] = []
-    if not lib.store.papers.existing_arxiv_ids([arxiv_id]):
-        for batch in lib.client.fetch_ids([arxiv_id]):
-            records.extend(batch.records)
-        if not records:
-            raise NotFound(f"arXiv has no paper {arxiv_id}")
-    at = now()
-    with lib.store.write():
-        for record in records:
-            _ensure_record(lib, record, at)
-        return _settle(lib, item, arxiv_id, "resolved", at)
-
-
-def point_at(lib: Library, list_name: str, position: int, ref: str) -> ListItem:
-    """Settle an item on a paper already in the library (an arXiv paper or a manual entry)."""
-    item = _one_item(lib, list_name, position)
-    paper_id = require_paper_id(lib, ref)
-    paper = lib.store.papers.get(paper_id)
-    state = "manual" if paper is not None and paper.kind == "manual" else "resolved"
-    with lib.store.write():
-        return _settle(lib, item, paper_id, state, now())
-
-
-def mark_not_on_arxiv(
-    lib: Library,
-    list_name: str,
-    position: int,
-    *,
-    url: str | None = None,
-    title: str | None = None,
-    authors: list[str] | None = None,
-    year: int | None = None,
-) -> ListItem:
-    """Settle an item as a manual entry; what is not given comes from the citation."""
-    item = _one_item(lib, list_name, position)
-    cited = _cited_work(item.cited_as, item.authors_hint, item.year_hint, url)
-    work = ManualWork(
-        title=(title or "").strip() or cited.title,
-        authors=cited.authors if authors is None else authors,
-        year=cited.year if year is None else year,
-        url=url or None,
-    )
-    at = now()
-    with lib.store.write():
-        return _settle(lib, item, _manual_entry(lib, work, at), "manual", at)
-
-
-def _candidate(item: ListItem, answer: str) -> str | None:
-    """A candidate's number (1, 2, ...) stands for its arXiv id."""
-    if answer.isdigit() and 1 <= int(answer) <= len(item.candidates):
-        return item.candidates[int(answer) - 1].arxiv_id
-    return None
-
-
-def settle_with(lib: Library, item: ListItem, answer: str) -> ListItem:
-    """Settle ``item`` as ``answer`` says: a candidate's number, a paper already in the
-    library (id, arXiv id or citekey), or any arXiv id. Anything else is explained."""
-    answer = answer.strip()
-    if chosen := _candidate(item, answer):
-        return accept(lib, item.list, item.position, chosen)
-    if lib.store.papers.find_id(answer) is not None:
-        return point_at(lib, item.list, item.position, answer)
+def _curated_works(lib: Library, seed: SeedList, report: ImportReport) -> dict[int, WorkRecord]:
+    """dblp's full records of the seed's works that are not on arXiv; offline (or when dblp
+    fails), the seed's own metadata is used and the report says so."""
+    items = [i for i in seed.items if i.manual is not None and not i.skip]
+    found: dict[int, WorkRecord] = {}
     try:
-        return accept(lib, item.list, item.position, answer)
-    except InvalidIdentifier:
-        pass
-    if answer.isdigit():
-        numbers = f"1-{len(item.candidates)}" if item.candidates else "none: it has no candidates"
-        raise InvalidInput(f"{answer} is not a candidate's number ({numbers})")
-    raise InvalidInput(f"{answer!r} is not an arXiv id, nor a paper in your library")
-
-
-def settle_item(
-    lib: Library,
-    list_name: str,
-    position: int,
-    answer: str | None,
-    *,
-    url: str | None = None,
-    title: str | None = None,
-    authors: list[str] | None = None,
-    year: int | None = None,
-) -> ListItem:
-    """Settle one item by hand: as ``answer`` (see settle_with), or without one as a manual
-    entry (title, authors, year and URL default to the citation's)."""
-    if answer is None:
-        return mark_not_on_arxiv(
-            lib, list_name, position, url=url, title=title, authors=authors, year=year
+        for item in items:
+            work = item.manual
+            assert work is not None
+            record = curated_work(lib, work.title, work.authors, work.year, work.url)
+            if record is not None:
+                found[item.n] = record
+    except SourceUnavailable as exc:
+        report.notes.append(
+            f"{exc}; the seed's own metadata is used for {len(items) - len(found)} of its "
+            f"{len(items)} works not on arXiv"
         )
-    return settle_with(lib, _one_item(lib, list_name, position), answer)
-
-
-def review_answer(
-    lib: Library, item: ListItem, answer: str
-) -> ListItem | Literal["skip", "quit", "manual"]:
-    """Act on one answer of the interactive review: ``q`` ends it, ``s`` or nothing skips
-    the item, ``n`` asks for a manual entry (the caller asks for its fields), and anything
-    else settles it (see settle_with)."""
-    answer = answer.strip()
-    if answer.lower() == "q":
-        return "quit"
-    if answer.lower() == "s" or not answer:
-        return "skip"
-    if answer.lower() == "n":
-        return "manual"
-    return settle_with(lib, item, answer)
-
-
-def list_summaries(lib: Library) -> list[ListSummary]:
-    return lib.store.lists.summaries()
-
-
-# ---- managing lists ------------------------------------------------------------------------
-
-
-def _require_list(lib: Library, name: str) -> None:
-    if not lib.store.lists.exists(name):
-        known = ", ".join(s.name for s in lib.store.lists.summaries()) or "none yet"
-        raise NotFound(f"no list named {name!r} (lists: {known})")
-
-
-def rename_list(lib: Library, old: str, new: str) -> str:
-    """Rename a list; its items, their order and resolutions stay as they are."""
-    _require_list(lib, old)
-    new = new.strip()
-    if not new:
-        raise InvalidInput("a list needs a name")
-    if new != old and lib.store.lists.exists(new):
-        raise InvalidInput(f"there is a list named {new!r} already")
-    lib.store.lists.rename(old, new)
-    return new
-
-
-def papers_leaving_with(lib: Library, name: str) -> list[str]:
-    """The papers removing list ``name`` would remove too: those on no other list."""
-    _require_list(lib, name)
-    return lib.store.lists.papers_only_on(name)
-
-
-def remove_list(lib: Library, name: str, *, keep_papers: bool) -> tuple[int, int]:
-    """Remove a list and its items; the papers on no other list go too unless
-    ``keep_papers``. Returns (items removed, papers removed)."""
-    _require_list(lib, name)
-    with lib.store.write():
-        summary = next(s for s in lib.store.lists.summaries() if s.name == name)
-        leaving = [] if keep_papers else lib.store.lists.papers_only_on(name)
-        lib.store.papers.delete_many(leaving)
-        lib.store.lists.delete(name)
-    return summary.items, len(leaving)
-
-
-def remove_item(lib: Library, name: str, item: str) -> list[int]:
-    """Take an item off a list, by its number or by the paper it settled on (id, citekey);
-    the paper stays in the library. Returns the item numbers removed."""
-    _require_list(lib, name)
-    if item.strip().isdigit():
-        positions = [_one_item(lib, name, int(item)).position]
     else:
-        paper_id = require_paper_id(lib, item)
-        positions = lib.store.lists.positions_of(name, paper_id)
-        if not positions:
-            raise NotFound(f"{paper_id} is not on list {name!r}")
-    with lib.store.write():
-        for position in positions:
-            lib.store.lists.delete_items(name, position)
-    return positions
+        if items:
+            report.notes.append(
+                f"dblp: full records for {len(found)} of {len(items)} works not on arXiv"
+            )
+    return found

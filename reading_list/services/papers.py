@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput, NotFound, SourceUnavailable
-from reading_list.identifiers import parse_arxiv_id
+from reading_list.metadata import PaperMetadata
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.status import STATUSES
 from reading_list.tags import parse_changes
 
 if TYPE_CHECKING:
+    from reading_list.identifiers import WorkId
     from reading_list.models import AddOutcome, ArxivRecord, Paper, PaperDetail
     from reading_list.selection import PaperFilter
     from reading_list.store import NewPaper
@@ -34,7 +35,6 @@ def new_arxiv_paper(
 ) -> NewPaper:
     """A paper from arXiv metadata, with a fresh citekey; ``fetched=False`` for metadata that
     did not come from arXiv now. Call inside the write that stores it (the key is free then)."""
-    from reading_list.metadata import PaperMetadata
     from reading_list.store import NewPaper
 
     metadata = PaperMetadata.from_arxiv(record)
@@ -53,7 +53,6 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
 
     Returns the ids that were newly inserted. The citekey is never touched by a refresh.
     """
-    from reading_list.metadata import PaperMetadata
 
     at = now()
     # One answer can list a paper twice; it is stored once.
@@ -62,6 +61,7 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
     with lib.store.write():
         # Checked under the write lock: another process may have stored some meanwhile.
         known = lib.store.papers.existing_arxiv_ids(r.arxiv_id for r in records)
+        twins = lib.store.identities.has_work_records()
         for record in records:
             if record.arxiv_id in known:
                 if refresh:
@@ -69,9 +69,24 @@ def store_records(lib: Library, records: Iterable[ArxivRecord], refresh: bool) -
                         record.arxiv_id, PaperMetadata.from_arxiv(record), fetched_at=at
                     )
                 continue
+            twin = preprint_twin(lib, record) if twins else None
+            if twin is not None:
+                # Added earlier by DOI, dblp key or OpenReview id: one work, not two entries.
+                lib.store.identities.adopt_as_arxiv(twin, record.arxiv_id, at)
+                lib.store.papers.refresh(
+                    record.arxiv_id, PaperMetadata.from_arxiv(record), fetched_at=at
+                )
+                continue
             lib.store.papers.insert([new_arxiv_paper(lib, record, at)])
             inserted.append(record.arxiv_id)
     return inserted
+
+
+def preprint_twin(lib: Library, record: ArxivRecord) -> str | None:
+    """A work from another source (not arXiv) that this arXiv record is the preprint of."""
+    from reading_list.services.scholarly import stored_twin
+
+    return stored_twin(lib, record.title, record.authors, kinds=("manual",), sourced_only=True)
 
 
 # ---- issue 3: add / list / show / status / tag / note / rm / open ---------------------------
@@ -85,30 +100,45 @@ class AddReport:
 
 
 def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> AddReport:
-    """Add papers by id or URL: one batched lookup for the ones not already stored."""
+    """Add papers by arXiv id or URL (one batched lookup for the ones not already stored), and
+    other works by DOI, dblp key, OpenReview id or proceedings link (services/scholarly.py)."""
+    from reading_list.identifiers import parse_work_id
     from reading_list.models import AddOutcome
+    from reading_list.services.scholarly import add_works
 
     outcomes: dict[str, AddOutcome] = {}
     order: list[str] = []
     wanted: list[str] = []
+    works: list[tuple[str, WorkId]] = []
     for raw in inputs:
         text = raw.strip()
-        if not text or text in outcomes:
+        if not text or text in outcomes or any(t == text for t, _ in works):
             continue
         order.append(text)
         try:
-            ident = parse_arxiv_id(text)
+            ident = parse_work_id(text)
         except InvalidIdentifier as exc:
             outcomes[text] = AddOutcome(input=text, outcome="invalid", message=str(exc))
             continue
-        outcomes[text] = AddOutcome(input=text, arxiv_id=ident.id, outcome="pending")
-        wanted.append(ident.id)
+        if ident.kind != "arxiv":
+            works.append((text, ident))
+            continue
+        outcomes[text] = AddOutcome(input=text, arxiv_id=ident.value, outcome="pending")
+        wanted.append(ident.value)
+    sent_before = sum(lib.requests_by_source().values())
+    unavailable: list[str] = []
+    if works:
+        added = add_works(lib, works, refresh=refresh)
+        outcomes.update(added.outcomes)
+        unavailable += added.unavailable
+        for text, arxiv_id in added.arxiv.items():
+            outcomes[text] = AddOutcome(input=text, arxiv_id=arxiv_id, outcome="pending")
+            wanted.append(arxiv_id)
     known = lib.store.papers.existing_arxiv_ids(wanted)
     to_fetch = list(dict.fromkeys(i for i in wanted if refresh or i not in known))
     titles: dict[str, str] = {}
+    unreadable: dict[str, str] = {}
     results: dict[str, str] = dict.fromkeys(known, "exists")
-    unavailable = None
-    sent_before = lib.client.requests_sent
     try:
         batches = lib.client.fetch_ids(to_fetch, use_cache=not refresh) if to_fetch else []
         for batch in batches:
@@ -121,22 +151,28 @@ def add_papers(lib: Library, inputs: list[str], *, refresh: bool = False) -> Add
                     results[record.arxiv_id] = "refreshed" if refresh else "exists"
             for missing in batch.missing:
                 results[missing] = "not-found"
+            for arxiv_id, reason in batch.unreadable.items():
+                results[arxiv_id] = "not-found"
+                unreadable[arxiv_id] = reason
     except SourceUnavailable as exc:
-        unavailable = f"{exc}; still pending: {', '.join(exc.pending)}"
+        unavailable.append(f"{exc}; still pending: {', '.join(exc.pending)}")
     for outcome in outcomes.values():
-        if outcome.arxiv_id is None:
+        if outcome.arxiv_id is None or outcome.outcome != "pending":
             continue
         state = results.get(outcome.arxiv_id, "pending")
         outcome.outcome = state  # type: ignore[assignment]
-        if state == "not-found":
+        if outcome.arxiv_id in unreadable:
+            outcome.message = f"arXiv's entry for it is unreadable ({unreadable[outcome.arxiv_id]})"
+        elif state == "not-found":
             outcome.message = "arXiv has no paper with this id"
         elif state == "pending":
             outcome.message = "not fetched: arXiv unavailable; run the command again"
         if state in ("exists", "added", "refreshed"):
             paper = lib.store.papers.get(outcome.arxiv_id)
+            outcome.paper_id = outcome.arxiv_id
             outcome.title = titles.get(outcome.arxiv_id) or (paper.title if paper else None)
-    requests = lib.client.requests_sent - sent_before
-    return AddReport([outcomes[t] for t in order], unavailable, requests)
+    requests = sum(lib.requests_by_source().values()) - sent_before
+    return AddReport([outcomes[t] for t in order], "; ".join(unavailable) or None, requests)
 
 
 def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
@@ -172,8 +208,16 @@ def paper_ids(lib: Library, refs: Iterable[str]) -> list[str]:
 
 
 def show_paper(lib: Library, ref: str) -> PaperDetail:
-    detail = lib.store.papers.detail(require_paper_id(lib, ref))
+    from reading_list.services.scholarly import provenance
+
+    paper_id = require_paper_id(lib, ref)
+    detail = lib.store.papers.detail(paper_id)
     assert detail is not None
+    where = provenance(lib, paper_id)
+    detail.identities = where.identities
+    detail.field_sources = where.field_sources
+    detail.records = where.records
+    detail.lookups = where.lookups
     return detail
 
 

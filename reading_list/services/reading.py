@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -63,9 +64,16 @@ def _changes(lib: Library, paper: Paper, new: PaperMetadata) -> list[Change]:
     return changes
 
 
-def check(lib: Library, flt: PaperFilter) -> CheckReport:
+def check(
+    lib: Library,
+    flt: PaperFilter,
+    *,
+    published: bool = True,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> CheckReport:
     """Re-fetch the selection's arXiv metadata (batched; cached within the TTL), store it, and
-    report what moved since it was stored or read."""
+    report what moved since it was stored or read; then (``published``) look up in dblp the
+    venue version of every preprint not linked yet. The two sources fail independently."""
     flt = check_filter(lib, flt)
     papers = {p.arxiv_id: p for p in lib.store.papers.iter(flt) if p.arxiv_id}
     report = CheckReport(checked=0, selected=len(papers), changed=[])
@@ -85,12 +93,21 @@ def check(lib: Library, flt: PaperFilter) -> CheckReport:
                         report.changed.append(
                             CheckItem(paper_id=paper.id, title=record.title, changes=changes)
                         )
-            report.missing += batch.missing
+            report.missing += batch.missing + list(batch.unreadable)
     except SourceUnavailable as exc:
         report.unavailable = f"{exc}; {len(papers) - len(seen)} paper(s) not checked"
     report.checked = len(seen)
     report.requests = lib.client.requests_sent - sent_before
+    if published:
+        from reading_list.services.scholarly import link_published
+
+        current = [lib.store.papers.get(p.id) or p for p in papers.values()]
+        report.published = link_published(lib, current, on_progress or _no_progress)
     return report
+
+
+def _no_progress(_done: int, _total: int, _label: str) -> None:
+    return None
 
 
 # ---- reading order and next ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, UsageError
-from reading_list.formats import ExportFormat, tabular
+from reading_list.formats import CitedVersion, ExportFormat, tabular
 from reading_list.models import BibImportReport, Paper, SkippedLine
 from reading_list.selection import PaperFilter
 from reading_list.services.inputs import (
@@ -29,8 +29,15 @@ if TYPE_CHECKING:
     from reading_list.formats.bibreader import BibChunk, BibEntry
     from reading_list.store import Identities, NewPaper
     from reading_list.store.papers import RowBatch
+    from reading_list.works import WorkRecord
+
+    RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
+    # A parallel export's unit of work: a batch of rows and their tags, the batch's records
+    # from other sources, the format and the version to cite.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, WorkRecord]] | None, str, str]
 
 FORMATS = tuple(f.value for f in ExportFormat)
+PREFER = tuple(v.value for v in CitedVersion)
 # Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
@@ -63,19 +70,28 @@ def cited_keys(path: Path) -> set[str] | None:
 
 
 def export(
-    lib: Library, flt: PaperFilter, fmt: str, *, cited_only: Path | None = None
+    lib: Library,
+    flt: PaperFilter,
+    fmt: str,
+    *,
+    cited_only: Path | None = None,
+    prefer: str = "published",
 ) -> ExportResult:
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory.
 
-    Everything is read from one snapshot of the library (taken when the first chunk is
-    asked for), so papers added or removed meanwhile are neither half-seen nor seen twice.
+    BibTeX and biblatex cite a preprint's published version when one is known, unless
+    ``prefer="preprint"``. Everything is read from one snapshot of the library (taken when
+    the first chunk is asked for), so papers added or removed meanwhile are neither half-seen
+    nor seen twice.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if prefer not in PREFER:
+        raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
     flt = check_filter(lib, flt)
     keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
-    result.chunks = _export_chunks(lib, flt, fmt, keys, cited_only, result)
+    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result)
     return result
 
 
@@ -83,6 +99,7 @@ def _export_chunks(
     lib: Library,
     flt: PaperFilter,
     fmt: str,
+    prefer: str,
     keys: set[str] | None,
     cited_only: Path | None,
     result: ExportResult,
@@ -118,13 +135,23 @@ def _export_chunks(
             and (os.cpu_count() or 1) > 1
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
+        records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
         if parallel:
             batches = lib.store.papers.row_batches(
                 flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
             )
-            yield from _render_parallel(_counted(batches, result), fmt, result.warnings)
+            jobs = (
+                (
+                    batch,
+                    records_for([r["id"] for r in batch[0]]) if records_for else None,
+                    fmt,
+                    prefer,
+                )
+                for batch in _counted(batches, result)
+            )
+            yield from _render_parallel(jobs, result.warnings)
         else:
-            yield from _render_stream(selected(), fmt, result.warnings)
+            yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
 
 
 def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
@@ -133,21 +160,27 @@ def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowB
         yield batch
 
 
-def _render_batch(job: tuple[RowBatch, str]) -> tuple[str, list[str]]:
+def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     from reading_list.store.rows import papers_from_rows
 
-    (records, tags), fmt = job
+    (rows, tags), records, fmt, prefer = job
+    known = records or {}
+
+    def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
+        return {i: known[i] for i in ids if i in known}
+
+    papers = papers_from_rows(rows, tags)
     warnings: list[str] = []
-    return "".join(_render_stream(papers_from_rows(records, tags), fmt, warnings)), warnings
+    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer))
+    return text, warnings
 
 
-def _render_parallel(batches: Iterator[RowBatch], fmt: str, warnings: list[str]) -> Iterator[str]:
-    """Large exports: this process reads the rows from its snapshot and hands them in batches
-    to worker processes, which build the models and render them (the cost); batches are
-    written in order, a few in flight at a time, so memory stays bounded and the output is
-    the serial one."""
+def _render_parallel(jobs: Iterator[RenderJob], warnings: list[str]) -> Iterator[str]:
+    """Large exports: this process reads the rows (and the records from other sources) from
+    its snapshot and hands them in batches to worker processes, which build the models and
+    render them (the cost); batches are written in order, a few in flight at a time, so
+    memory stays bounded and the output is the serial one."""
     workers = min(2, os.cpu_count() or 1)
-    jobs = ((batch, fmt) for batch in batches)
     with worker_pool(workers) as pool:
         for n, (text, batch_warnings) in enumerate(
             ordered_map(pool, _render_batch, jobs, ahead=2 * workers)
@@ -167,13 +200,20 @@ def _batches(papers: Iterator[Paper], size: int = RENDER_BATCH) -> Iterator[list
         yield batch
 
 
-def _render_stream(papers: Iterator[Paper], fmt: str, warnings: list[str]) -> Iterator[str]:
+def _render_stream(
+    papers: Iterator[Paper],
+    fmt: str,
+    warnings: list[str],
+    records_for: RecordsFor | None = None,
+    prefer: str = "published",
+) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
         from reading_list.formats.bibtex import render_bibliography
 
         first = True
         for batch in _batches(papers):
-            rendered = render_bibliography(batch, flavour=fmt)
+            records = records_for([p.id for p in batch]) if records_for else None
+            rendered = render_bibliography(batch, flavour=fmt, records=records, prefer=prefer)
             warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
             yield ("" if first else "\n") + rendered.text
             first = False
@@ -250,6 +290,9 @@ def restore(
                 pending.append((number, row))
                 counts[kind] += 1
             _store_dumped(lib, pending_kind, pending, name)
+            if counts["paper"] and not counts["identity"]:
+                # A dump from before identities were kept: its papers' own are derived.
+                lib.store.dump.derive_identities()
     except KeyboardInterrupt:
         raise Interrupted(
             "interrupted: restore is all or nothing, so nothing was restored"

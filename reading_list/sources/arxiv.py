@@ -1,61 +1,53 @@
-"""The only module that talks to arXiv.
+"""The arXiv client: the query API through the shared transport (sources/http.py).
 
 arxiv.py models the request (``arxiv.Search``), but its transport falls short for a tool that
 stores what it reads: no HTTP timeout, ``Retry-After`` ignored, an empty first page silently
-taken as "no results", truncated XML silently recovered. So this module sends the request itself
-(one session, a process-wide throttle, timeouts, backoff) and parses the Atom feed strictly:
-a document that does not parse in full is retried, never half-stored.
+taken as "no results", truncated XML silently recovered. So the request goes through our own
+transport (one connection, a process-wide throttle, deadlines, size caps, backoff, a private
+cache) and the Atom feed is parsed strictly: a document that does not parse in full is retried,
+never half-stored. One unreadable entry (a ``v0`` id, no title) is skipped and reported, not
+fatal for the other 99 of its batch; an entry repeated in one answer is kept once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import urlencode
 
-from reading_list import __version__
 from reading_list.config import Settings
 from reading_list.errors import HostileResponse, InvalidIdentifier, InvalidInput, SourceUnavailable
 from reading_list.identifiers import parse_arxiv_id
 from reading_list.models import ArxivRecord
-
-if TYPE_CHECKING:
-    import requests
+from reading_list.sources.http import Answer, Fetched, Policy, Retryable, Transport, redact
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 ID_BATCH = 100
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_HOSTILE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-# One throttle for the whole process, whichever client object asks.
-_throttle_lock = threading.Lock()
-_last_request_at = 0.0
-
-
-# With no route to the host, waiting rarely helps: give up after this many refusals in a row.
-MAX_CONNECTION_FAILURES = 2
-MAX_RETRY_AFTER = 300.0
-
-
-class _Retryable(Exception):
-    def __init__(self, reason: str, wait: float | None = None, *, connection: bool = False) -> None:
-        super().__init__(reason)
-        self.wait = wait
-        self.connection = connection
+_HOSTILE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)")
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+)
+# arXiv opened in 1991; a date past next year is a broken answer, not a paper.
+FIRST_YEAR = 1991
 
 
 @dataclass
 class Feed:
     total: int
     records: list[ArxivRecord] = field(default_factory=list)
+    # entries that could not be read: (id as written, or "", why)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +56,8 @@ class IdBatch:
 
     records: list[ArxivRecord]
     missing: list[str]
+    # requested ids whose entry in the answer was unreadable, with the reason
+    unreadable: dict[str, str] = field(default_factory=dict)
 
 
 def _collapse(text: str | None) -> str | None:
@@ -73,17 +67,36 @@ def _collapse(text: str | None) -> str | None:
     return collapsed or None
 
 
+class _BadEntry(Exception):
+    def __init__(self, raw_id: str, reason: str) -> None:
+        super().__init__(reason)
+        self.raw_id = raw_id
+
+
+def _checked_date(text: str | None) -> str | None:
+    """The timestamp if it names a real day between arXiv's start and next year, else None
+    (the year then comes from the id): "9999-99-99" must not become year 9999."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    if not FIRST_YEAR <= day.year <= datetime.now(UTC).year + 1:
+        return None
+    return text
+
+
 def _entry_to_record(entry: Any) -> ArxivRecord:
     raw_id = entry.findtext(f"{ATOM}id") or ""
     tail = raw_id.split("/abs/", 1)[-1]
     try:
         ident = parse_arxiv_id(tail)
-    except InvalidIdentifier:
-        raise _Retryable(f"entry with an unreadable id {raw_id!r}") from None
+    except InvalidIdentifier as exc:
+        raise _BadEntry(tail, str(exc)) from None
     title = _collapse(entry.findtext(f"{ATOM}title"))
-    published = _collapse(entry.findtext(f"{ATOM}published"))
-    if not title or not published:
-        raise _Retryable(f"entry {ident.id} lacks a title or date")
+    if not title:
+        raise _BadEntry(tail, "the entry has no title")
     categories = [c.get("term") for c in entry.findall(f"{ATOM}category") if c.get("term")]
     primary = entry.find(f"{ARXIV}primary_category")
     return ArxivRecord(
@@ -99,37 +112,81 @@ def _entry_to_record(entry: Any) -> ArxivRecord:
         categories=categories,
         primary_category=(primary.get("term") if primary is not None else None)
         or (categories[0] if categories else None),
-        published=published,
-        updated=_collapse(entry.findtext(f"{ATOM}updated")),
+        published=_checked_date(_collapse(entry.findtext(f"{ATOM}published"))),
+        updated=_checked_date(_collapse(entry.findtext(f"{ATOM}updated"))),
         doi=_collapse(entry.findtext(f"{ARXIV}doi")),
         journal_ref=_collapse(entry.findtext(f"{ARXIV}journal_ref")),
         comment=_collapse(entry.findtext(f"{ARXIV}comment")),
     )
 
 
+def decode_xml(body: bytes, service: str = "arXiv") -> bytes:
+    """The document as UTF-8 without its declaration, after refusing DTDs and entities.
+
+    The refusal has to look at decoded text: in UTF-16 "<!DOCTYPE" is not those bytes, and
+    lxml would decode it and read the DTD anyway. UTF-16/32 with a byte-order mark are decoded;
+    any other encoding than UTF-8 is refused.
+    """
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            encoding = name
+            break
+    else:
+        declared = _DECLARED_ENCODING.match(body)
+        if declared and declared.group(1).decode().lower() not in ("utf-8", "utf8", "us-ascii"):
+            raise HostileResponse(
+                f"{service} answered in {declared.group(1).decode()!r}; only UTF-8 is read"
+            )
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError:
+        raise HostileResponse(
+            f"{service}'s answer is not valid {encoding}; nothing was parsed"
+        ) from None
+    if "\x00" in text:
+        raise HostileResponse(f"{service}'s answer holds NUL bytes; nothing was parsed")
+    if _HOSTILE.search(text):
+        raise HostileResponse(
+            f"{service}'s answer declares a DTD or entities (possible XML attack); "
+            "nothing was parsed"
+        )
+    return _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+
+
 def parse_feed(body: bytes) -> Feed:
-    """Parse a whole Atom feed strictly. Raises _Retryable for cut or garbled documents."""
+    """Parse a whole Atom feed strictly. Raises Retryable for cut or garbled documents."""
     from lxml import etree
 
-    if _HOSTILE.search(body):
-        raise HostileResponse(
-            "arXiv's answer declares a DTD or entities (possible XML attack); nothing was parsed"
-        )
+    clean = decode_xml(body)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, huge_tree=False, recover=False, load_dtd=False
     )
     try:
-        root = etree.fromstring(body, parser=parser)
+        root = etree.fromstring(clean, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise _Retryable(f"incomplete or malformed XML ({exc})") from None
+        raise Retryable(f"incomplete or malformed XML ({exc})") from None
     if root is None or root.tag != f"{ATOM}feed":
-        raise _Retryable("the answer is not an Atom feed")
+        raise Retryable("the answer is not an Atom feed")
     total_text = root.findtext(f"{OPENSEARCH}totalResults")
     try:
         total = int(total_text or "0")
     except ValueError:
-        raise _Retryable(f"unreadable totalResults {total_text!r}") from None
-    return Feed(total=total, records=[_entry_to_record(e) for e in root.findall(f"{ATOM}entry")])
+        raise Retryable(f"unreadable totalResults {total_text!r}") from None
+    feed = Feed(total=total)
+    by_id: dict[str, ArxivRecord] = {}
+    for entry in root.findall(f"{ATOM}entry"):
+        try:
+            record = _entry_to_record(entry)
+        except _BadEntry as exc:
+            feed.skipped.append((exc.raw_id, str(exc)))
+            continue
+        seen = by_id.get(record.arxiv_id)
+        # One paper twice in one answer (arXiv's old duplicate quirk): keep its latest version.
+        if seen is None or (record.version or 0) > (seen.version or 0):
+            by_id[record.arxiv_id] = record
+    feed.records = list(by_id.values())
+    return feed
 
 
 def _error_summary(body: bytes) -> str:
@@ -139,18 +196,10 @@ def _error_summary(body: bytes) -> str:
     return body[:200].decode("utf-8", "replace").strip()
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
+def _lenient_id(raw: str) -> str | None:
+    """The unversioned id an unreadable entry was meant to be ("2501.00001v0" -> 2501.00001)."""
+    match = re.match(r"^(.+?)(?:v\d+)?$", raw.strip())
+    return match.group(1) if match and match.group(1) else None
 
 
 class ArxivClient:
@@ -159,17 +208,26 @@ class ArxivClient:
     def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self.on_wait = on_wait or (lambda _msg: None)
-        self.requests_sent = 0
-        self._session: requests.Session | None = None
+        self.transport = Transport(
+            Policy(
+                service="arXiv",
+                cache_name="arxiv",
+                delay=settings.arxiv_delay,
+                timeout=settings.timeout,
+                retries=settings.retries,
+                max_backoff=settings.max_backoff,
+                max_retry_sleep=settings.max_retry_sleep,
+                max_bytes=settings.max_response_bytes,
+                cache_dir=settings.cache_dir,
+                cache_ttl=settings.cache_ttl,
+                cache_suffix=".xml",
+            ),
+            on_wait=self.on_wait,
+        )
 
     @property
-    def session(self) -> requests.Session:
-        if self._session is None:
-            import requests
-
-            self._session = requests.Session()
-            self._session.headers["User-Agent"] = f"reading-list/{__version__}"
-        return self._session
+    def requests_sent(self) -> int:
+        return self.transport.requests_sent
 
     # ---- public API --------------------------------------------------------------------
 
@@ -177,7 +235,8 @@ class ArxivClient:
         """Look up unversioned ids in batched id_list requests, one batch at a time.
 
         On a batch that keeps failing, raises SourceUnavailable whose ``pending`` holds every id
-        not yet answered, so the caller can keep the batches it already got.
+        not yet answered, so the caller can keep the batches it already got. A batch's answer
+        is cached only once the caller asks for the next one (it has stored this one).
         """
         import arxiv
 
@@ -186,22 +245,34 @@ class ArxivClient:
             chunk = wanted[start : start + ID_BATCH]
             search = arxiv.Search(id_list=chunk, max_results=len(chunk))
             try:
-                feed = self._get(self._params(search, len(chunk)), use_cache, page_size=len(chunk))
+                fetched = self._get(self._params(search, len(chunk)), use_cache, len(chunk))
             except SourceUnavailable as exc:
                 exc.pending = wanted[start:]
                 raise
+            feed = fetched.value
+            asked = set(chunk)
+            unreadable: dict[str, str] = {}
+            for raw_id, reason in feed.skipped:
+                lenient = _lenient_id(raw_id)
+                if lenient in asked:
+                    unreadable[lenient] = reason
+                self.on_wait(f"arXiv: skipped an unreadable entry {raw_id!r}: {reason}")
             found = {r.arxiv_id for r in feed.records}
             yield IdBatch(
-                records=[r for r in feed.records if r.arxiv_id in set(chunk)],
-                missing=[i for i in chunk if i not in found],
+                records=[r for r in feed.records if r.arxiv_id in asked],
+                missing=[i for i in chunk if i not in found and i not in unreadable],
+                unreadable=unreadable,
             )
+            fetched.commit()
 
     def search(self, query: str, max_results: int = 20) -> list[ArxivRecord]:
         """Run a search_query (arXiv's field grammar) and return the first page."""
         import arxiv
 
         search = arxiv.Search(query=query, max_results=max_results)
-        return self._get(self._params(search, max_results), True, page_size=max_results).records
+        fetched = self._get(self._params(search, max_results), True, max_results)
+        fetched.commit()
+        return fetched.value.records
 
     # ---- transport ---------------------------------------------------------------------
 
@@ -216,100 +287,28 @@ class ArxivClient:
             "sortOrder": search.sort_order.value,
         }
 
-    def _cache_path(self, url: str) -> Path:
-        digest = hashlib.sha256(url.encode()).hexdigest()
-        return self.settings.cache_dir / "arxiv" / digest[:2] / f"{digest}.xml"
-
-    def _read_cache(self, url: str) -> bytes | None:
-        path = self._cache_path(url)
-        try:
-            if time.time() - path.stat().st_mtime > self.settings.cache_ttl:
-                return None
-            return path.read_bytes()
-        except OSError:
-            return None
-
-    def _write_cache(self, url: str, body: bytes) -> None:
-        path = self._cache_path(url)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(body)
-            tmp.replace(path)
-        except OSError:
-            pass  # a cache that cannot be written only costs a request next time
-
-    def _throttle(self) -> None:
-        global _last_request_at
-        with _throttle_lock:
-            wait = _last_request_at + self.settings.arxiv_delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            _last_request_at = time.monotonic()
-
-    def _get(self, params: dict[str, str], use_cache: bool, page_size: int) -> Feed:
+    def _get(self, params: dict[str, str], use_cache: bool, page_size: int) -> Fetched[Feed]:
         url = f"{self.settings.arxiv_url}?{urlencode(params)}"
-        if use_cache and (cached := self._read_cache(url)) is not None:
-            try:
-                return self._validate(parse_feed(cached), page_size)
-            except _Retryable:
-                pass  # a damaged cache entry: fetch afresh
-        attempts = self.settings.retries + 1
-        last_reason = ""
-        refused = 0
-        for attempt in range(1, attempts + 1):
-            try:
-                body = self._send(url)
-                feed = self._validate(parse_feed(body), page_size)
-            except _Retryable as exc:
-                last_reason = str(exc)
-                refused = refused + 1 if exc.connection else 0
-                if attempt == attempts or refused >= MAX_CONNECTION_FAILURES:
-                    break
-                if exc.wait is not None:
-                    # The server said how long: honour it, unless it is longer than a CLI can wait.
-                    if exc.wait > MAX_RETRY_AFTER:
-                        last_reason += f" (asked to wait {exc.wait:.0f} s)"
-                        break
-                    wait = exc.wait
-                else:
-                    backoff = max(self.settings.arxiv_delay, 0.5) * 2 ** (attempt - 1)
-                    wait = min(backoff, self.settings.max_backoff)
-                self.on_wait(
-                    f"arXiv: {last_reason}; retrying in {wait:.1f} s ({attempt}/{attempts - 1})"
+
+        def parse(answer: Answer) -> Feed:
+            if answer.status == 400:
+                raise InvalidInput(f"arXiv rejected the request: {_error_summary(answer.body)}")
+            if answer.status != 200:
+                raise SourceUnavailable(
+                    f"arXiv answered HTTP {answer.status} for {redact(answer.url)}"
                 )
-                time.sleep(wait)
-                continue
-            self._write_cache(url, body)
-            return feed
-        raise SourceUnavailable(f"arXiv unavailable: {last_reason}")
+            if answer.looks_like_html():
+                raise Retryable("an HTML page instead of an Atom feed")
+            return self._validate(parse_feed(answer.body), page_size)
 
-    def _send(self, url: str) -> bytes:
-        import requests
-
-        self._throttle()
-        self.requests_sent += 1
-        try:
-            response = self.session.get(url, timeout=self.settings.timeout)
-            body = response.content
-        except requests.Timeout:
-            raise _Retryable(f"no answer within {self.settings.timeout:.0f} s") from None
-        except requests.RequestException as exc:
-            raise _Retryable(f"cannot connect ({type(exc).__name__})", connection=True) from None
-        status = response.status_code
-        if status == 200:
-            return body
-        if status in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {status}", _retry_after(response.headers.get("Retry-After")))
-        if status == 400:
-            raise InvalidInput(f"arXiv rejected the request: {_error_summary(body)}")
-        raise SourceUnavailable(f"arXiv answered HTTP {status} for {url}")
+        return self.transport.fetch(url, parse, use_cache=use_cache)
 
     @staticmethod
     def _validate(feed: Feed, page_size: int) -> Feed:
         # arXiv sometimes answers a valid but empty (or short) page although results exist.
-        if not feed.records and feed.total > 0:
-            raise _Retryable(f"empty page although {feed.total} results exist")
-        if len(feed.records) < min(feed.total, page_size):
-            raise _Retryable(f"short page: {len(feed.records)} of {feed.total} entries")
+        entries = len(feed.records) + len(feed.skipped)
+        if not entries and feed.total > 0:
+            raise Retryable(f"empty page although {feed.total} results exist")
+        if entries < min(feed.total, page_size):
+            raise Retryable(f"short page: {entries} of {feed.total} entries")
         return feed

@@ -2,8 +2,9 @@
 
 ``open_db(path)`` gives a ``Store``: one connection, its transactions, and one repository per
 concern over that connection (``papers``, ``tags``, ``lists``, ``reading``, ``checks``,
-``dump``), so that a call site names what it touches: ``store.papers.get(id)``,
-``store.lists.items(name)``. Repositories share nothing but the connection.
+``dump``, and ``identities``: a work's identities, source records and lookups), so that a call
+site names what it touches: ``store.papers.get(id)``, ``store.lists.items(name)``.
+Repositories share nothing but the connection.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from reading_list.store.tags import Tags
 if TYPE_CHECKING:
     from reading_list.store.checks import Checks
     from reading_list.store.dump import Dump
+    from reading_list.store.identities import WorkIdentities
     from reading_list.store.lists import Lists
     from reading_list.store.reading import Reading
 
@@ -64,6 +66,12 @@ class Store:
         from reading_list.store.dump import Dump
 
         return Dump(self.sql)
+
+    @cached_property
+    def identities(self) -> WorkIdentities:
+        from reading_list.store.identities import WorkIdentities
+
+        return WorkIdentities(self.sql)
 
     @property
     def path(self) -> Path:

@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import InvalidInput, StorageError
 from reading_list.store.connection import writes
+from reading_list.store.identities import add_own
 from reading_list.store.rows import (
     DERIVED_COLUMNS,
     author_columns,
     decode_lists,
     dumped_tags,
     encode_lists,
+    identity_rows,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +34,9 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "event": ("status_events", "paper_id, at, id", ("id",)),
     "list": ("lists", "name", ()),
     "list_item": ("list_items", "list_name, position, part", ("id",)),
+    "identity": ("paper_identities", "kind, value", ()),
+    "work_record": ("work_records", "paper_id, role", ()),
+    "lookup": ("source_lookups", "paper_id, source, purpose", ()),
     # Last, so that the dump of a library without reading-order links is what it always was.
     "link": ("paper_links", "paper_id, after_id", ()),
 }
@@ -91,6 +96,13 @@ class Dump:
             raise InvalidInput(f"a {table} row does not fit: {exc.__cause__}") from None
         except (OverflowError, UnicodeEncodeError) as exc:
             raise InvalidInput(f"a {table} row does not fit: {exc}") from None
+
+    @writes
+    def derive_identities(self) -> None:
+        """The identities the papers' own columns give them (their arXiv id, a published
+        DOI), for a dump from before identities were kept."""
+        for rows in self._sql.batches("SELECT id, arxiv_id, doi, kind, added_at FROM papers"):
+            add_own(self._sql, [i for row in rows for i in identity_rows(*row)])
 
     def _columns(self, table: str) -> list[str]:
         return [str(r[1]) for r in self._sql.tuples(f"PRAGMA table_info([{table}])")]

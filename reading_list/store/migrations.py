@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -301,3 +302,70 @@ def m006_tags_notes_and_web_view(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+# This migration's own copy, as it shipped with it, of the DOI a paper's doi column gives it
+# as an identity (identifiers.doi_identity): bare, canonical, never arXiv's own.
+_M007_DOI_LABEL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def _m007_doi(value: str | None) -> str | None:
+    words = _M007_DOI_LABEL.sub("", (value or "").strip()).split()
+    doi = unquote(words[0]).strip().rstrip(".,;:)]}'\"").lower() if words else ""
+    return doi if doi.startswith("10.") and not doi.startswith("10.48550/") else None
+
+
+@migrations()
+def m007_work_identities(db: Database) -> None:
+    # One work, several identities: an arXiv preprint and its published version are one paper
+    # with an arXiv id, a DOI, a dblp key, an OpenReview id. Every writer of papers adds the
+    # ids a paper's own columns give it (store/rows.py: identity_rows); here, those of the
+    # papers stored so far.
+    statements = [
+        """CREATE TABLE paper_identities (
+            kind TEXT NOT NULL
+                CHECK (kind IN ('arxiv', 'doi', 'dblp', 'openreview', 'acl', 'url')),
+            value TEXT NOT NULL,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (kind, value)
+        )""",
+        "CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id)",
+        # What a scholarly source said of the paper: "work" is the record a non-arXiv entry was
+        # made from (Crossref, dblp); "published" the venue version of an arXiv preprint.
+        """CREATE TABLE work_records (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('work', 'published')),
+            source TEXT NOT NULL,
+            key TEXT NOT NULL,
+            record TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, role)
+        )""",
+        # Lookups in a secondary source: found, none (looked, nothing acceptable) or pending
+        # (the source could not be asked); the next `check` retries the pending ones.
+        """CREATE TABLE source_lookups (
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            source TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('found', 'none', 'pending')),
+            detail TEXT,
+            at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, source, purpose)
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+    rows = db.execute("SELECT id, arxiv_id, kind, doi, added_at FROM papers ORDER BY rowid")
+    identities: list[tuple[str, str, str, str, str]] = []
+    for paper_id, arxiv_id, kind, doi, added_at in rows.fetchall():
+        if arxiv_id:
+            identities.append(("arxiv", arxiv_id, paper_id, "arxiv", added_at))
+        if (value := _m007_doi(doi)) is not None:
+            identities.append(("doi", value, paper_id, kind, added_at))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        identities,
+    )

@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reading_list.store.connection import writes
+from reading_list.store.identities import add_own
 from reading_list.store.rows import (
     PAPER_COLUMNS,
     NewPaper,
+    identity_rows,
     metadata_row,
     paper_from_row,
     paper_row,
@@ -139,13 +141,25 @@ class Papers:
             "INSERT INTO status_events (paper_id, status, version, at) VALUES (?, ?, NULL, ?)",
             [(p.id, p.status, p.added_at) for p in papers if p.status != "to-read"],
         )
+        add_own(self._sql, [row for p in papers for row in p.identities()])
 
     @writes
     def refresh(self, paper_id: str, metadata: PaperMetadata, fetched_at: str | None) -> None:
-        """Rewrite a paper's metadata (its citekey, status and tags stay)."""
+        """Rewrite a paper's metadata (its citekey, status and tags stay); a DOI it now has
+        becomes one of its identities."""
         values = metadata_row(metadata, fetched_at)
         sets = ", ".join(f"{c} = ?" for c in values)
         self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*values.values(), paper_id])
+        if metadata.doi:
+            row = self._sql.one(
+                "SELECT arxiv_id, kind, added_at FROM papers WHERE id = ?", [paper_id]
+            )
+            if row is not None:
+                arxiv_id, kind, added_at = row
+                add_own(
+                    self._sql,
+                    identity_rows(paper_id, arxiv_id, metadata.doi, kind, fetched_at or added_at),
+                )
 
     @writes
     def delete(self, paper_id: str) -> None:

@@ -1,8 +1,10 @@
 """The one mapping between papers, tags and list items and the rows that hold them.
 
 Everything a table derives from what it stores is computed here and nowhere else: the synthetic
-id of a manual entry, its kind, the listing's first-author, author-count and tag-list columns,
-a tag's key and spelling, a list item's columns, and the JSON encoding of list-valued columns.
+id of a manual entry, its kind (and the id and kind a work takes when it turns out to be on
+arXiv), the identities a paper's own columns give it, the listing's first-author, author-count
+and tag-list columns, a tag's key and spelling, a list item's columns, and the JSON encoding of
+list-valued columns.
 
 A new paper field takes: a migration adding its column, the field on PaperMetadata (what
 sources and readers say) and on models.Paper (what reads return), one line in
@@ -14,6 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+from reading_list.identifiers import doi_identity
 
 if TYPE_CHECKING:
     from reading_list.metadata import PaperMetadata
@@ -72,11 +76,17 @@ ITEM_COLUMNS = (
 # Columns holding a JSON array (in ``papers`` and ``list_items``).
 JSON_LIST_COLUMNS = ("authors", "categories", "candidates", "section_tags")
 MANUAL_PREFIX = "manual:"
+ARXIV_KIND, MANUAL_KIND = "arxiv", "manual"
 
 
 def manual_id(citekey: str) -> str:
     """The id of a work that is not on arXiv: its citekey, which is unique, made distinct."""
     return MANUAL_PREFIX + citekey
+
+
+def arxiv_key_columns(arxiv_id: str) -> dict[str, str]:
+    """The id, arXiv id and kind of a paper on arXiv (a new one, or a work found to be one)."""
+    return {"id": arxiv_id, "arxiv_id": arxiv_id, "kind": ARXIV_KIND}
 
 
 class NewPaper(NamedTuple):
@@ -91,6 +101,9 @@ class NewPaper(NamedTuple):
     fetched_at: str | None = None
     status: str = "to-read"
     tags: Sequence[str] = ()
+    # Who vouches for the metadata (its DOI's identity): arXiv for an arXiv paper, otherwise
+    # the source its record came from (dblp, crossref), or "manual".
+    source: str | None = None
 
     @property
     def id(self) -> str:
@@ -98,7 +111,30 @@ class NewPaper(NamedTuple):
 
     @property
     def kind(self) -> str:
-        return "arxiv" if self.arxiv_id else "manual"
+        return ARXIV_KIND if self.arxiv_id else MANUAL_KIND
+
+    def identities(self) -> list[IdentityRow]:
+        return identity_rows(
+            self.id, self.arxiv_id, self.metadata.doi, self.source or self.kind, self.added_at
+        )
+
+
+# (kind, value, paper id, source, added at): a row of paper_identities.
+IdentityRow = tuple[str, str, str, str, str]
+
+
+def identity_rows(
+    paper_id: str, arxiv_id: str | None, doi: str | None, source: str, at: str
+) -> list[IdentityRow]:
+    """The identities a paper's own columns give it: its arXiv id, and its DOI when that names
+    a published version (arXiv's own DOIs name the preprint)."""
+    rows: list[IdentityRow] = []
+    if arxiv_id:
+        rows.append(("arxiv", arxiv_id, paper_id, ARXIV_KIND, at))
+    doi_value = doi_identity(doi)
+    if doi_value is not None:
+        rows.append(("doi", doi_value, paper_id, source, at))
+    return rows
 
 
 def encode_list(values: Iterable[Any]) -> str:
