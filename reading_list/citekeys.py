@@ -20,6 +20,8 @@ STOPWORDS = frozenset(
     through during before below up down out off further once here if while because until""".split()
 )
 _ALLOWED = re.compile(r"[^a-z0-9]")
+# Every citekey the tool writes, or keeps from a .bib file or a dump, is made of these.
+_USABLE = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 _MATH = re.compile(r"\$[^$]*\$")
 _TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 
@@ -99,3 +101,8 @@ def unique_citekey(base: str, taken: Collection[str]) -> str:
         if f"{base}{suffix}".lower() not in lowered:
             return f"{base}{suffix}"
         n += 1
+
+
+def usable_citekey(key: str) -> bool:
+    """Whether ``key`` is one a citekey may be (safe in BibTeX, a file name and a URL)."""
+    return bool(_USABLE.match(key))

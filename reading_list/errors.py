@@ -81,3 +81,9 @@ class CorruptLibrary(StorageError):
 
 class LibraryBusy(StorageError):
     """Another process held the library's write lock for longer than we wait."""
+
+
+class Interrupted(ReadingListError):
+    """Ctrl-C, reported with what is true of the library afterwards (exit 130)."""
+
+    exit_code = 130

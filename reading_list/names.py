@@ -77,8 +77,9 @@ def split_name(name: str) -> PersonName:
     suffix = ""
     if len(words) > 2 and words[-1].lower() in SUFFIXES:
         suffix = words.pop()
-    if len(words) == 1:
-        return PersonName("", "", words[0], suffix)
+    if len(words) <= 1:
+        # An empty name (an arXiv answer can have one) is an empty family name, not a crash.
+        return PersonName("", "", words[0] if words else "", suffix)
     family_start = len(words) - 1
     # Particles are the lower-case words just before the last one ("van den Oord").
     while (

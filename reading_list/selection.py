@@ -18,5 +18,4 @@ class PaperFilter:
     sort: str = "added"
     reverse: bool = False
     limit: int | None = None
-    offset: int = 0
     query: str | None = None

@@ -188,6 +188,11 @@ def test_files_are_private(stub: StubServer, run: Run, tmp_path: Path) -> None:
     run("add", "1703.05175", ok=True)
     db = Path(os.environ["READING_LIST_HOME"]) / "library.db"
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    # Output files are the user's own: they follow the umask (tests/test_output.py).
     out = tmp_path / "dump.jsonl"
-    run("dump", "-o", str(out), ok=True)
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    old_umask = os.umask(0o027)
+    try:
+        run("dump", "-o", str(out), ok=True)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640

@@ -7,7 +7,6 @@ that ``--help`` and the hot paths (list, status, tag) stay light.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typer.core import TyperCommand
 
 from reading_list.cli.screen import Grid, Screen
 from reading_list.formats import tabular
+from reading_list.formats.terminal import clean_text
 from reading_list.sort_keys import SortKey
 from reading_list.status import Status
 
@@ -62,11 +62,13 @@ def _stderr() -> Console:
 
 def say(message: str) -> None:
     """A diagnostic for people: stderr, so that pipes stay clean."""
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.write(clean_text(message.rstrip("\n")) + "\n")
     sys.stderr.flush()
 
 
 def emit(text: str) -> None:
+    """A text result: no terminal controls, whatever a title holds (JSON has none raw)."""
+    text = clean_text(text)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
@@ -115,25 +117,11 @@ def present(
 
 
 def write_output(chunks: Iterable[str], output: Path | None) -> None:
-    """Write to stdout, or to ``output`` atomically (a temp file renamed into place)."""
-    if output is None or str(output) == "-":
-        for chunk in chunks:
-            sys.stdout.write(chunk)
-        return
-    from reading_list.errors import InvalidInput
+    """Write to stdout, or to ``output`` whole or not at all (cli/output.py)."""
+    from reading_list.cli import output as out
 
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        # Exports and dumps hold personal data: readable by the owner only.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        tmp.replace(output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
-    say(f"wrote {output}")
+    if out.write_output(chunks, output) is not None:
+        say(f"wrote {output}")
 
 
 @contextmanager

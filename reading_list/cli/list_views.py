@@ -292,8 +292,8 @@ def why_view(why: Provenance) -> Screen:
     for it in why.items:
         score = f", score {it.score:.2f}" if it.score is not None else ""
         cited = one_line(it.cited_as)
-        parts.append(Text(f"{it.list} #{it.position}: cited as {cited!r}", style="bold"))
-        parts.append(Text(f"  {it.state} by {it.method or '?'}{score}"))
+        parts.append(Text(one_line(f"{it.list} #{it.position}: cited as {cited!r}"), style="bold"))
+        parts.append(Text(one_line(f"  {it.state} by {it.method or '?'}{score}")))
         plain.append(
             tsv_line(
                 [
@@ -336,7 +336,7 @@ def review_view(item: ListItem) -> Screen:
 
     hints = ", ".join(x for x in (item.authors_hint, str(item.year_hint or "")) if x)
     parts: list[RenderableType] = [
-        Text(f"{item.list} #{item.position}: {one_line(item.cited_as)}", style="bold"),
+        Text(one_line(f"{item.list} #{item.position}: {item.cited_as}"), style="bold"),
         Text(f"  hints: {one_line(hints)}" if hints else "  no hints"),
     ]
     if item.topic:

@@ -27,11 +27,12 @@ from reading_list.cli.common import (
     complete_refs,
     complete_tag_changes,
     confirm,
-    emit,
     library,
     paper_filter,
     present,
     render,
+    say,
+    write_output,
 )
 from reading_list.cli.screen import Screen
 from reading_list.dates import SINCE_HELP
@@ -53,12 +54,9 @@ def _read_inputs(values: list[str], from_file: Path | None) -> list[str]:
     if "-" in values:
         items += sys.stdin.read().split()
     if from_file is not None:
-        try:
-            text = from_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            from reading_list.errors import InvalidInput
+        from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 
-            raise InvalidInput(f"cannot read {from_file}: {exc}") from None
+        text = read_input(from_file, limit=MAX_TEXT_BYTES).decode("utf-8", errors="replace")
         items += [
             line.split("#", 1)[0].strip()
             for line in text.splitlines()
@@ -113,24 +111,28 @@ def add_cmd(
 def _print_papers(
     ctx: typer.Context, flt: PaperFilter, *, as_json: bool, csv_out: bool, wide: bool
 ) -> None:
-    from reading_list.services.papers import list_paper_rows, list_papers
+    import itertools
+
+    from reading_list.services.papers import list_paper_rows, stream_papers
 
     with library(ctx) as lib:
-        if not (as_json or csv_out):
-            # Rows, not models: 100k of them stream to a pipe, and a screenful needs no more.
-            rows = list_paper_rows(lib, flt)
-            if not sys.stdout.isatty():
-                out = sys.stdout
-                for row in rows:
-                    out.write(tabular.row_line(row))
-                return
-            render(views.papers_screen(list(rows), wide=wide))
+        if as_json or csv_out:
+            # Streamed from one snapshot: 100k papers never sit in memory together.
+            to_text = tabular.iter_json if as_json else tabular.iter_papers_csv
+            write_output(to_text(stream_papers(lib, flt)), None)
             return
-        papers = list_papers(lib, flt)
-    if csv_out and not as_json:
-        sys.stdout.write(tabular.papers_csv(papers))
-    else:
-        emit(tabular.to_json(papers))
+        # Rows, not models: 100k of them stream to a pipe, and a screenful needs no more.
+        rows = list_paper_rows(lib, flt)
+        if sys.stdout.isatty():
+            # A table is laid out whole, so it is for what a person reads: past TABLE_ROWS
+            # papers the terminal gets the lines a pipe gets.
+            first = list(itertools.islice(rows, views.TABLE_ROWS + 1))
+            if len(first) <= views.TABLE_ROWS:
+                render(views.papers_screen(first, wide=wide))
+                return
+            say(f"more than {views.TABLE_ROWS} papers: tab-separated lines (narrow with -q or -n)")
+            rows = itertools.chain(first, rows)
+        write_output(map(tabular.row_line, rows), None)
 
 
 SinceOpt = Annotated[

@@ -1,6 +1,8 @@
 """The terminal layout engine every view uses: a Screen (body to stdout, notes to stderr),
-one-line cleaning of outside text, and tables that fit the width they are given (each column
-sized by what it holds and how much it matters), tab-separated lines when piped. No I/O."""
+cleaning of outside text (no escape sequences, controls or bidi marks reach a terminal, and
+rich markup in it is never interpreted: it goes in as Text), and tables that fit the width
+they are given (each column sized by what it holds and how much it matters), tab-separated
+lines when piped. No I/O."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from reading_list.formats.tabular import tsv_line
+from reading_list.formats.terminal import clean_line, clean_text
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, JustifyMethod, RenderableType, RenderResult
@@ -38,7 +41,16 @@ def one_line(value: object) -> str:
     text = "" if value is None else str(value)
     if text.isprintable():
         return text
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    # Escape sequences, controls and bidi marks go (formats/terminal.py); so do line breaks.
+    return " ".join(clean_line(text).split())
+
+
+def text_block(value: str, style: str = "") -> Text:
+    """Several lines of plain text from outside (an abstract, a note): line breaks kept,
+    escape sequences, controls and bidi marks gone."""
+    from rich.text import Text
+
+    return Text(clean_text(value), style=style)
 
 
 def _lines(lines: Sequence[str]) -> str | None:

@@ -115,8 +115,7 @@ def dump_cmd(ctx: typer.Context, output: OutputOpt = None) -> None:
     from reading_list.services.transfer import dump
 
     with library(ctx) as lib:
-        text = dump(lib)
-    write_output([text], output)
+        write_output(dump(lib), output)
 
 
 @commands.command("restore")
@@ -132,18 +131,13 @@ def restore_cmd(
     Example:
       reading-list --db new.db restore library.jsonl
     """
-    from reading_list.errors import InvalidInput
+    from reading_list.services.inputs import MAX_LIBRARY_BYTES, open_input
     from reading_list.services.transfer import restore
 
-    if str(path) == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"cannot read {path}: {exc}") from None
+    # Opened (and checked) first: an unreadable file must not leave a new, empty library.
+    source = sys.stdin if str(path) == "-" else open_input(path, limit=MAX_LIBRARY_BYTES)
     with library(ctx, create=True) as lib:
-        counts = restore(lib, text, source=str(path))
+        counts = restore(lib, source, name=str(path))
     render(views.restored(counts))
 
 

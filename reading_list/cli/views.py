@@ -31,7 +31,19 @@ if TYPE_CHECKING:
     )
     from reading_list.services.transfer import ExportResult
     from reading_list.works import Identity, WorkRecord
-from reading_list.cli.screen import Col, Grid, Screen, _lines, _plural, one_line, wide_table
+from reading_list.cli.screen import (
+    Col,
+    Grid,
+    Screen,
+    _lines,
+    _plural,
+    one_line,
+    text_block,
+    wide_table,
+)
+
+# A table is laid out whole in memory; a longer listing gets the lines a pipe gets.
+TABLE_ROWS = 2000
 
 # ---- papers --------------------------------------------------------------------------------
 
@@ -130,18 +142,18 @@ def paper_detail(d: PaperDetail) -> Screen:
         parts += [Text(""), *where]
         plain += where_plain
     if d.abstract:
-        parts += [Text("\nabstract", style="dim"), Text(d.abstract)]
+        parts += [Text("\nabstract", style="dim"), text_block(d.abstract)]
         plain.append(tsv_line(["abstract", d.abstract]))
     if d.events:
         parts.append(Text("\nstatus history", style="dim"))
         for e in d.events:
             version = f" (v{e.version})" if e.version else ""
-            parts.append(Text(f"  {e.at}  {e.status.value}{version}"))
+            parts.append(Text(one_line(f"  {e.at}  {e.status.value}{version}")))
             plain.append(tsv_line(["event", e.at, e.status.value, str(e.version or "")]))
     if d.notes:
         parts.append(Text("\nnotes (note --edit N / --delete N)", style="dim"))
         for n, note in enumerate(d.notes, 1):
-            parts.append(Text(f"  {n}. [{note.created_at}] {note.text}"))
+            parts.append(text_block(f"  {n}. [{note.created_at}] {note.text}"))
             plain.append(tsv_line(["note", str(n), note.created_at, note.text]))
     return Screen(Group(*parts), plain=plain)
 
@@ -246,7 +258,7 @@ def _provenance(
             by_source.setdefault(source, []).append(name)
         parts.append(Text("fields from", style="dim"))
         for source, names in by_source.items():
-            parts.append(Text(f"  {source}: {', '.join(names)}"))
+            parts.append(Text(one_line(f"  {source}: {', '.join(names)}")))
             plain.append(tsv_line(["fields-from", source, ",".join(names)]))
     for lookup in lookups:
         if lookup.state != "found":

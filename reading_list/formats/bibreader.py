@@ -10,9 +10,11 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import (
     abs_url,
@@ -29,9 +31,15 @@ from reading_list.tex import tex_to_unicode
 
 CHUNK_ENTRIES = 2000
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+-]+$")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 READ_STATUS = {"read": "read", "skimmed": "skimmed", "reading": "reading"}
+# BibTeX's predefined @string macros.
+MONTHS = {
+    m[:3].lower(): m
+    for m in "January February March April May June July August September October November "
+    "December".split()
+}
+_MACRO_NAME = re.compile(r'[^\s#{}"]+')
 
 
 @dataclass
@@ -49,16 +57,74 @@ class BibChunk:
     bytes_read: int = 0
 
 
-def _parse_chunk(text: str, first_line: int) -> BibChunk:
+def _closing(raw: str, start: int) -> int:
+    """Where the {braced} or "quoted" part opening at ``start`` ends; -1 if it does not."""
+    depth = 0
+    quoted = raw[start] == '"'
+    for i in range(start + quoted, len(raw)):
+        ch = raw[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0 and not quoted:
+                return i
+        elif ch == '"' and quoted and depth == 0:
+            return i
+    return -1
+
+
+def resolve_value(raw: str, macros: Mapping[str, str]) -> str:
+    """An unenclosed BibTeX value as BibTeX reads it: "quoted" and {braced} parts, numbers
+    and @string names joined by ``#`` (``"Deep" # " " # dl``). Anything else is kept as is."""
+    parts: list[str] = []
+    pos, end = 0, len(raw)
+    while True:
+        while pos < end and raw[pos].isspace():
+            pos += 1
+        if pos == end:
+            return raw
+        if raw[pos] in '{"':
+            close = _closing(raw, pos)
+            if close < 0:
+                return raw
+            parts.append(raw[pos + 1 : close])
+            pos = close + 1
+        else:
+            name = _MACRO_NAME.match(raw, pos)
+            if name is None:
+                return raw
+            word = name.group(0)
+            parts.append(word if word.isdigit() else macros.get(word.lower(), word))
+            pos = name.end()
+        while pos < end and raw[pos].isspace():
+            pos += 1
+        if pos == end:
+            return "".join(parts)
+        if raw[pos] != "#":
+            return raw
+        pos += 1
+
+
+def _parse_chunk(text: str, first_line: int, macros: Mapping[str, str] | None = None) -> BibChunk:
     from bibtexparser.entrypoint import parse_string
 
     library = parse_string(text)
+    known = {**MONTHS, **(macros or {}), **{m.key.lower(): str(m.value) for m in library.strings}}
+
+    def value(field: Any) -> str:
+        # bibtexparser resolves a lone @string name of this chunk; concatenations (and names
+        # defined in an earlier chunk) are left "no-enclosing", and resolved here.
+        if getattr(field, "enclosing", None) == "no-enclosing":
+            return resolve_value(str(field.value), known)
+        return str(field.value)
+
     entries = [
         BibEntry(
             key=e.key,
             entry_type=e.entry_type.lower(),
             line=first_line + (e.start_line or 0),
-            fields={k.lower(): str(v.value) for k, v in e.fields_dict.items()},
+            fields={k.lower(): value(v) for k, v in e.fields_dict.items()},
         )
         for e in library.entries
     ]
@@ -75,33 +141,50 @@ def _parse_chunk(text: str, first_line: int) -> BibChunk:
     return BibChunk(entries, failed)
 
 
-def _raw_chunks(
-    raw_lines: Iterable[bytes], source: str, chunk_entries: int
-) -> Iterator[tuple[str, int, int]]:
-    """(text, first line, bytes read so far) of consecutive runs of whole entries."""
+def _string_macros(text: str) -> dict[str, str]:
+    from bibtexparser.entrypoint import parse_string
+
+    return {m.key.lower(): str(m.value) for m in parse_string(text).strings}
+
+
+RawChunk = tuple[str, int, int, dict[str, str]]
+
+
+def _raw_chunks(raw_lines: Iterable[bytes], source: str, chunk_entries: int) -> Iterator[RawChunk]:
+    """(text, first line, bytes read so far, @string macros of earlier chunks) of
+    consecutive runs of whole entries."""
     lines: list[str] = []
     chunk_start = 1
     entries_in_chunk = 0
     consumed = 0
+    macros: dict[str, str] = {}
+    # @string blocks of the chunk being gathered (the last one possibly still open).
+    strings: list[str] = []
+    in_string = False
     for number, raw in enumerate(raw_lines, 1):
         if b"\x00" in raw:
             raise InvalidInput(f"{source}:{number}: binary data, not a .bib file")
         line = raw.decode("utf-8", errors="replace")
         if line.lstrip().startswith("@"):
+            in_string = line.lstrip()[1:7].lower() == "string"
             if entries_in_chunk >= chunk_entries:
-                yield "".join(lines), chunk_start, consumed
-                lines, chunk_start, entries_in_chunk = [], number, 0
+                yield "".join(lines), chunk_start, consumed, dict(macros)
+                if strings:
+                    macros.update(_string_macros("".join(strings)))
+                lines, strings, chunk_start, entries_in_chunk = [], [], number, 0
             entries_in_chunk += 1
+        if in_string:
+            strings.append(line)
         lines.append(line)
         consumed += len(raw)
     if lines:
-        yield "".join(lines), chunk_start, consumed
+        yield "".join(lines), chunk_start, consumed, macros
 
 
-def _parse_raw(raw: tuple[str, int, int]) -> BibChunk:
+def _parse_raw(raw: RawChunk) -> BibChunk:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
-    text, first_line, consumed = raw
-    chunk = _parse_chunk(text, first_line)
+    text, first_line, consumed, macros = raw
+    chunk = _parse_chunk(text, first_line, macros)
     chunk.bytes_read = consumed
     return chunk
 
@@ -134,16 +217,10 @@ def read_bib(
     if workers <= 1:
         yield from map(_parse_raw, raws)
         return
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from reading_list.workers import ordered_map, worker_pool
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[Future[BibChunk]] = []
-        for raw in raws:
-            pending.append(pool.submit(_parse_raw, raw))
-            if len(pending) > workers * 2:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+    with worker_pool(workers) as pool:
+        yield from ordered_map(pool, _parse_raw, raws, ahead=workers * 2 + 1)
 
 
 def split_bib_authors(value: str) -> list[str]:
@@ -238,4 +315,4 @@ def entry_status(entry: BibEntry) -> str | None:
 
 
 def usable_key(key: str) -> bool:
-    return bool(_KEY_OK.match(key))
+    return usable_citekey(key)

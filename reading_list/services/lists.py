@@ -23,6 +23,7 @@ from reading_list.models import (
     SkippedLine,
 )
 from reading_list.resolve import Lookup, resolve_citations, resolve_lookups
+from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 from reading_list.services.library import Library, now
 from reading_list.services.papers import assign_citekey, new_arxiv_paper, store_records
 from reading_list.services.scholarly import (
@@ -44,27 +45,18 @@ def _no_progress(_done: int, _total: int, _label: str) -> None:
 
 
 STDIN = Path("-")
-MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
 def _read_bytes(path: Path) -> tuple[bytes, str]:
     """The raw input and a name for messages; ``-`` is standard input (bounded)."""
-    if path == STDIN:
-        import sys
+    if path != STDIN:
+        return read_input(path, limit=MAX_TEXT_BYTES), str(path)
+    import sys
 
-        raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        name = "standard input"
-    else:
-        name = str(path)
-        try:
-            if path.stat().st_size > MAX_INPUT_BYTES:
-                raise InvalidInput(f"{path}: larger than {MAX_INPUT_BYTES // 2**20} MB")
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise InvalidInput(f"{name}: larger than {MAX_INPUT_BYTES // 2**20} MB")
-    return raw, name
+    raw = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        raise InvalidInput(f"standard input: larger than {MAX_TEXT_BYTES // 2**20} MB")
+    return raw, "standard input"
 
 
 def read_reference_file(path: Path) -> ParsedFile:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -187,12 +187,18 @@ def check_filter(lib: Library, flt: PaperFilter) -> PaperFilter:
     return replace(flt, ids=[require_paper_id(lib, ref) for ref in flt.ids])
 
 
-def list_papers(lib: Library, flt: PaperFilter) -> list[Paper]:
-    return lib.store.papers.select(check_filter(lib, flt))
+def stream_papers(lib: Library, flt: PaperFilter) -> Generator[Paper, None, None]:
+    """The papers of a selection, streamed from one snapshot of the library."""
+    return _snapshot_papers(lib, check_filter(lib, flt))
+
+
+def _snapshot_papers(lib: Library, flt: PaperFilter) -> Generator[Paper, None, None]:
+    with lib.store.snapshot():
+        yield from lib.store.papers.iter(flt)
 
 
 def list_paper_rows(lib: Library, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
-    """The same selection as list_papers as plain rows, streamed (see Papers.lines)."""
+    """The same selection as stream_papers as plain rows, streamed (see Papers.lines)."""
     return lib.store.papers.lines(check_filter(lib, flt))
 
 

@@ -1,36 +1,50 @@
-"""Use cases for getting data out and back in: export, dump, restore, rekey."""
+"""Use cases for getting data out and back in: export, dump, restore, import-bib, rekey."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
-from reading_list.errors import InvalidInput, UsageError
-from reading_list.formats import CitedVersion, ExportFormat
+from reading_list.errors import Interrupted, InvalidInput, UsageError
+from reading_list.formats import CitedVersion, ExportFormat, tabular
 from reading_list.models import BibImportReport, Paper, SkippedLine
+from reading_list.selection import PaperFilter
+from reading_list.services.inputs import (
+    MAX_LIBRARY_BYTES,
+    MAX_TEXT_BYTES,
+    numbered_lines,
+    open_input,
+    read_input,
+)
 from reading_list.services.library import Library, now
-from reading_list.services.papers import check_filter, list_papers
+from reading_list.services.papers import check_filter
+from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
     from reading_list.formats.bibreader import BibChunk, BibEntry
-    from reading_list.selection import PaperFilter
     from reading_list.store import Identities, NewPaper
+    from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
+    # A parallel export's unit of work: a batch of rows and their tags, the batch's records
+    # from other sources, the format and the version to cite.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, WorkRecord]] | None, str, str]
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
-# Formats whose output is a plain concatenation of entries, so slices can render in parallel.
+# Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
-DUMP_FORMAT = 1
+RENDER_BATCH = 1000
+DUMP_BATCH = 1000
+RESTORE_BATCH = 1000
+REKEY_BATCH = 1000
 _CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
 _AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
 
@@ -46,10 +60,7 @@ class ExportResult:
 
 def cited_keys(path: Path) -> set[str] | None:
     """Citation keys a .tex or .aux file uses; None when it cites everything (``\\nocite{*}``)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    text = read_input(path, limit=MAX_TEXT_BYTES).decode("utf-8", errors="replace")
     pattern = _AUX_CITATION if path.suffix == ".aux" else _CITE
     text = re.sub(r"(?<!\\)%.*", "", text)
     keys = {k.strip() for m in pattern.finditer(text) for k in m.group(1).split(",") if k.strip()}
@@ -67,83 +78,118 @@ def export(
     prefer: str = "published",
 ) -> ExportResult:
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory.
+
     BibTeX and biblatex cite a preprint's published version when one is known, unless
-    ``prefer="preprint"``."""
+    ``prefer="preprint"``. Everything is read from one snapshot of the library (taken when
+    the first chunk is asked for), so papers added or removed meanwhile are neither half-seen
+    nor seen twice.
+    """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if prefer not in PREFER:
         raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
     flt = check_filter(lib, flt)
-    wanted: set[str] | None = None
+    keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
-    if cited_only is not None:
-        keys = cited_keys(cited_only)
-        if keys is not None:
-            present = {p.citekey.lower() for p in lib.store.papers.iter(flt)}
+    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result)
+    return result
+
+
+def _export_chunks(
+    lib: Library,
+    flt: PaperFilter,
+    fmt: str,
+    prefer: str,
+    keys: set[str] | None,
+    cited_only: Path | None,
+    result: ExportResult,
+) -> Iterator[str]:
+    with lib.store.snapshot():
+        wanted: set[str] | None = None
+        if keys is not None and cited_only is not None:
+            present = {
+                p.citekey.lower()
+                for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
+            }
             result.warnings += [
                 f"{cited_only.name} cites {k!r}, which is not on the list"
                 for k in sorted(keys)
                 if k.lower() not in present
             ]
             wanted = {k.lower() for k in keys}
-    with_abstract = fmt not in ("bibtex", "biblatex")
-    total = lib.store.papers.count(flt) if wanted is None else 0
-    if fmt in PARALLEL_FORMATS and total >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        result.count = total
-        result.chunks = _render_parallel(lib, flt, fmt, total, result.warnings, prefer)
-        return result
 
-    def selected() -> Iterator[Paper]:
-        for paper in lib.store.papers.iter(
-            flt, with_abstract=with_abstract, with_tags=fmt in ("csv", "json")
-        ):
-            if wanted is None or paper.citekey.lower() in wanted:
-                result.count += 1
-                yield paper
+        with_abstract = fmt not in ("bibtex", "biblatex")
+        with_tags = fmt in ("csv", "json")
 
-    result.chunks = _render_stream(
-        selected(), fmt, result.warnings, lib.store.identities.records_for, prefer
-    )
-    return result
+        def selected() -> Iterator[Paper]:
+            for paper in lib.store.papers.iter(
+                flt, with_abstract=with_abstract, with_tags=with_tags
+            ):
+                if wanted is None or paper.citekey.lower() in wanted:
+                    result.count += 1
+                    yield paper
+
+        parallel = (
+            fmt in PARALLEL_FORMATS
+            and wanted is None
+            and (os.cpu_count() or 1) > 1
+            and lib.store.papers.count(flt) >= PARALLEL_FROM
+        )
+        records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
+        if parallel:
+            batches = lib.store.papers.row_batches(
+                flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
+            )
+            jobs = (
+                (
+                    batch,
+                    records_for([r["id"] for r in batch[0]]) if records_for else None,
+                    fmt,
+                    prefer,
+                )
+                for batch in _counted(batches, result)
+            )
+            yield from _render_parallel(jobs, result.warnings)
+        else:
+            yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
 
 
-def _render_slice(args: tuple[Path, PaperFilter, str, str]) -> tuple[str, list[str]]:
-    from reading_list.store import open_db
+def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
+    for batch in batches:
+        result.count += len(batch[0])
+        yield batch
 
-    path, flt, fmt, prefer = args
-    store = open_db(path)
+
+def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
+    from reading_list.store.rows import papers_from_rows
+
+    (rows, tags), records, fmt, prefer = job
+    known = records or {}
+
+    def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
+        return {i: known[i] for i in ids if i in known}
+
+    papers = papers_from_rows(rows, tags)
     warnings: list[str] = []
-    papers = store.papers.iter(
-        flt, with_abstract=fmt not in ("bibtex", "biblatex"), with_tags=fmt in ("csv", "json")
-    )
-    text = "".join(_render_stream(papers, fmt, warnings, store.identities.records_for, prefer))
-    store.close()
+    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer))
     return text, warnings
 
 
-def _render_parallel(
-    lib: Library, flt: PaperFilter, fmt: str, total: int, warnings: list[str], prefer: str
-) -> Iterator[str]:
-    """Large exports: each worker process reads and renders its own slice of the ordered
-    selection; the slices are written in order. Rendering is the cost, and it splits cleanly."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+def _render_parallel(jobs: Iterator[RenderJob], warnings: list[str]) -> Iterator[str]:
+    """Large exports: this process reads the rows (and the records from other sources) from
+    its snapshot and hands them in batches to worker processes, which build the models and
+    render them (the cost); batches are written in order, a few in flight at a time, so
+    memory stays bounded and the output is the serial one."""
     workers = min(2, os.cpu_count() or 1)
-    size = -(-total // workers)
-    slices = [
-        (lib.settings.db_path, replace(flt, offset=flt.offset + i * size, limit=size), fmt, prefer)
-        for i in range(workers)
-    ]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for n, (text, slice_warnings) in enumerate(pool.map(_render_slice, slices)):
-            warnings += slice_warnings
-            if text:
-                yield ("\n" if n and fmt in ("bibtex", "biblatex", "ris") else "") + text
+    with worker_pool(workers) as pool:
+        for n, (text, batch_warnings) in enumerate(
+            ordered_map(pool, _render_batch, jobs, ahead=2 * workers)
+        ):
+            warnings += batch_warnings
+            yield ("\n" if n else "") + text
 
 
-def _batches(papers: Iterator[Paper], size: int = 1000) -> Iterator[list[Paper]]:
+def _batches(papers: Iterator[Paper], size: int = RENDER_BATCH) -> Iterator[list[Paper]]:
     batch: list[Paper] = []
     for paper in papers:
         batch.append(paper)
@@ -179,60 +225,98 @@ def _render_stream(
         from reading_list.formats.ris import iter_ris
 
         yield from iter_ris(papers)
+    elif fmt == "csv":
+        yield from tabular.iter_papers_csv(papers)
     else:
-        from reading_list.formats import tabular
-
-        selected = list(papers)
-        yield tabular.papers_csv(selected) if fmt == "csv" else tabular.to_json(selected) + "\n"
+        yield from tabular.iter_json(papers)
 
 
 # ---- dump / restore ------------------------------------------------------------------------
 
 
-def _dump_line(kind: str, row: dict[str, Any]) -> str:
-    # "_type" sorts first and cannot clash with a column name.
-    return json.dumps({"_type": kind, **row}, ensure_ascii=False, sort_keys=True)
-
-
-def dump(lib: Library) -> str:
-    """The whole library as JSON Lines: deterministic order and key order, so it diffs in git."""
+def dump(lib: Library) -> Iterator[str]:
+    """The whole library as JSON Lines, streamed from one snapshot: deterministic order and
+    key order, so it diffs in git, and every row of one moment, so it restores."""
+    from reading_list.formats.dump import dump_line, header_line
     from reading_list.store.dump import KINDS
 
-    lines = [_dump_line("header", {"format": DUMP_FORMAT, "tool": "reading-list"})]
     with lib.store.snapshot():
+        lines = [header_line()]
         for kind in KINDS:
-            lines += (_dump_line(kind, row) for row in lib.store.dump.rows(kind))
-    return "\n".join(lines) + "\n"
+            for row in lib.store.dump.rows(kind):
+                lines.append(dump_line(kind, row))
+                if len(lines) >= DUMP_BATCH:
+                    yield "\n".join(lines) + "\n"
+                    lines = []
+        if lines:
+            yield "\n".join(lines) + "\n"
 
 
-def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
-    """Load a dump into an empty library, all or nothing."""
+def restore(
+    lib: Library, source: Path | IO[bytes] | IO[str], *, name: str | None = None
+) -> dict[str, int]:
+    """Load a dump (a file, or an open stream such as stdin, named ``name`` in messages) into
+    an empty library, all or nothing: each line is validated before it is stored, and the
+    first bad line (reported with its number) leaves the library as it was. Read a line at a
+    time, stored in batches."""
+    from reading_list.formats.dump import MAX_LINE_CHARS, parse_line
     from reading_list.store.dump import KINDS
 
-    if not lib.store.dump.is_empty():
-        raise InvalidInput("restore needs an empty library; point --db at a new file")
-    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
+    if isinstance(source, Path):
+        handle: IO[bytes] | IO[str] = open_input(source, limit=MAX_LIBRARY_BYTES)
+        name = name or str(source)
+    else:
+        handle = source
+        name = name or "<stdin>"
+    counts = dict.fromkeys(KINDS, 0)
+    try:
+        with handle, lib.store.write():
+            if not lib.store.dump.is_empty():
+                raise InvalidInput("restore needs an empty library; point --db at a new file")
+            pending: list[tuple[int, dict[str, Any]]] = []
+            pending_kind = ""
+            for number, line in numbered_lines(handle, name=name, max_line=MAX_LINE_CHARS):
+                try:
+                    parsed = parse_line(line)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"{name}:{number}: {exc}") from None
+                if parsed is None:
+                    continue
+                kind, row = parsed
+                if pending and (kind != pending_kind or len(pending) >= RESTORE_BATCH):
+                    _store_dumped(lib, pending_kind, pending, name)
+                    pending = []
+                pending_kind = kind
+                pending.append((number, row))
+                counts[kind] += 1
+            _store_dumped(lib, pending_kind, pending, name)
+            if counts["paper"] and not counts["identity"]:
+                # A dump from before identities were kept: its papers' own are derived.
+                lib.store.dump.derive_identities()
+    except KeyboardInterrupt:
+        raise Interrupted(
+            "interrupted: restore is all or nothing, so nothing was restored"
+        ) from None
+    return counts
+
+
+def _store_dumped(
+    lib: Library, kind: str, rows: list[tuple[int, dict[str, Any]]], name: str
+) -> None:
+    if not rows:
+        return
+    try:
+        lib.store.dump.insert(kind, [row for _, row in rows])
+        return
+    except InvalidInput:
+        pass
+    # One row of the batch does not fit: find it, to name its line.
+    for number, row in rows:
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{source}:{number}: invalid JSON: {exc.msg}") from None
-        if not isinstance(obj, dict) or "_type" not in obj:
-            raise InvalidInput(f"{source}:{number}: expected an object with a '_type'")
-        kind = obj.pop("_type")
-        if kind == "header":
-            if obj.get("format") != DUMP_FORMAT:
-                raise InvalidInput(
-                    f"{source}:{number}: unsupported dump format {obj.get('format')!r}"
-                )
-            continue
-        if kind not in rows:
-            raise InvalidInput(f"{source}:{number}: unknown _type {kind!r}")
-        rows[kind].append(obj)
-    lib.store.dump.restore(rows, source=source)
-    return {kind: len(r) for kind, r in rows.items()}
+            lib.store.dump.insert(kind, [row])
+        except InvalidInput as exc:
+            raise InvalidInput(f"{name}:{number}: {exc}") from None
+    raise InvalidInput(f"{name}:{rows[0][0]}-{rows[-1][0]}: these {kind} rows do not fit together")
 
 
 # ---- import an existing .bib library ------------------------------------------------------
@@ -241,11 +325,7 @@ def restore(lib: Library, text: str, *, source: str = "dump") -> dict[str, int]:
 def _bib_chunks(path: Path) -> Iterator[BibChunk]:
     from reading_list.formats.bibreader import read_bib
 
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    with handle:
+    with open_input(path, limit=MAX_LIBRARY_BYTES) as handle:
         yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
 
 
@@ -330,23 +410,36 @@ def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> New
 
 
 def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str, str, str]]:
-    """Regenerate citekeys on request only: (paper id, old key, new key) for each change."""
+    """Regenerate citekeys on request only: (paper id, old key, new key) for each change.
+
+    One transaction (all or nothing), papers read in batches so 100k fit in memory."""
     if pattern:
         lib.citekey_pattern = pattern
+    flt = check_filter(lib, flt)
     changes = []
-    papers = list_papers(lib, flt)
-    with lib.store.write():
-        for paper in papers:
-            base = base_citekey(
-                paper.authors,
-                paper.year,
-                paper.title,
-                fallback=paper.arxiv_id or "",
-                pattern=lib.citekey_pattern,
-            )
-            taken = lib.store.papers.citekeys_with_prefix(base) - {paper.citekey.lower()}
-            new = unique_citekey(base, taken)
-            if new != paper.citekey:
-                lib.store.papers.update(paper.id, citekey=new)
-                changes.append((paper.id, paper.citekey, new))
+    try:
+        with lib.store.write():
+            ids = lib.store.papers.ids(flt)
+            for start in range(0, len(ids), REKEY_BATCH):
+                batch = PaperFilter(ids=ids[start : start + REKEY_BATCH], sort=flt.sort)
+                papers = {
+                    p.id: p
+                    for p in lib.store.papers.iter(batch, with_abstract=False, with_tags=False)
+                }
+                for paper_id in batch.ids:
+                    paper = papers[paper_id]
+                    base = base_citekey(
+                        paper.authors,
+                        paper.year,
+                        paper.title,
+                        fallback=paper.arxiv_id or "",
+                        pattern=lib.citekey_pattern,
+                    )
+                    taken = lib.store.papers.citekeys_with_prefix(base) - {paper.citekey.lower()}
+                    new = unique_citekey(base, taken)
+                    if new != paper.citekey:
+                        lib.store.papers.update(paper.id, citekey=new)
+                        changes.append((paper.id, paper.citekey, new))
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: rekey is all or nothing, so no citekey changed") from None
     return changes

@@ -6,8 +6,8 @@ columns as lists. Restoring recomputes the derived columns instead of trusting t
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping, Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from reading_list.errors import InvalidInput, StorageError
@@ -15,14 +15,12 @@ from reading_list.store.connection import writes
 from reading_list.store.identities import add_own
 from reading_list.store.rows import (
     DERIVED_COLUMNS,
-    IdentityRow,
     author_columns,
     decode_lists,
     dumped_tags,
     encode_lists,
     identity_rows,
 )
-from reading_list.store.rows import tag_list as tag_list_of
 
 if TYPE_CHECKING:
     from reading_list.store.connection import Connection
@@ -42,22 +40,9 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # Last, so that the dump of a library without reading-order links is what it always was.
     "link": ("paper_links", "paper_id, after_id", ()),
 }
-# The kinds of rows in a dump, in the order they are written.
+# The kinds of rows in a dump, in the order they are written (and restored: papers before
+# the rows that point at them).
 KINDS = tuple(_TABLES)
-# Loading order: tags before their papers (foreign keys are checked at commit), so that each
-# paper's tag_list is written once, with the paper, instead of once per tag by the triggers.
-_LOAD_ORDER = (
-    "tag",
-    "paper",
-    "note",
-    "event",
-    "list",
-    "list_item",
-    "identity",
-    "work_record",
-    "lookup",
-    "link",
-)
 
 
 class Dump:
@@ -79,71 +64,51 @@ class Dump:
         )
 
     @writes
-    def restore(self, rows: Mapping[str, Sequence[dict[str, Any]]], *, source: str) -> None:
-        """Insert dumped rows, all or nothing; a row that does not fit is a data error."""
-        tag_rows, tags = dumped_tags(rows.get("tag", ()))
-        rows = {**rows, "tag": tag_rows}
-        self._sql.run("PRAGMA defer_foreign_keys = ON")
-        for kind in _LOAD_ORDER:
-            table = _TABLES[kind][0]
-            known = set(self._columns(table))
-            if kind == "identity" and not rows.get(kind):
-                # A dump from before identities were kept: its papers' own are derived.
-                add_own(self._sql, [i for row in rows.get("paper", ()) for i in _identities(row)])
-            for row in rows.get(kind, ()):
-                unknown = set(row) - known
-                if unknown:
-                    raise InvalidInput(f"{source}: unknown {table} column(s) {sorted(unknown)}")
-                if kind == "paper":
-                    row = _with_derived(row, tags, source)
-                self._insert(table, encode_lists(dict(row)), source)
-            if kind == "paper":
-                # From here on a row that points nowhere fails where it is inserted.
-                orphans = self._sql.tuples("PRAGMA foreign_key_check(paper_tags)")
-                if orphans:
-                    raise InvalidInput(
-                        f"{source}: {len(orphans)} tag row(s) name a paper the dump lacks"
-                    )
-                self._sql.run("PRAGMA defer_foreign_keys = OFF")
-
-    def _insert(self, table: str, row: dict[str, Any], source: str) -> None:
-        cols = list(row)
+    def insert(self, kind: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows of one kind from a dump, validated by the caller (same columns each), in one
+        statement. A paper's derived columns are computed here, never taken from the dump
+        (its tag_list is kept by the tag triggers as its tags arrive). A row the schema
+        refuses (a duplicate, a paper that is not there) is a data error."""
+        if not rows:
+            return
+        table = _TABLES[kind][0]
+        verb = "INSERT"
+        if kind == "paper":
+            rows = [_with_derived(row) for row in rows]
+        elif kind == "tag":
+            # A dump from before tag spellings has no label; two spellings of one tag there
+            # are one tag (perhaps in different batches, hence OR IGNORE).
+            rows, _ = dumped_tags(
+                {k: v for k, v in row.items() if not (k == "label" and v is None)} for row in rows
+            )
+            verb = "INSERT OR IGNORE"
+        encoded = [encode_lists(dict(row)) for row in rows]
+        cols = list(encoded[0])
         try:
-            self._sql.run(
-                f"INSERT INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [row[c] for c in cols],
+            self._sql.run_many(
+                f"{verb} INTO [{table}] ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                [[row[c] for c in cols] for row in encoded],
             )
         except StorageError as exc:
+            if not isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise
             # The message is SQLite's own (which constraint), not the store's advice.
-            raise InvalidInput(f"{source}: a {table} row does not fit: {exc.__cause__}") from None
+            raise InvalidInput(f"a {table} row does not fit: {exc.__cause__}") from None
+        except (OverflowError, UnicodeEncodeError) as exc:
+            raise InvalidInput(f"a {table} row does not fit: {exc}") from None
+
+    @writes
+    def derive_identities(self) -> None:
+        """The identities the papers' own columns give them (their arXiv id, a published
+        DOI), for a dump from before identities were kept."""
+        for rows in self._sql.batches("SELECT id, arxiv_id, doi, kind, added_at FROM papers"):
+            add_own(self._sql, [i for row in rows for i in identity_rows(*row)])
 
     def _columns(self, table: str) -> list[str]:
         return [str(r[1]) for r in self._sql.tuples(f"PRAGMA table_info([{table}])")]
 
 
-def _with_derived(
-    row: dict[str, Any], tags: Mapping[str, list[tuple[str, str]]], source: str
-) -> dict[str, Any]:
+def _with_derived(row: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS}
-    authors = out.get("authors", [])
-    if isinstance(authors, str):
-        try:
-            authors = json.loads(authors)
-        except ValueError:
-            authors = None
-    if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
-        raise InvalidInput(f"{source}: paper {out.get('id')!r}: authors must be a list of names")
-    out.update(author_columns(authors))
-    out["tag_list"] = tag_list_of(tags.get(str(out.get("id")), []))
+    out.update(author_columns(out.get("authors", [])))
     return out
-
-
-def _identities(row: Mapping[str, Any]) -> list[IdentityRow]:
-    def text(name: str) -> str | None:
-        value = row.get(name)
-        return value if isinstance(value, str) and value else None
-
-    paper_id, kind, added_at = text("id"), text("kind"), text("added_at")
-    if paper_id is None or kind is None or added_at is None:
-        return []  # a row that does not fit has already been refused
-    return identity_rows(paper_id, text("arxiv_id"), text("doi"), kind, added_at)

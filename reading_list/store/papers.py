@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from reading_list.store.connection import Connection
     from reading_list.store.tags import Tags
 
+# What row_batches gives: rows of PAPER_COLUMNS by name, and the tags of each paper by id.
+RowBatch = tuple[list[dict[str, Any]], dict[str, list[str]]]
+
 SORT_COLUMNS = {
     "added": "p.added_at, p.id",
     "published": "p.published, p.id",
@@ -290,6 +293,21 @@ class Papers:
         with_tags: bool = True,
     ) -> Iterator[Paper]:
         """Papers a batch at a time, for exports of any size in bounded memory."""
+        for records, tags in self.row_batches(
+            flt, batch=batch, with_abstract=with_abstract, with_tags=with_tags
+        ):
+            yield from papers_from_rows(records, tags)
+
+    def row_batches(
+        self,
+        flt: PaperFilter,
+        *,
+        batch: int = 2000,
+        with_abstract: bool = True,
+        with_tags: bool = True,
+    ) -> Iterator[RowBatch]:
+        """The same as ``iter`` before the models are built: batches of rows and their tags,
+        plain values that are cheap to hand to another process (rows.papers_from_rows)."""
         columns = ", ".join(
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
@@ -297,7 +315,12 @@ class Papers:
         for rows in self._sql.batches(sql, params, batch):
             records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
             tags = self._tags.by_paper([r["id"] for r in records]) if with_tags else {}
-            yield from papers_from_rows(records, tags)
+            yield records, tags
+
+    def ids(self, flt: PaperFilter) -> list[str]:
+        """The ids of the selection, in its order."""
+        sql, params = _select(flt, "p.id")
+        return [str(paper_id) for paper_id in self._sql.column(sql, params)]
 
     def lines(self, flt: PaperFilter) -> Iterator[tuple[Any, ...]]:
         """(id, status, year, title, first author, author count, tags) per paper, straight
@@ -342,7 +365,7 @@ def _select(flt: PaperFilter, columns: str) -> tuple[str, list[Any]]:
     if flt.reverse:
         terms = [t[: -len(" DESC")] if t.endswith(" DESC") else f"{t} DESC" for t in terms]
     sql += " ORDER BY " + ", ".join(terms)
-    if flt.limit is not None or flt.offset:
-        sql += " LIMIT ? OFFSET ?"
-        params += [-1 if flt.limit is None else flt.limit, flt.offset]
+    if flt.limit is not None:
+        sql += " LIMIT ?"
+        params.append(flt.limit)
     return sql, params

@@ -1,0 +1,97 @@
+"""Writing a command's output: to stdout, or to a file that is either whole or untouched.
+
+A file is written to a temporary file of its own in the target's folder (``mkstemp``: a new
+name, created exclusively, so a planted file or symlink is never opened, and two writers never
+share one), flushed to disk, then renamed over the target in one step. The temporary file is
+removed on every other way out: an error, a full disk, Ctrl-C. The target keeps its mode; a
+new file gets the mode the umask gives, like any file the shell creates. A symlink at the
+target is replaced, not written through. A target that is not a regular file (/dev/null,
+/dev/stdout, a FIFO) is written to directly.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from reading_list.errors import Interrupted, InvalidInput
+from reading_list.formats.terminal import clean_text
+
+
+def write_output(chunks: Iterable[str], output: Path | None) -> Path | None:
+    """Write ``chunks`` to ``output`` (None or "-": stdout); the path written, if any."""
+    if output is None or str(output) == "-":
+        _write_stdout(chunks)
+        return None
+    try:
+        info = os.lstat(output)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise InvalidInput(f"cannot write {output}: it is a directory")
+    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        _write_special(chunks, output)
+    else:
+        _replace_atomically(chunks, output, info)
+    return output
+
+
+def _write_stdout(chunks: Iterable[str]) -> None:
+    # People at a terminal get text without escape sequences; pipes get the data as it is.
+    to_terminal = sys.stdout.isatty()
+    try:
+        for chunk in chunks:
+            sys.stdout.write(clean_text(chunk) if to_terminal else chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader has gone (``| head``): stop quietly, and let the exit flush go nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _write_special(chunks: Iterable[str], output: Path) -> None:
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _new_file_mode() -> int:
+    # The umask can only be read by setting it; set it straight back.
+    umask = os.umask(0o077)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _replace_atomically(chunks: Iterable[str], output: Path, info: os.stat_result | None) -> None:
+    folder = output.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), _new_file_mode() if mode is None else mode)
+            for chunk in chunks:
+                handle.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, output)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
+        if isinstance(exc, KeyboardInterrupt):
+            raise Interrupted(f"interrupted: {output} was not written") from None
+        raise
