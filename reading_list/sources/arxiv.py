@@ -209,17 +209,11 @@ class ArxivClient:
         self.settings = settings
         self.on_wait = on_wait or (lambda _msg: None)
         self.transport = Transport(
-            Policy(
+            Policy.from_settings(
+                settings,
                 service="arXiv",
                 cache_name="arxiv",
                 delay=settings.arxiv_delay,
-                timeout=settings.timeout,
-                retries=settings.retries,
-                max_backoff=settings.max_backoff,
-                max_retry_sleep=settings.max_retry_sleep,
-                max_bytes=settings.max_response_bytes,
-                cache_dir=settings.cache_dir,
-                cache_ttl=settings.cache_ttl,
                 cache_suffix=".xml",
             ),
             on_wait=self.on_wait,

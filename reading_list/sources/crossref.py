@@ -163,17 +163,11 @@ class CrossrefClient:
             agent += f" (mailto:{self.mailto})"
 
         def policy(service: str, cache: str, origins: frozenset[str]) -> Policy:
-            return Policy(
+            return Policy.from_settings(
+                settings,
                 service=service,
                 cache_name=cache,
                 delay=settings.crossref_delay,
-                timeout=settings.timeout,
-                retries=settings.retries,
-                max_backoff=settings.max_backoff,
-                max_retry_sleep=settings.max_retry_sleep,
-                max_bytes=settings.max_response_bytes,
-                cache_dir=settings.cache_dir,
-                cache_ttl=settings.cache_ttl,
                 redirect_origins=origins,
                 headers={"User-Agent": agent},
                 cache_suffix=".json",

@@ -276,17 +276,11 @@ class DblpClient:
         self.settings = settings
         self.base = settings.dblp_url.rstrip("/")
         self.transport = Transport(
-            Policy(
+            Policy.from_settings(
+                settings,
                 service="dblp",
                 cache_name="dblp",
                 delay=settings.dblp_delay,
-                timeout=settings.timeout,
-                retries=settings.retries,
-                max_backoff=settings.max_backoff,
-                max_retry_sleep=settings.max_retry_sleep,
-                max_bytes=settings.max_response_bytes,
-                cache_dir=settings.cache_dir,
-                cache_ttl=settings.cache_ttl,
                 cache_suffix=".json",
             ),
             on_wait=on_wait,

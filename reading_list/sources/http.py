@@ -34,6 +34,8 @@ from reading_list.errors import SourceUnavailable
 if TYPE_CHECKING:
     import requests
 
+    from reading_list.config import Settings
+
 T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -100,6 +102,35 @@ class Policy:
     max_redirects: int = 5
     headers: Mapping[str, str] = field(default_factory=dict)
     cache_suffix: str = ".body"
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        service: str,
+        cache_name: str,
+        delay: float,
+        cache_suffix: str,
+        redirect_origins: frozenset[str] = frozenset(),
+        headers: Mapping[str, str] | None = None,
+    ) -> Policy:
+        """A service's policy: its own name, cache and delay; the user's shared limits."""
+        return cls(
+            service=service,
+            cache_name=cache_name,
+            delay=delay,
+            timeout=settings.timeout,
+            retries=settings.retries,
+            max_backoff=settings.max_backoff,
+            max_retry_sleep=settings.max_retry_sleep,
+            max_bytes=settings.max_response_bytes,
+            cache_dir=settings.cache_dir,
+            cache_ttl=settings.cache_ttl,
+            redirect_origins=redirect_origins,
+            headers=dict(headers or {}),
+            cache_suffix=cache_suffix,
+        )
 
 
 @dataclass
