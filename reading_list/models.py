@@ -350,10 +350,14 @@ class Stats(Model):
 # ---- published versions and other sources (issue 14) ---------------------------------------
 
 
+# What a lookup in another source came to; a pending one is retried by the next check.
+LookupState = Literal["found", "none", "pending"]
+
+
 class SourceLookup(Model):
     source: str
     purpose: str
-    state: Literal["found", "none", "pending"]
+    state: LookupState
     detail: str | None = None
     at: str
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidIdentifier, InvalidInput
 from reading_list.identifiers import WorkIdKind, parse_arxiv_id
-from reading_list.models import ItemState, Status
+from reading_list.models import ItemState, LookupState, Status
 
 DUMP_FORMAT = 1
 # A paper is a few kilobytes; anything near this is not a line our dump wrote.
@@ -150,7 +150,7 @@ class LookupRow(_Row):
     paper_id: str
     source: str
     purpose: str
-    state: Literal["found", "none", "pending"]
+    state: LookupState
     detail: str | None = None
     at: str
 
