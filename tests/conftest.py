@@ -17,6 +17,8 @@ from typer.testing import CliRunner, Result
 
 from reading_list.cli.app import app
 from tests.arxiv_stub import StubServer
+from tests.http_stub import LocalServer
+from tests.scholarly_stub import CrossrefStandIn, DblpStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 # The team's shared material sits next to the checkout (or next to the folder of worktrees).
@@ -193,3 +195,21 @@ def crossref_emulator(
         return emu
 
     return start
+
+
+# Our own dblp and Crossref/doi.org stand-ins, for the tests that need no shared emulator.
+@pytest.fixture
+def dblp(monkeypatch: pytest.MonkeyPatch) -> Iterator[DblpStandIn]:
+    with LocalServer() as server:
+        stand_in = DblpStandIn(server)
+        monkeypatch.setenv("READING_LIST_DBLP_URL", stand_in.url)
+        yield stand_in
+
+
+@pytest.fixture
+def crossref(monkeypatch: pytest.MonkeyPatch) -> Iterator[CrossrefStandIn]:
+    with LocalServer() as server:
+        stand_in = CrossrefStandIn(server)
+        monkeypatch.setenv("READING_LIST_CROSSREF_URL", stand_in.rest_url)
+        monkeypatch.setenv("READING_LIST_DOI_URL", stand_in.doi_url)
+        yield stand_in

@@ -3,35 +3,15 @@ the services' JSON quirks, their failures, and the one redirect doi.org is allow
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from reading_list.config import Settings, load_settings
 from reading_list.errors import SourceUnavailable
 from reading_list.sources.crossref import CrossrefClient
 from reading_list.sources.dblp import DblpClient
-from tests.http_stub import LocalServer
 from tests.scholarly_stub import CrossrefStandIn, DblpStandIn
 
 FAULTS = ["503", "429-html", "html", "truncated", "empty"]
-
-
-@pytest.fixture
-def dblp(monkeypatch: pytest.MonkeyPatch) -> Iterator[DblpStandIn]:
-    with LocalServer() as server:
-        stand_in = DblpStandIn(server)
-        monkeypatch.setenv("READING_LIST_DBLP_URL", stand_in.url)
-        yield stand_in
-
-
-@pytest.fixture
-def crossref(monkeypatch: pytest.MonkeyPatch) -> Iterator[CrossrefStandIn]:
-    with LocalServer() as server:
-        stand_in = CrossrefStandIn(server)
-        monkeypatch.setenv("READING_LIST_CROSSREF_URL", stand_in.rest_url)
-        monkeypatch.setenv("READING_LIST_DOI_URL", stand_in.doi_url)
-        yield stand_in
 
 
 def settings() -> Settings:

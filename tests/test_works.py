@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from tests.arxiv_stub import StubServer
 from tests.conftest import Run
-from tests.http_stub import LocalServer
 from tests.scholarly_stub import CrossrefStandIn, DblpStandIn
 
 RunJson = Callable[..., Any]
@@ -21,23 +20,6 @@ RunJson = Callable[..., Any]
 def bib_fields(entry: str) -> dict[str, str]:
     """field -> value of one rendered entry (one field per line, as the exporter writes)."""
     return dict(re.findall(r"^\s+(\w+)\s+= \{(.*)\},$", entry, re.MULTILINE))
-
-
-@pytest.fixture
-def dblp(monkeypatch: pytest.MonkeyPatch) -> Iterator[DblpStandIn]:
-    with LocalServer() as server:
-        stand_in = DblpStandIn(server)
-        monkeypatch.setenv("READING_LIST_DBLP_URL", stand_in.url)
-        yield stand_in
-
-
-@pytest.fixture
-def crossref(monkeypatch: pytest.MonkeyPatch) -> Iterator[CrossrefStandIn]:
-    with LocalServer() as server:
-        stand_in = CrossrefStandIn(server)
-        monkeypatch.setenv("READING_LIST_CROSSREF_URL", stand_in.rest_url)
-        monkeypatch.setenv("READING_LIST_DOI_URL", stand_in.doi_url)
-        yield stand_in
 
 
 def outcomes(run: Run, *args: str) -> tuple[int, list[dict[str, Any]]]:
