@@ -130,8 +130,10 @@ def test_pool_workers_die_when_the_parent_is_killed(use_prctl: bool) -> None:
     _wait_for(lambda: not _alive(workers))
 
 
-@pytest.mark.parametrize("command", ["import-bib", "export"])
-def test_kill_9_mid_command_leaves_no_worker(tmp_path: Path, bib: Path, command: str) -> None:
+def _mid_command(
+    tmp_path: Path, bib: Path, command: str
+) -> tuple[subprocess.Popen[bytes], set[int]]:
+    """``command`` running with its worker processes started: the process and the workers."""
     if command == "export":
         assert _start(tmp_path, "import-bib", str(bib)).wait(timeout=120) == 0
         args = ["export", "-o", str(tmp_path / "out.bib")]
@@ -140,6 +142,12 @@ def test_kill_9_mid_command_leaves_no_worker(tmp_path: Path, bib: Path, command:
     proc = _start(tmp_path, *args)
     _wait_for(lambda: len(_children(proc.pid)) >= 1)
     workers = _children(proc.pid)
+    return proc, workers
+
+
+@pytest.mark.parametrize("command", ["import-bib", "export"])
+def test_kill_9_mid_command_leaves_no_worker(tmp_path: Path, bib: Path, command: str) -> None:
+    proc, workers = _mid_command(tmp_path, bib, command)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     _wait_for(lambda: not _alive(workers))
@@ -147,14 +155,7 @@ def test_kill_9_mid_command_leaves_no_worker(tmp_path: Path, bib: Path, command:
 
 @pytest.mark.parametrize("command", ["import-bib", "export"])
 def test_ctrl_c_mid_command_prints_one_line(tmp_path: Path, bib: Path, command: str) -> None:
-    if command == "export":
-        assert _start(tmp_path, "import-bib", str(bib)).wait(timeout=120) == 0
-        args = ["export", "-o", str(tmp_path / "out.bib")]
-    else:
-        args = ["import-bib", str(bib)]
-    proc = _start(tmp_path, *args)
-    _wait_for(lambda: len(_children(proc.pid)) >= 1)
-    workers = _children(proc.pid)
+    proc, workers = _mid_command(tmp_path, bib, command)
     # A terminal's Ctrl-C goes to the whole foreground process group.
     os.killpg(proc.pid, signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)
