@@ -52,7 +52,7 @@ def braces_balanced(text: str) -> bool:
     return depth == 0
 
 
-def _unsafe_reason(text: str) -> bool:
+def _has_unsafe_tex(text: str) -> bool:
     if "^^" in text:
         # TeX reads ^^5c as a backslash: any control sequence can be spelt this way.
         return True
@@ -71,7 +71,7 @@ def math_is_safe(span: str) -> bool:
     inner = span[1:-1] if len(span) >= 2 and span[0] == span[-1] == "$" else span
     if not inner or not braces_balanced(inner) or _ends_in_lone_backslash(inner):
         return False
-    return not _unsafe_reason(inner) and "$" not in inner.replace("\\$", "")
+    return not _has_unsafe_tex(inner) and "$" not in inner.replace("\\$", "")
 
 
 def _ends_in_lone_backslash(text: str) -> bool:
