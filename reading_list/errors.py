@@ -84,6 +84,21 @@ class LibraryBusy(StorageError):
 
 
 class Interrupted(ReadingListError):
-    """Ctrl-C, reported with what is true of the library afterwards (exit 130)."""
+    """Ctrl-C (exit 130) or SIGTERM (exit 143), reported with what is true of the library
+    afterwards."""
 
     exit_code = 130
+
+    @classmethod
+    def after(cls, signal: KeyboardInterrupt, outcome: str) -> Interrupted:
+        """The error for ``signal`` (a Ctrl-C or a Terminated), saying ``outcome``."""
+        terminated = isinstance(signal, Terminated)
+        error = cls(f"{'terminated' if terminated else 'interrupted'}: {outcome}")
+        if terminated:
+            error.exit_code = 143
+        return error
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a plain ``kill``, a CI timeout, a closing session), unwound exactly like
+    Ctrl-C so that transactions roll back and temporary files are removed."""

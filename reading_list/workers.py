@@ -53,6 +53,8 @@ def _watch_parent(parent: int) -> None:
 
 def _init_worker(parent: int, use_prctl: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The parent's SIGTERM handler unwinds the command; a worker just ends.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if not (use_prctl and _die_with_parent_linux()):
         _watch_parent(parent)
     # The parent may have died before the death signal was armed.
@@ -86,11 +88,20 @@ def _start_workers(pool: ProcessPoolExecutor) -> None:
         pool.submit(int)
         return
     interrupted: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: interrupted.append(signum))
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        signum: signal.signal(signum, lambda signum, _frame: interrupted.append(signum))
+        for signum in held
+    }
     try:
         pool.submit(int)  # with fork, the first task starts all the workers, here
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if signal.SIGTERM in interrupted:
+        from reading_list.errors import Terminated
+
+        raise Terminated
     if interrupted:
         raise KeyboardInterrupt
 

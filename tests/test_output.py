@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from reading_list.cli.output import write_output
-from reading_list.errors import Interrupted, InvalidInput
+from reading_list.errors import Interrupted, InvalidInput, Terminated
 from tests.arxiv_stub import StubServer
 from tests.conftest import ROOT, Run
 
@@ -96,7 +96,11 @@ def _interrupted_after(n: int, exc: BaseException) -> Iterator[str]:
 
 @pytest.mark.parametrize(
     ("exc", "error"),
-    [(KeyboardInterrupt(), Interrupted), (OSError(28, "No space left on device"), InvalidInput)],
+    [
+        (KeyboardInterrupt(), Interrupted),
+        (Terminated(), Interrupted),
+        (OSError(28, "No space left on device"), InvalidInput),
+    ],
 )
 def test_interrupt_or_error_mid_write_leaves_the_target_and_no_temp_file(
     tmp_path: Path, exc: BaseException, error: type[Exception]
@@ -111,6 +115,32 @@ def test_interrupt_or_error_mid_write_leaves_the_target_and_no_temp_file(
     with pytest.raises(Interrupted):
         write_output(_interrupted_after(0, KeyboardInterrupt()), tmp_path / "new.bib")
     assert _leftovers(tmp_path, {"out.bib"}) == []
+
+
+def test_sigterm_is_reported_as_such(tmp_path: Path) -> None:
+    with pytest.raises(Interrupted) as caught:
+        write_output(_interrupted_after(3, Terminated()), tmp_path / "out.bib")
+    assert caught.value.exit_code == 143
+    assert str(caught.value).startswith("terminated: ")
+    assert _leftovers(tmp_path, set()) == []
+
+
+def test_old_temporary_files_of_killed_writers_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out.bib"
+    hour_ago = os.path.getmtime(tmp_path) - 2 * 3600
+    stale = tmp_path / ".out.bib.k1ll3d9x.tmp"
+    fresh = tmp_path / ".out.bib.wr1t1ng0.tmp"
+    other_target = tmp_path / ".refs.bib.k1ll3d9x.tmp"
+    not_ours = tmp_path / ".out.bib.notes"
+    for path in (stale, fresh, other_target, not_ours):
+        path.write_text("partial")
+    for path in (stale, other_target, not_ours):
+        os.utime(path, (hour_ago, hour_ago))
+    write_output(["new\n"], target)
+    assert target.read_text() == "new\n"
+    # Only the old temporary file of this target goes: a fresh one may be a running writer's.
+    assert not stale.exists()
+    assert fresh.exists() and other_target.exists() and not_ours.exists()
 
 
 def test_ctrl_c_during_an_export_command(

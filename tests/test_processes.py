@@ -167,3 +167,19 @@ def test_ctrl_c_mid_command_prints_one_line(tmp_path: Path, bib: Path, command: 
     if command == "export":
         assert "out.bib was not written" in text
         assert not [p for p in tmp_path.iterdir() if p.name.startswith((".out.bib", "out.bib"))]
+
+
+@pytest.mark.parametrize("command", ["import-bib", "export"])
+def test_sigterm_mid_command_unwinds_like_ctrl_c(tmp_path: Path, bib: Path, command: str) -> None:
+    proc, workers = _mid_command(tmp_path, bib, command)
+    # A plain `kill`: to the command only, not its workers.
+    os.kill(proc.pid, signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    text = stderr.decode()
+    assert proc.returncode == 143, text
+    expected = "error: terminated: " if command == "export" else "terminated; "
+    assert text.startswith(expected), text
+    assert "Traceback" not in text and len(text.strip().splitlines()) == 1, text
+    _wait_for(lambda: not _alive(workers))
+    if command == "export":
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith((".out.bib", "out.bib"))]

@@ -8,6 +8,7 @@ Each family's module imports only Typer at load time, so that ``--help`` stays i
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -38,7 +39,12 @@ class _Commands(TyperGroup):
         except ReadingListError as exc:
             say(f"error: {exc}")
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            from reading_list.errors import Terminated
+
+            if isinstance(exc, Terminated):
+                say("terminated; everything finished so far is saved")
+                raise typer.Exit(143) from None
             say("interrupted; everything finished so far is saved")
             raise typer.Exit(130) from None
 
@@ -89,7 +95,15 @@ for family in (papers, lists, transfer, maintenance, reading):
 app.registered_commands.sort(key=lambda command: command.name == "web")
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    from reading_list.errors import Terminated
+
+    raise Terminated
+
+
 def main() -> None:
+    # A plain `kill` unwinds like Ctrl-C: the write rolls back, the temporary file goes.
+    signal.signal(signal.SIGTERM, _terminate)
     # pydantic scans installed packages for plugins on first use; a CLI has none to load.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app(prog_name="reading-list")

@@ -6,7 +6,8 @@ share one), flushed to disk, then renamed over the target in one step. The tempo
 removed on every other way out: an error, a full disk, Ctrl-C. The target keeps its mode; a
 new file gets the mode the umask gives, like any file the shell creates. A symlink at the
 target is replaced, not written through. A target that is not a regular file (/dev/null,
-/dev/stdout, a FIFO) is written to directly.
+/dev/stdout, a FIFO) is written to directly. Only ``kill -9`` (or a power cut) can leave a
+temporary file behind; the next write to the same target removes those that are old.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,8 +74,37 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
+# A temporary file this old is no writer's: a running export writes to its file continually.
+STALE_TEMPORARY_S = 3600
+
+
+def _remove_stale_temporaries(output: Path) -> None:
+    """Remove the temporary files that killed writers of ``output`` left (ours: the name
+    mkstemp gave, a regular file of this user's, untouched for an hour)."""
+    now = time.time()
+    prefix = f".{output.name}."
+    try:
+        names = [n for n in os.listdir(output.parent) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        candidate = output.parent / name
+        try:
+            info = os.lstat(candidate)
+            if (
+                name.endswith(".tmp")
+                and stat.S_ISREG(info.st_mode)
+                and info.st_uid == os.getuid()
+                and now - info.st_mtime > STALE_TEMPORARY_S
+            ):
+                candidate.unlink()
+        except OSError:
+            continue
+
+
 def _replace_atomically(chunks: Iterable[str], output: Path, info: os.stat_result | None) -> None:
     folder = output.parent
+    _remove_stale_temporaries(output)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -93,5 +124,5 @@ def _replace_atomically(chunks: Iterable[str], output: Path, info: os.stat_resul
         if isinstance(exc, OSError):
             raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
         if isinstance(exc, KeyboardInterrupt):
-            raise Interrupted(f"interrupted: {output} was not written") from None
+            raise Interrupted.after(exc, f"{output} was not written") from None
         raise

@@ -293,9 +293,9 @@ def restore(
             if counts["paper"] and not counts["identity"]:
                 # A dump from before identities were kept: its papers' own are derived.
                 lib.store.dump.derive_identities()
-    except KeyboardInterrupt:
-        raise Interrupted(
-            "interrupted: restore is all or nothing, so nothing was restored"
+    except KeyboardInterrupt as signal:
+        raise Interrupted.after(
+            signal, "restore is all or nothing, so nothing was restored"
         ) from None
     return counts
 
@@ -440,6 +440,6 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
                     if new != paper.citekey:
                         lib.store.papers.update(paper.id, citekey=new)
                         changes.append((paper.id, paper.citekey, new))
-    except KeyboardInterrupt:
-        raise Interrupted("interrupted: rekey is all or nothing, so no citekey changed") from None
+    except KeyboardInterrupt as signal:
+        raise Interrupted.after(signal, "rekey is all or nothing, so no citekey changed") from None
     return changes
