@@ -12,8 +12,9 @@ from typing import IO, TYPE_CHECKING, Any
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, UsageError
 from reading_list.formats import CitedVersion, ExportFormat, tabular
-from reading_list.models import BibImportReport, Paper, SkippedLine
+from reading_list.models import Paper
 from reading_list.selection import PaperFilter
+from reading_list.services import bib_import
 from reading_list.services.inputs import (
     MAX_LIBRARY_BYTES,
     MAX_TEXT_BYTES,
@@ -21,13 +22,11 @@ from reading_list.services.inputs import (
     open_input,
     read_input,
 )
-from reading_list.services.library import Library, now
+from reading_list.services.library import Library
 from reading_list.services.papers import check_filter
 from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
-    from reading_list.formats.bibreader import BibChunk, BibEntry
-    from reading_list.store import Identities, NewPaper
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
@@ -319,91 +318,9 @@ def _store_dumped(
     raise InvalidInput(f"{name}:{rows[0][0]}-{rows[-1][0]}: these {kind} rows do not fit together")
 
 
-# ---- import an existing .bib library ------------------------------------------------------
+# ---- import an existing .bib library: services/bib_import.py --------------------------------
 
-
-def _bib_chunks(path: Path) -> Iterator[BibChunk]:
-    from reading_list.formats.bibreader import read_bib
-
-    with open_input(path, limit=MAX_LIBRARY_BYTES) as handle:
-        yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
-
-
-def import_bib(
-    lib: Library,
-    path: Path,
-    *,
-    fetch: bool = False,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> BibImportReport:
-    """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    try:
-        total = path.stat().st_size
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    report = BibImportReport()
-    known = lib.store.papers.identities()
-    imported_arxiv: list[str] = []
-    for chunk in _bib_chunks(path):
-        at = now()
-        with lib.store.write():
-            # Under the write lock: another import may have stored some of these meanwhile.
-            known.refresh()
-            papers = [_new_paper(lib, entry, known, at) for entry in chunk.entries]
-            lib.store.papers.insert([p for p in papers if p is not None])
-        for paper in papers:
-            if paper is None:
-                report.exists += 1
-            elif paper.arxiv_id:
-                report.added += 1
-                imported_arxiv.append(paper.arxiv_id)
-            else:
-                report.manual += 1
-        report.failed += [
-            SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
-        ]
-        if on_progress:
-            on_progress(chunk.bytes_read, total, f"{report.added + report.manual} entries")
-    if fetch and imported_arxiv:
-        from reading_list.services.papers import add_papers
-
-        result = add_papers(lib, imported_arxiv, refresh=True)
-        report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")
-        report.unavailable = result.unavailable
-    return report
-
-
-def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> NewPaper | None:
-    """The paper an entry adds, keeping its citekey when usable and free; None when the
-    library already holds it. ``known`` learns the paper's id and key."""
-    from reading_list.formats import bibreader
-    from reading_list.store import NewPaper
-
-    arxiv_id = bibreader.arxiv_id_of(entry.fields)
-    metadata = bibreader.entry_metadata(entry, arxiv_id)
-    key = entry.key if bibreader.usable_key(entry.key) else ""
-    paper = NewPaper(
-        citekey=key or entry.key,
-        added_at=at,
-        metadata=metadata,
-        arxiv_id=arxiv_id,
-        status=bibreader.entry_status(entry) or "to-read",
-        tags=bibreader.entry_tags(entry),
-    )
-    if paper.id in known.ids:
-        return None
-    if not key or key.lower() in known.keys:
-        base = base_citekey(
-            list(metadata.authors),
-            metadata.year,
-            metadata.title,
-            fallback=arxiv_id or "",
-            pattern=lib.citekey_pattern,
-        )
-        paper = paper._replace(citekey=unique_citekey(base, known.keys))
-    known.keys.add(paper.citekey.lower())
-    known.ids.add(paper.id)
-    return paper
+import_bib = bib_import.import_bib
 
 
 # ---- rekey ---------------------------------------------------------------------------------

@@ -52,6 +52,21 @@ class WorkIdentities:
         )
         return None if found is None else str(found)
 
+    def papers_of(self, kind: str, values: Sequence[str]) -> dict[str, str]:
+        """value -> paper id of the values of one kind that a paper holds."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(values))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for value, paper_id in self._sql.tuples(
+                "SELECT value, paper_id FROM paper_identities "
+                f"WHERE kind = ? AND value IN ({marks})",
+                [kind, *chunk],
+            ):
+                found[str(value)] = str(paper_id)
+        return found
+
     def paper_of_any(self, identities: Iterable[Identity]) -> str | None:
         for ident in identities:
             found = self.paper_of(ident.kind, ident.value)
@@ -98,6 +113,25 @@ class WorkIdentities:
             [paper_id, role, record.source, record.key, record.model_dump_json(), at],
         )
 
+    @writes
+    def save_records(self, rows: Sequence[tuple[str, str, WorkRecord]], at: str) -> None:
+        """(paper id, role, record) of many new papers (an import's), in one statement."""
+        self._sql.run_many(
+            "INSERT INTO work_records (paper_id, role, source, key, record, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(p, role, r.source, r.key, r.model_dump_json(), at) for p, role, r in rows],
+        )
+
+    @writes
+    def move_record(self, paper_id: str, role: str, to: str) -> bool:
+        """Give a paper's record another role, when that one is free; whether it moved."""
+        return bool(
+            self._sql.run(
+                "UPDATE OR IGNORE work_records SET role = ? WHERE paper_id = ? AND role = ?",
+                [to, paper_id, role],
+            )
+        )
+
     def records_of(self, paper_id: str) -> dict[str, WorkRecord]:
         from reading_list.works import WorkRecord
 
@@ -125,6 +159,37 @@ class WorkIdentities:
         return bool(
             self._sql.scalar("SELECT EXISTS (SELECT 1 FROM work_records WHERE role = 'work')")
         )
+
+    # ---- other citekeys of a work, and the .bib preambles its entries may need -------------
+
+    def alias_owner(self, citekey: str) -> str | None:
+        """The paper whose citekey or alias ``citekey`` is (case-insensitive)."""
+        found = self._sql.scalar(
+            "SELECT id FROM papers WHERE citekey = ? UNION ALL "
+            "SELECT paper_id FROM paper_aliases WHERE citekey = ? LIMIT 1",
+            [citekey, citekey],
+        )
+        return None if found is None else str(found)
+
+    @writes
+    def add_alias(self, paper_id: str, citekey: str, at: str) -> None:
+        self._sql.run(
+            "INSERT INTO paper_aliases (citekey, paper_id, added_at) VALUES (?, ?, ?)",
+            [citekey, paper_id, at],
+        )
+
+    @writes
+    def add_preamble(self, preamble: str, source: str, at: str) -> None:
+        """A .bib file's @preamble, once however often it is imported."""
+        self._sql.run(
+            "INSERT OR IGNORE INTO bib_preambles (preamble, source, added_at) VALUES (?, ?, ?)",
+            [preamble, source, at],
+        )
+
+    def preambles(self) -> list[str]:
+        return [
+            str(p) for p in self._sql.column("SELECT preamble FROM bib_preambles ORDER BY rowid")
+        ]
 
     # ---- lookups in secondary sources ------------------------------------------------------
 
