@@ -107,8 +107,9 @@ def _export_chunks(
         wanted: set[str] | None = None
         if keys is not None and cited_only is not None:
             present = {
-                p.citekey.lower()
+                key.lower()
                 for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
+                for key in (p.citekey, *p.aliases)
             }
             result.warnings += [
                 f"{cited_only.name} cites {k!r}, which is not on the list"
@@ -124,9 +125,14 @@ def _export_chunks(
             for paper in lib.store.papers.iter(
                 flt, with_abstract=with_abstract, with_tags=with_tags
             ):
-                if wanted is None or paper.citekey.lower() in wanted:
+                if wanted is None:
                     result.count += 1
                     yield paper
+                    continue
+                cited = [k for k in (paper.citekey, *paper.aliases) if k.lower() in wanted]
+                if cited:
+                    result.count += 1
+                    yield from _as_cited(paper, cited, fmt)
 
         parallel = (
             fmt in PARALLEL_FORMATS
@@ -135,6 +141,13 @@ def _export_chunks(
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
         records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
+        if records_for is not None:
+            from reading_list.formats.bibrecord import render_preambles
+
+            preambles, notes = render_preambles(lib.store.identities.preambles())
+            result.warnings += notes
+            if preambles:
+                yield preambles + "\n"
         if parallel:
             batches = lib.store.papers.row_batches(
                 flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
@@ -151,6 +164,17 @@ def _export_chunks(
             yield from _render_parallel(jobs, result.warnings)
         else:
             yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
+
+
+def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
+    """A paper a document cites by ``cited`` (its citekey or aliases): biblatex finds an alias
+    through the entry's ``ids``; BibTeX has no aliases, so the entry is written under each key
+    the document uses."""
+    if fmt != "bibtex" or cited == [paper.citekey]:
+        yield paper
+        return
+    for key in cited:
+        yield paper.model_copy(update={"citekey": key})
 
 
 def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
