@@ -80,23 +80,23 @@ def split_name(name: str) -> PersonName:
     if len(words) <= 1:
         # An empty name (an arXiv answer can have one) is an empty family name, not a crash.
         return PersonName("", "", words[0] if words else "", suffix)
-    family_start = len(words) - 1
-    # Particles are the lower-case words just before the last one ("van den Oord").
-    while (
-        family_start > 1
-        and words[family_start - 1].lower() in PARTICLES
-        and (words[family_start - 1][0].islower())
-    ):
-        family_start -= 1
-    if family_start == len(words) - 1:
-        # No lower-case particle: capitalised ones still begin the family ("Nicolas Le Roux").
-        start = family_start
-        while start > 1 and words[start - 1] in CAPITAL_PARTICLES:
-            start -= 1
-        if start < family_start:
-            return PersonName(" ".join(words[:start]), "", " ".join(words[start:]), suffix)
-    particle_words = words[family_start:-1]
-    return PersonName(" ".join(words[:family_start]), " ".join(particle_words), words[-1], suffix)
+    # Particles are lower-case words (as BibTeX's von part, from the first of them to the
+    # last before the final word): "van den Oord", "de la Vallée Poussin".
+    lower = [i for i in range(1, len(words) - 1) if _is_particle(words[i])]
+    if lower:
+        start, end = lower[0], lower[-1] + 1
+        return PersonName(
+            " ".join(words[:start]), " ".join(words[start:end]), " ".join(words[end:]), suffix
+        )
+    # No lower-case particle: capitalised ones still begin the family ("Nicolas Le Roux").
+    start = len(words) - 1
+    while start > 1 and words[start - 1] in CAPITAL_PARTICLES:
+        start -= 1
+    return PersonName(" ".join(words[:start]), "", " ".join(words[start:]), suffix)
+
+
+def _is_particle(word: str) -> bool:
+    return word.lower() in PARTICLES and word[0].islower()
 
 
 # ---- BibTeX name lists -----------------------------------------------------------------------

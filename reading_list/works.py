@@ -10,6 +10,7 @@ dblp and Crossref are Unicode text.
 from __future__ import annotations
 
 import builtins
+import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -165,3 +166,19 @@ class WorkRecord(Model):
 
     def identity(self, kind: WorkIdKind) -> str | None:
         return next((i.value for i in self.identities if i.kind == kind), None)
+
+
+def export_record(text: str) -> WorkRecord:
+    """A record as the library's own table holds it (JSON it wrote, or a restore validated),
+    for an export, which reads one per paper: a .bib entry's (``tex``) is built without
+    validating it again and without its name parts and identities, which an export of its
+    verbatim fields never reads; any other is validated."""
+    data = json.loads(text)
+    if data.get("tex") is True:
+        # Every list and dict given: pydantic inspects a default factory's signature at each
+        # call, which costs more than the rest of the construction.
+        data.update(names={}, identities=[], truncated=[])
+        data.setdefault("authors", [])
+        data.setdefault("fields", {})
+        return WorkRecord.model_construct(**data)
+    return WorkRecord.model_validate(data)

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
     # A parallel export's unit of work: a batch of rows and their tags, the batch's records
-    # from other sources, the format and the version to cite.
-    RenderJob = tuple[RowBatch, dict[str, dict[str, WorkRecord]] | None, str, str]
+    # from other sources (as stored JSON), the format and the version to cite.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str]
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
@@ -152,10 +152,12 @@ def _export_chunks(
             batches = lib.store.papers.row_batches(
                 flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
             )
+            # The records go as stored JSON: the workers build them, not this process.
+            texts_for = lib.store.identities.record_texts_for if records_for else None
             jobs = (
                 (
                     batch,
-                    records_for([r["id"] for r in batch[0]]) if records_for else None,
+                    texts_for([r["id"] for r in batch[0]]) if texts_for else None,
                     fmt,
                     prefer,
                 )
@@ -185,9 +187,13 @@ def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowB
 
 def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     from reading_list.store.rows import papers_from_rows
+    from reading_list.works import export_record
 
-    (rows, tags), records, fmt, prefer = job
-    known = records or {}
+    (rows, tags), texts, fmt, prefer = job
+    known = {
+        paper_id: {role: export_record(text) for role, text in roles.items()}
+        for paper_id, roles in (texts or {}).items()
+    }
 
     def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
         return {i: known[i] for i in ids if i in known}

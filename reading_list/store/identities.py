@@ -141,10 +141,18 @@ class WorkIdentities:
         return {str(role): WorkRecord.model_validate_json(text) for role, text in rows}
 
     def records_for(self, paper_ids: Sequence[str]) -> dict[str, dict[str, WorkRecord]]:
-        """paper id -> role -> record, for a batch of papers (an export's)."""
-        from reading_list.works import WorkRecord
+        """paper id -> role -> record, for a batch of papers (an export's: records of .bib
+        entries come without their name parts, works.export_record)."""
+        from reading_list.works import export_record
 
-        out: dict[str, dict[str, WorkRecord]] = {}
+        return {
+            paper_id: {role: export_record(text) for role, text in roles.items()}
+            for paper_id, roles in self.record_texts_for(paper_ids).items()
+        }
+
+    def record_texts_for(self, paper_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The same as stored JSON, cheap to hand to another process that builds them."""
+        out: dict[str, dict[str, str]] = {}
         for start in range(0, len(paper_ids), CHUNK):
             chunk = list(paper_ids[start : start + CHUNK])
             marks = ",".join("?" * len(chunk))
@@ -152,7 +160,7 @@ class WorkIdentities:
                 f"SELECT paper_id, role, record FROM work_records WHERE paper_id IN ({marks})",
                 chunk,
             ):
-                out.setdefault(str(paper_id), {})[str(role)] = WorkRecord.model_validate_json(text)
+                out.setdefault(str(paper_id), {})[str(role)] = str(text)
         return out
 
     def has_work_records(self) -> bool:
