@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -124,6 +125,8 @@ class NameList:
 
 def _top_level_split(text: str, separator: re.Pattern[str]) -> list[str]:
     """``text`` cut at the matches of ``separator`` that are outside braces."""
+    if "{" not in text and "}" not in text:
+        return separator.split(text)
     parts: list[str] = []
     depth, start, pos = 0, 0, 0
     while pos < len(text):
@@ -267,9 +270,11 @@ def _first_von_last(words: list[str]) -> PersonName:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_bibtex_names(value: str) -> NameList:
     """A BibTeX name list (an author or editor field's source text): its names in order, and
-    whether it ends in "and others"."""
+    whether it ends in "and others". Cached: an import reads each list twice (its display
+    authors, its parts)."""
     names = [n.strip() for n in _top_level_split(" ".join(value.split()), _AND_SEPARATOR)]
     names = [n for n in names if n]
     others = bool(names) and names[-1].lower() == "others"

@@ -329,3 +329,28 @@ def test_the_comparison_sees_a_lost_field_a_changed_type_and_a_missing_entry() -
     ] == (5, 0)
     compared, lost, what, _ = _compare(original, "@misc{a, title = {Té}}\n", "")
     assert (compared, lost) == (5, 4), what
+
+
+def test_biblatex_names_the_other_keys_of_any_work_in_ids() -> None:
+    from reading_list.formats.bibtex import render_bibliography
+    from reading_list.models import Paper
+
+    paper = Paper(
+        id="manual:smith2020",
+        kind="manual",
+        citekey="smith2020",
+        title="A Work",
+        authors=["Jane Smith"],
+        year=2020,
+        added_at="2026-01-01T00:00:00Z",
+        aliases=["smith20", "Smith:2020"],
+    )
+    blx = render_bibliography([paper], flavour="biblatex").text
+    fields = parse_string(blx).entries[0].fields_dict
+    assert fields["ids"].value == "smith20, Smith:2020"
+    assert (
+        "ids"
+        not in parse_string(render_bibliography([paper], flavour="bibtex").text)
+        .entries[0]
+        .fields_dict
+    )

@@ -108,6 +108,7 @@ def paper_detail(d: PaperDetail) -> Screen:
     rows: list[tuple[str, str | None]] = [
         ("id", d.id),
         ("citekey", d.citekey),
+        ("also cited as", ", ".join(d.aliases) or None),
         ("title", d.title),
         ("authors", ", ".join(d.authors)),
         ("published", d.published),

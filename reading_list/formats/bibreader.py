@@ -7,6 +7,7 @@ reported with its line number while the rest goes in.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -292,7 +293,9 @@ def usable_key(key: str) -> bool:
     return usable_citekey(key)
 
 
+@functools.lru_cache(maxsize=65536)
 def _name_parts(name: PersonName) -> NameParts:
+    # Cached: the same people recur across a library.
     return NameParts(
         given=tex_to_unicode(name.given),
         von=tex_to_unicode(name.particle),

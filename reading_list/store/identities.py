@@ -238,12 +238,14 @@ class WorkIdentities:
     def adopt_as_arxiv(self, manual_id: str, arxiv_id: str, at: str) -> None:
         """A work first added from another source turns out to be this arXiv paper: it becomes
         the arXiv paper (its tags, notes, lists and status follow the id), and the record it
-        was made from becomes its published version."""
+        was made from (by dblp or Crossref) becomes its published version."""
         columns = arxiv_key_columns(arxiv_id)
         sets = ", ".join(f"{c} = ?" for c in columns)
         self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*columns.values(), manual_id])
+        # A .bib entry's record stays the work's own (exports write it back as it came).
         self._sql.run(
-            "UPDATE work_records SET role = 'published' WHERE paper_id = ? AND role = 'work'",
+            "UPDATE work_records SET role = 'published' WHERE paper_id = ? AND role = 'work' "
+            "AND json_extract(record, '$.tex') IS NOT 1",
             [arxiv_id],
         )
         add_own(self._sql, identity_rows(arxiv_id, arxiv_id, None, ARXIV_KIND, at))
