@@ -354,3 +354,41 @@ def test_biblatex_names_the_other_keys_of_any_work_in_ids() -> None:
         .entries[0]
         .fields_dict
     )
+
+
+def test_a_source_record_makes_way_for_the_entry_and_a_bib_record_stays_on_adoption(
+    tmp_path: Path,
+) -> None:
+    from reading_list.services.bib_import import import_bib
+    from reading_list.services.library import Library
+    from reading_list.works import Identity, WorkRecord
+
+    lib = Library.open(tmp_path / "library.db", create=True)
+    first = tmp_path / "first.bib"
+    first.write_text(
+        "@article{lda, title = {Latent Dirichlet Allocation}, doi = {10.5555/944937}}\n"
+    )
+    import_bib(lib, first)
+    dblp = WorkRecord(
+        source="dblp",
+        key="journals/jmlr/BleiNJ03",
+        entry_type="article",
+        title="Latent Dirichlet Allocation",
+        fields={"journal": "J. Mach. Learn. Res.", "volume": "3"},
+        identities=[Identity(kind="dblp", value="journals/jmlr/BleiNJ03", source="dblp")],
+    )
+    with lib.store.write():
+        lib.store.identities.save_record("manual:lda", "work", dblp, "2026-01-01T00:00:00Z")
+    again = tmp_path / "again.bib"
+    again.write_text(
+        "@article{blei2003, title = {Latent {D}irichlet Allocation}, doi = {10.5555/944937}}\n"
+    )
+    report = import_bib(lib, again)
+    assert [(m.key, m.record, m.alias) for m in report.merged] == [("blei2003", True, True)]
+    records = lib.store.identities.records_of("manual:lda")
+    assert records["published"].source == "dblp" and records["work"].key == "blei2003"
+    with lib.store.write():
+        lib.store.identities.adopt_as_arxiv("manual:lda", "2501.00001", "2026-01-02T00:00:00Z")
+    moved = lib.store.identities.records_of("2501.00001")
+    assert moved["work"].tex and moved["published"].source == "dblp"
+    lib.close()
