@@ -4,6 +4,11 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
+CREATE TABLE bib_preambles (
+            preamble TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
 CREATE TABLE list_items (
             id INTEGER PRIMARY KEY,
             list_name TEXT NOT NULL REFERENCES lists (name) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -39,6 +44,11 @@ CREATE TABLE notes (
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
             text TEXT NOT NULL,
             created_at TEXT NOT NULL
+        );
+CREATE TABLE paper_aliases (
+            citekey TEXT PRIMARY KEY COLLATE NOCASE,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            added_at TEXT NOT NULL
         );
 CREATE TABLE paper_identities (
             kind TEXT NOT NULL
@@ -124,6 +134,7 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
+CREATE INDEX idx_paper_aliases_paper_id ON paper_aliases (paper_id);
 CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id);
 CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
@@ -147,6 +158,10 @@ CREATE TRIGGER notes_fts_update AFTER UPDATE OF text ON notes BEGIN
                 (SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END;
+CREATE TRIGGER paper_aliases_insert BEFORE INSERT ON paper_aliases
+        WHEN EXISTS (SELECT 1 FROM papers WHERE citekey = new.citekey) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: an alias is a paper''s citekey');
+        END;
 CREATE VIEW paper_overview AS
             SELECT p.id, p.title,
                 (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
@@ -166,6 +181,16 @@ CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
 CREATE TRIGGER paper_tags_list_insert AFTER INSERT ON paper_tags BEGIN
             UPDATE papers SET tag_list = (SELECT coalesce(group_concat(label, ','), '') FROM (SELECT label FROM paper_tags WHERE paper_id = new.paper_id ORDER BY tag))
             WHERE id = new.paper_id;
+        END;
+CREATE TRIGGER papers_citekey_insert BEFORE INSERT ON papers
+        WHEN EXISTS (SELECT 1 FROM paper_aliases WHERE citekey = new.citekey) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: a citekey is another''s alias');
+        END;
+CREATE TRIGGER papers_citekey_update BEFORE UPDATE OF citekey ON papers
+        WHEN EXISTS (
+            SELECT 1 FROM paper_aliases WHERE citekey = new.citekey AND paper_id != old.id
+        ) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: a citekey is another''s alias');
         END;
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
             DELETE FROM papers_fts WHERE rowid = old.rowid;

@@ -34,22 +34,34 @@ def _clean(text: str) -> str:
     return _ALLOWED.sub("", fold_ascii(text).lower())
 
 
-def author_part(authors: list[str], fallback: str) -> str:
+def author_part(authors: list[str], fallback: str = "") -> str:
+    """The first author's family name, folded; ``fallback`` when there is none in Latin
+    letters (and "" when that is empty too)."""
     if authors:
         name = split_name(authors[0])
         key = _clean(name.full_family if not name.corporate else name.family.split()[0])
         if key:
             return key
-    return _clean(fallback) or "anon"
+    return _clean(fallback)
 
 
-def title_word(title: str) -> str:
+def title_words(title: str, limit: int = 2) -> list[str]:
+    """The first ``limit`` significant words of a title, folded (math and TeX commands
+    skipped)."""
     text = _TEX_COMMAND.sub(" ", _MATH.sub(" ", title))
+    found: list[str] = []
     for word in re.split(r"[^0-9A-Za-z\u00c0-\uffff]+", text):
         cleaned = _clean(word)
         if cleaned and cleaned not in STOPWORDS:
-            return cleaned
-    return ""
+            found.append(cleaned)
+            if len(found) == limit:
+                break
+    return found
+
+
+def title_word(title: str) -> str:
+    words = title_words(title, 1)
+    return words[0] if words else ""
 
 
 def check_pattern(pattern: str) -> None:
@@ -72,15 +84,21 @@ def base_citekey(
     title: str,
     *,
     fallback: str = "",
+    organisation: str = "",
     pattern: str = DEFAULT_PATTERN,
 ) -> str:
-    """The key before clash suffixes. ``fallback`` (e.g. the arXiv id) stands in for a name
-    with no Latin letters."""
-    fields = {
-        "auth": author_part(authors, "arxiv" + fallback),
-        "year": str(year) if year else "",
-        "title": title_word(title),
-    }
+    """The key before clash suffixes, from the work's own metadata: its first author, else
+    its ``organisation`` (the body that issued it), else its arXiv id ``fallback`` when its
+    authors' names have no Latin letters (only a work on arXiv has one), else the title's
+    first significant word (and the next word stands for the title)."""
+    words = title_words(title)
+    auth = author_part(authors) or _clean(next(iter(title_words(organisation)), ""))
+    if not auth and authors and fallback:
+        auth = _clean("arxiv" + fallback)
+    title_part = words[0] if words else ""
+    if not auth and words:
+        auth, title_part = words[0], (words[1] if len(words) > 1 else "")
+    fields = {"auth": auth, "year": str(year) if year else "", "title": title_part}
     check_pattern(pattern)
     return _clean(pattern.format(**fields)) or "ref"
 

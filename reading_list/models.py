@@ -76,6 +76,9 @@ class Paper(Model):
     added_at: str
     fetched_at: str | None = None
     status_changed_at: str | None = None
+    # Other citekeys documents cite this work by (an imported .bib entry's, when the work was
+    # already in the library): exports honour them.
+    aliases: list[str] = Field(default_factory=builtins.list)
 
 
 class ListMembership(Model):
@@ -289,10 +292,37 @@ class DoctorReport(Model):
     fix_tried: bool = False
 
 
+class FieldConflict(Model):
+    """A field an imported entry gives another value than the library holds (the library's
+    is kept)."""
+
+    field: str
+    library: str
+    file: str
+
+
+class BibMerge(Model):
+    """An imported entry whose work was already in the library, and what joining it did."""
+
+    key: str
+    line: int
+    paper_id: str
+    citekey: str
+    # The entry's fields the library's record lacked, now filled in.
+    filled: builtins.list[str] = Field(default_factory=builtins.list)
+    conflicts: builtins.list[FieldConflict] = Field(default_factory=builtins.list)
+    # The entry's citekey, kept as another key of the work.
+    alias: bool = False
+    # The work had no record from a .bib file: the entry's became it.
+    record: bool = False
+
+
 class BibImportReport(Model):
     added: int = 0
     manual: int = 0
+    # Entries whose work was already there (merged ones included).
     exists: int = 0
+    merged: builtins.list[BibMerge] = Field(default_factory=builtins.list)
     failed: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
     refreshed: int = 0
     unavailable: str | None = None

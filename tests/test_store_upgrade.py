@@ -230,6 +230,35 @@ IDENTITIES = [
     ("doi", "10.5555/944919.944937", "manual:blei2003latent", "manual", "2026-01-03T12:00:00Z"),
 ]
 WITH_IDENTITIES = NAMES.index("m007_work_identities") + 1
+# m008: another key a work is cited by, an imported .bib file's preamble, and the typed record
+# of the entry a manual paper was imported from (its fields as BibTeX source text).
+ALIAS = ("snell2017proto", "1703.05175", "2026-01-07T00:00:00Z")
+PREAMBLE = ("\\newcommand{\\noopsort}[1]{}", "library.bib", "2026-01-07T00:00:00Z")
+BIB_RECORD = {
+    "source": "bib",
+    "key": "blei2003latent",
+    "entry_type": "article",
+    "title": "Latent Dirichlet Allocation",
+    "authors": ["David M. Blei", "Andrew Y. Ng", "Michael I. Jordan"],
+    "year": 2003,
+    "fields": {
+        "author": "Blei, David M. and Ng, Andrew Y. and Jordan, Michael I.",
+        "title": "Latent {D}irichlet Allocation",
+        "journal": "Journal of Machine Learning Research",
+        "volume": "3",
+        "pages": "993--1022",
+        "year": "2003",
+    },
+    "tex": True,
+    "names": {
+        "author": [
+            {"given": "David M.", "family": "Blei"},
+            {"given": "Andrew Y.", "family": "Ng"},
+            {"given": "Michael I.", "family": "Jordan"},
+        ]
+    },
+}
+WITH_RECORDS = NAMES.index("m008_records") + 1
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
@@ -239,9 +268,10 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     )
 
 
-def build_library(path: Path, version: int, *, link: bool = True) -> None:
+def build_library(path: Path, version: int, *, link: bool = True, records: bool = True) -> None:
     """A library as the release with ``version`` migrations left it, holding the data above
-    (the reading-order link only from m004, which made its table)."""
+    (the reading-order link only from m004, which made its table; aliases, preambles and
+    typed records from m008)."""
     conn = sqlite3.connect(path, isolation_level=None)
     if version > 1:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -284,6 +314,18 @@ def build_library(path: Path, version: int, *, link: bool = True) -> None:
             "VALUES (?, ?, ?, ?, ?)",
             IDENTITIES,
         )
+    if version >= WITH_RECORDS and records:
+        conn.execute(
+            "INSERT INTO paper_aliases (citekey, paper_id, added_at) VALUES (?, ?, ?)", ALIAS
+        )
+        conn.execute(
+            "INSERT INTO bib_preambles (preamble, source, added_at) VALUES (?, ?, ?)", PREAMBLE
+        )
+        conn.execute(
+            "INSERT INTO work_records (paper_id, role, source, key, record, fetched_at) "
+            "VALUES (?, 'work', 'bib', ?, ?, ?)",
+            ["manual:blei2003latent", "blei2003latent", json.dumps(BIB_RECORD), ALIAS[2]],
+        )
     conn.execute("COMMIT")
     # The first release did not record its schema version; the later ones did.
     conn.execute(f"PRAGMA user_version = {version if version >= 2 else 0}")
@@ -309,6 +351,7 @@ def _views(run: Run, db: Path) -> dict[str, Any]:
         "next": json.loads(out("next", "--json")),
         "synthesis": json.loads(out("list", "--tag", "Program Synthesis", "--json")),
         "listing": out("list"),
+        "export": out("export", "--format", "biblatex"),
     }
     for paper in PAPERS:
         views[paper["id"]] = json.loads(out("show", paper["id"], "--json"))
@@ -323,10 +366,18 @@ def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def current_without_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a library from before m008 holds, at the current schema."""
+    path = tmp_path_factory.mktemp("current") / "current-without-records.db"
+    build_library(path, SCHEMA_VERSION, records=False)
+    return path
+
+
+@pytest.fixture(scope="module")
 def current_without_link(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What a library from before m004 holds, at the current schema."""
     path = tmp_path_factory.mktemp("current") / "current-without-link.db"
-    build_library(path, SCHEMA_VERSION, link=False)
+    build_library(path, SCHEMA_VERSION, link=False, records=False)
     return path
 
 
@@ -376,6 +427,33 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
     assert views["1611.01989"]["identities"] == [
         {"kind": "arxiv", "value": "1611.01989", "source": "arxiv"}
     ]
+    assert views["1703.05175"]["aliases"] == [ALIAS[0]]
+    assert [(r["citekey"], r["paper_id"]) for r in dumped if r["_type"] == "alias"] == [ALIAS[:2]]
+    assert [r["preamble"] for r in dumped if r["_type"] == "preamble"] == [PREAMBLE[0]]
+    # The typed record is what the export writes: its own type and every field.
+    assert "@article{blei2003latent," in views["export"]
+    assert "pages = {993--1022}" in views["export"]
+
+
+def test_m008_keeps_aliases_apart_from_citekeys(run: Run, tmp_path: Path) -> None:
+    old = tmp_path / "v7.db"
+    build_library(old, WITH_RECORDS - 1)
+    store = open_db(old)
+    at = ALIAS[2]
+    with store.write():
+        store.identities.add_alias("1703.05175", "Snell2017Proto", at)
+    for citekey in ("snell2017PROTO", "balog2016deepcoder"):
+        with pytest.raises(Exception, match="UNIQUE"), store.write():
+            store.identities.add_alias("1611.01989", citekey, at)
+    with pytest.raises(Exception, match="alias"), store.write():
+        store.papers.update("1611.01989", citekey="SNELL2017proto")
+    assert store.papers.find_id("snell2017proto") == "1703.05175"
+    with store.write():
+        store.papers.update("1703.05175", citekey="snell2017prototypes")
+        store.papers.delete("1703.05175")
+    assert store.papers.find_id("snell2017proto") is None
+    assert store.sql.scalar("SELECT count(*) FROM paper_aliases") == 0
+    store.close()
 
 
 def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: Path) -> None:
@@ -392,11 +470,15 @@ def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION), ids=lambda v: f"after-{NAMES[v - 1]}")
 def test_an_older_library_upgrades_with_nothing_lost(
-    run: Run, current: Path, current_without_link: Path, tmp_path: Path, version: int
+    run: Run,
+    current_without_records: Path,
+    current_without_link: Path,
+    tmp_path: Path,
+    version: int,
 ) -> None:
     old = tmp_path / f"v{version}.db"
     build_library(old, version)
-    reference = current if version >= 4 else current_without_link
+    reference = current_without_records if version >= 4 else current_without_link
     expected = _views(run, reference)
     assert _views(run, old) == expected
     store = open_db(old)

@@ -108,6 +108,7 @@ def paper_detail(d: PaperDetail) -> Screen:
     rows: list[tuple[str, str | None]] = [
         ("id", d.id),
         ("citekey", d.citekey),
+        ("also cited as", ", ".join(d.aliases) or None),
         ("title", d.title),
         ("authors", ", ".join(d.authors)),
         ("published", d.published),
@@ -389,9 +390,26 @@ def exported(result: ExportResult, output: Path | None) -> Screen:
 
 def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Screen:
     notes = [f"{source}:{failed.line}: skipped: {failed.reason}" for failed in report.failed]
+    for merge in report.merged:
+        done = [
+            *(["its fields stored"] if merge.record else []),
+            *([f"filled {', '.join(merge.filled)}"] if merge.filled else []),
+            *([f"{merge.key} kept as an alias"] if merge.alias else []),
+        ]
+        where = f"{source}:{merge.line}: {merge.key}"
+        notes.append(
+            f"{where}: merged into {merge.citekey}" + (f" ({'; '.join(done)})" if done else "")
+        )
+        notes += [
+            f"{where}: conflict in {c.field}: the library has {one_line(c.library)!r}, "
+            f"the file {one_line(c.file)!r} (the library's kept)"
+            for c in merge.conflicts
+        ]
+    conflicts = sum(len(m.conflicts) for m in report.merged)
     notes.append(
         f"{report.added} arXiv and {report.manual} manual entries added, "
-        f"{report.exists} already present, {len(report.failed)} unreadable"
+        f"{report.exists} already present ({len(report.merged)} merged, {conflicts} "
+        f"conflict{'' if conflicts == 1 else 's'}), {len(report.failed)} unreadable"
         + (f", {report.refreshed} refreshed from arXiv" if fetched else "")
     )
     return Screen(notes=notes)

@@ -7,6 +7,7 @@ reported with its line number while the rest goes in.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -18,6 +19,7 @@ from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import (
     abs_url,
+    doi_identity,
     find_arxiv_ids,
     is_arxiv_doi,
     pdf_url,
@@ -25,13 +27,13 @@ from reading_list.identifiers import (
     submission_year,
 )
 from reading_list.metadata import PaperMetadata
-from reading_list.names import split_name
+from reading_list.names import PersonName, parse_bibtex_names
 from reading_list.tags import labelled, tag_key
 from reading_list.tex import tex_to_unicode
+from reading_list.works import NAME_FIELDS, Identity, NameParts, WorkRecord
 
 CHUNK_ENTRIES = 2000
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 READ_STATUS = {"read": "read", "skimmed": "skimmed", "reading": "reading"}
 # BibTeX's predefined @string macros.
 MONTHS = {
@@ -55,6 +57,8 @@ class BibChunk:
     entries: list[BibEntry]
     failed: list[tuple[int, str]] = field(default_factory=list)
     bytes_read: int = 0
+    # The chunk's @preamble blocks, as TeX source (``#`` joins resolved).
+    preambles: list[str] = field(default_factory=list)
 
 
 def _closing(raw: str, start: int) -> int:
@@ -138,7 +142,8 @@ def _parse_chunk(text: str, first_line: int, macros: Mapping[str, str] | None = 
         else:
             reason = "unreadable entry (unbalanced braces or quotes?)"
         failed.append((first_line + (block.start_line or 0), reason))
-    return BibChunk(entries, failed)
+    preambles = [resolve_value(str(p.value), known) for p in library.preambles]
+    return BibChunk(entries, failed, preambles=[p for p in preambles if p.strip()])
 
 
 def _string_macros(text: str) -> dict[str, str]:
@@ -224,43 +229,13 @@ def read_bib(
 
 
 def split_bib_authors(value: str) -> list[str]:
-    """BibTeX "Last, First and {Corporate Name}" into "First Last" strings, in order."""
-    if "{" not in value:
-        names = _AND.split(value)
-    else:
-        names = _split_braced(value)
-    out = []
-    for name in names:
-        name = tex_to_unicode(name)
-        if not name:
-            continue
-        if name.lower() == "others":
-            out.append("others")
-            continue
-        if "," in name:
-            parts = split_name(name)
-            first = " ".join(x for x in (parts.given, parts.particle, parts.family) if x)
-            out.append(first + (f" {parts.suffix}" if parts.suffix else ""))
-        else:
-            out.append(name)
-    return out
-
-
-def _split_braced(value: str) -> list[str]:
-    """Split on " and " outside braces ("{Barnes and Noble}" stays one name)."""
-    names, depth, current = [], 0, ""
-    for token in re.split(r"(\{|\}|\s+and\s+)", value, flags=re.IGNORECASE):
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        if depth == 0 and _AND.fullmatch(token or ""):
-            names.append(current)
-            current = ""
-        else:
-            current += token
-    names.append(current)
-    return names
+    """A BibTeX name list ("Last, First and {Corporate Name} and others") as "First Last"
+    strings, in order; "and others" is an et-al. mark, not a name (WorkRecord.truncated)."""
+    return [
+        display
+        for name in parse_bibtex_names(value).names
+        if (display := _name_parts(name).display)
+    ]
 
 
 def arxiv_id_of(fields: dict[str, str]) -> str | None:
@@ -316,3 +291,47 @@ def entry_status(entry: BibEntry) -> str | None:
 
 def usable_key(key: str) -> bool:
     return usable_citekey(key)
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_parts(name: PersonName) -> NameParts:
+    # Cached: the same people recur across a library.
+    return NameParts(
+        given=tex_to_unicode(name.given),
+        von=tex_to_unicode(name.particle),
+        family=tex_to_unicode(name.family),
+        suffix=tex_to_unicode(name.suffix),
+        corporate=name.corporate,
+    )
+
+
+def entry_record(entry: BibEntry, metadata: PaperMetadata, arxiv_id: str | None) -> WorkRecord:
+    """The entry as a typed record: its own type and every field as the file wrote it (in its
+    order, @string names and ``#`` joins resolved), the name lists as parts; written back
+    field by field (formats/bibrecord.py)."""
+    names: dict[str, list[NameParts]] = {}
+    truncated: list[str] = []
+    for role in NAME_FIELDS:
+        if entry.fields.get(role):
+            parsed = parse_bibtex_names(entry.fields[role])
+            names[role] = [_name_parts(n) for n in parsed.names]
+            if parsed.others:
+                truncated.append(role)
+    people = names.get("author") or names.get("editor") or []
+    identities = [Identity(kind="arxiv", value=arxiv_id, source="bib")] if arxiv_id else []
+    doi = doi_identity(metadata.doi)
+    if doi:
+        identities.append(Identity(kind="doi", value=doi, source="bib"))
+    return WorkRecord(
+        source="bib",
+        key=entry.key,
+        entry_type=entry.entry_type,
+        title=metadata.title,
+        authors=[n.display for n in people],
+        year=metadata.year,
+        fields=entry.fields,
+        tex=True,
+        names=names,
+        truncated=truncated,
+        identities=identities,
+    )

@@ -293,15 +293,27 @@ def render_bibliography(
 ) -> Rendered:
     """``records``: per paper id, what dblp/Crossref gave ("published" venue version of a
     preprint, "work" record of another work); ``prefer="preprint"`` cites preprints as such."""
+    from reading_list.formats.bibrecord import render_record
+
     render = bibtex_entry if flavour == "bibtex" else biblatex_entry
     parts = []
     for paper in papers:
         known = (records or {}).get(paper.id, {})
-        record = known.get("work") if paper.kind != "arxiv" else None
+        work = known.get("work")
+        if work is not None and work.tex:
+            # An entry imported from a .bib file: written back as it came (bibrecord.py).
+            text, notes = render_record(work, paper.citekey, flavour=flavour, aliases=paper.aliases)
+            parts.append(Rendered(text, [ExportWarning(paper.citekey, n) for n in notes]))
+            continue
+        record = work if paper.kind != "arxiv" else None
         if paper.kind == "arxiv" and prefer == "published":
             record = known.get("published")
         typed = record_entry(paper, record, flavour=flavour) if record is not None else None
-        parts.append(typed or render(paper))
+        rendered = typed or render(paper)
+        if flavour == "biblatex" and paper.aliases:
+            ids = ", ".join(paper.aliases)
+            rendered.text = rendered.text.replace(",\n", f",\n  ids = {{{ids}}},\n", 1)
+        parts.append(rendered)
     return Rendered("\n".join(p.text for p in parts), [w for p in parts for w in p.warnings])
 
 

@@ -163,6 +163,22 @@ class LinkRow(_Row):
     created_at: str
 
 
+class AliasRow(_Row):
+    """Another citekey documents cite ``paper_id`` by."""
+
+    citekey: str
+    paper_id: str
+    added_at: str
+
+
+class PreambleRow(_Row):
+    """An imported .bib file's @preamble (its source text)."""
+
+    preamble: str
+    source: str
+    added_at: str
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "paper": PaperRow,
     "tag": TagRow,
@@ -174,6 +190,8 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "work_record": WorkRecordRow,
     "lookup": LookupRow,
     "link": LinkRow,
+    "alias": AliasRow,
+    "preamble": PreambleRow,
 }
 
 
@@ -264,6 +282,10 @@ def parse_line(line: str) -> tuple[str, dict[str, Any]] | None:
         raise InvalidInput(f"paper row: {problem}")
     if isinstance(validated, WorkRecordRow):
         _check_record(validated.record)
+    if isinstance(validated, AliasRow) and not usable_citekey(validated.citekey):
+        raise InvalidInput(
+            f"alias row: citekey {validated.citekey[:60]!r} has characters a citekey cannot have"
+        )
     row = validated.model_dump(mode="json")
     if kind == "list_item":
         # The validated candidates as they came (a round trip keeps their bytes).

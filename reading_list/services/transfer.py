@@ -12,8 +12,9 @@ from typing import IO, TYPE_CHECKING, Any
 from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, UsageError
 from reading_list.formats import CitedVersion, ExportFormat, tabular
-from reading_list.models import BibImportReport, Paper, SkippedLine
+from reading_list.models import Paper
 from reading_list.selection import PaperFilter
+from reading_list.services import bib_import
 from reading_list.services.inputs import (
     MAX_LIBRARY_BYTES,
     MAX_TEXT_BYTES,
@@ -21,20 +22,18 @@ from reading_list.services.inputs import (
     open_input,
     read_input,
 )
-from reading_list.services.library import Library, now
+from reading_list.services.library import Library
 from reading_list.services.papers import check_filter
 from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
-    from reading_list.formats.bibreader import BibChunk, BibEntry
-    from reading_list.store import Identities, NewPaper
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
     # A parallel export's unit of work: a batch of rows and their tags, the batch's records
-    # from other sources, the format and the version to cite.
-    RenderJob = tuple[RowBatch, dict[str, dict[str, WorkRecord]] | None, str, str]
+    # from other sources (as stored JSON), the format and the version to cite.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str]
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
@@ -108,8 +107,9 @@ def _export_chunks(
         wanted: set[str] | None = None
         if keys is not None and cited_only is not None:
             present = {
-                p.citekey.lower()
+                key.lower()
                 for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
+                for key in (p.citekey, *p.aliases)
             }
             result.warnings += [
                 f"{cited_only.name} cites {k!r}, which is not on the list"
@@ -125,9 +125,14 @@ def _export_chunks(
             for paper in lib.store.papers.iter(
                 flt, with_abstract=with_abstract, with_tags=with_tags
             ):
-                if wanted is None or paper.citekey.lower() in wanted:
+                if wanted is None:
                     result.count += 1
                     yield paper
+                    continue
+                cited = [k for k in (paper.citekey, *paper.aliases) if k.lower() in wanted]
+                if cited:
+                    result.count += 1
+                    yield from _as_cited(paper, cited, fmt)
 
         parallel = (
             fmt in PARALLEL_FORMATS
@@ -136,14 +141,23 @@ def _export_chunks(
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
         records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
+        if records_for is not None:
+            from reading_list.formats.bibrecord import render_preambles
+
+            preambles, notes = render_preambles(lib.store.identities.preambles())
+            result.warnings += notes
+            if preambles:
+                yield preambles + "\n"
         if parallel:
             batches = lib.store.papers.row_batches(
                 flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
             )
+            # The records go as stored JSON: the workers build them, not this process.
+            texts_for = lib.store.identities.record_texts_for if records_for else None
             jobs = (
                 (
                     batch,
-                    records_for([r["id"] for r in batch[0]]) if records_for else None,
+                    texts_for([r["id"] for r in batch[0]]) if texts_for else None,
                     fmt,
                     prefer,
                 )
@@ -154,6 +168,17 @@ def _export_chunks(
             yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
 
 
+def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
+    """A paper a document cites by ``cited`` (its citekey or aliases): biblatex finds an alias
+    through the entry's ``ids``; BibTeX has no aliases, so the entry is written under each key
+    the document uses."""
+    if fmt != "bibtex" or cited == [paper.citekey]:
+        yield paper
+        return
+    for key in cited:
+        yield paper.model_copy(update={"citekey": key})
+
+
 def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
     for batch in batches:
         result.count += len(batch[0])
@@ -162,9 +187,13 @@ def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowB
 
 def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     from reading_list.store.rows import papers_from_rows
+    from reading_list.works import export_record
 
-    (rows, tags), records, fmt, prefer = job
-    known = records or {}
+    (rows, tags), texts, fmt, prefer = job
+    known = {
+        paper_id: {role: export_record(text) for role, text in roles.items()}
+        for paper_id, roles in (texts or {}).items()
+    }
 
     def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
         return {i: known[i] for i in ids if i in known}
@@ -319,91 +348,9 @@ def _store_dumped(
     raise InvalidInput(f"{name}:{rows[0][0]}-{rows[-1][0]}: these {kind} rows do not fit together")
 
 
-# ---- import an existing .bib library ------------------------------------------------------
+# ---- import an existing .bib library: services/bib_import.py --------------------------------
 
-
-def _bib_chunks(path: Path) -> Iterator[BibChunk]:
-    from reading_list.formats.bibreader import read_bib
-
-    with open_input(path, limit=MAX_LIBRARY_BYTES) as handle:
-        yield from read_bib(handle, size=os.fstat(handle.fileno()).st_size, source=str(path))
-
-
-def import_bib(
-    lib: Library,
-    path: Path,
-    *,
-    fetch: bool = False,
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> BibImportReport:
-    """Stream a .bib file in: one transaction per chunk; nothing is fetched unless ``fetch``."""
-    try:
-        total = path.stat().st_size
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    report = BibImportReport()
-    known = lib.store.papers.identities()
-    imported_arxiv: list[str] = []
-    for chunk in _bib_chunks(path):
-        at = now()
-        with lib.store.write():
-            # Under the write lock: another import may have stored some of these meanwhile.
-            known.refresh()
-            papers = [_new_paper(lib, entry, known, at) for entry in chunk.entries]
-            lib.store.papers.insert([p for p in papers if p is not None])
-        for paper in papers:
-            if paper is None:
-                report.exists += 1
-            elif paper.arxiv_id:
-                report.added += 1
-                imported_arxiv.append(paper.arxiv_id)
-            else:
-                report.manual += 1
-        report.failed += [
-            SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
-        ]
-        if on_progress:
-            on_progress(chunk.bytes_read, total, f"{report.added + report.manual} entries")
-    if fetch and imported_arxiv:
-        from reading_list.services.papers import add_papers
-
-        result = add_papers(lib, imported_arxiv, refresh=True)
-        report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")
-        report.unavailable = result.unavailable
-    return report
-
-
-def _new_paper(lib: Library, entry: BibEntry, known: Identities, at: str) -> NewPaper | None:
-    """The paper an entry adds, keeping its citekey when usable and free; None when the
-    library already holds it. ``known`` learns the paper's id and key."""
-    from reading_list.formats import bibreader
-    from reading_list.store import NewPaper
-
-    arxiv_id = bibreader.arxiv_id_of(entry.fields)
-    metadata = bibreader.entry_metadata(entry, arxiv_id)
-    key = entry.key if bibreader.usable_key(entry.key) else ""
-    paper = NewPaper(
-        citekey=key or entry.key,
-        added_at=at,
-        metadata=metadata,
-        arxiv_id=arxiv_id,
-        status=bibreader.entry_status(entry) or "to-read",
-        tags=bibreader.entry_tags(entry),
-    )
-    if paper.id in known.ids:
-        return None
-    if not key or key.lower() in known.keys:
-        base = base_citekey(
-            list(metadata.authors),
-            metadata.year,
-            metadata.title,
-            fallback=arxiv_id or "",
-            pattern=lib.citekey_pattern,
-        )
-        paper = paper._replace(citekey=unique_citekey(base, known.keys))
-    known.keys.add(paper.citekey.lower())
-    known.ids.add(paper.id)
-    return paper
+import_bib = bib_import.import_bib
 
 
 # ---- rekey ---------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "lookup": ("source_lookups", "paper_id, source, purpose", ()),
     # Last, so that the dump of a library without reading-order links is what it always was.
     "link": ("paper_links", "paper_id, after_id", ()),
+    # After it, for the same reason (m008).
+    "alias": ("paper_aliases", "paper_id, citekey", ()),
+    # In the order they arrived: a later preamble may use an earlier one's macros.
+    "preamble": ("bib_preambles", "rowid", ()),
 }
 # The kinds of rows in a dump, in the order they are written (and restored: papers before
 # the rows that point at them).

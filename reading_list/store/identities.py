@@ -52,6 +52,21 @@ class WorkIdentities:
         )
         return None if found is None else str(found)
 
+    def papers_of(self, kind: str, values: Sequence[str]) -> dict[str, str]:
+        """value -> paper id of the values of one kind that a paper holds."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(values))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for value, paper_id in self._sql.tuples(
+                "SELECT value, paper_id FROM paper_identities "
+                f"WHERE kind = ? AND value IN ({marks})",
+                [kind, *chunk],
+            ):
+                found[str(value)] = str(paper_id)
+        return found
+
     def paper_of_any(self, identities: Iterable[Identity]) -> str | None:
         for ident in identities:
             found = self.paper_of(ident.kind, ident.value)
@@ -98,6 +113,25 @@ class WorkIdentities:
             [paper_id, role, record.source, record.key, record.model_dump_json(), at],
         )
 
+    @writes
+    def save_records(self, rows: Sequence[tuple[str, str, WorkRecord]], at: str) -> None:
+        """(paper id, role, record) of many new papers (an import's), in one statement."""
+        self._sql.run_many(
+            "INSERT INTO work_records (paper_id, role, source, key, record, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(p, role, r.source, r.key, r.model_dump_json(), at) for p, role, r in rows],
+        )
+
+    @writes
+    def move_record(self, paper_id: str, role: str, to: str) -> bool:
+        """Give a paper's record another role, when that one is free; whether it moved."""
+        return bool(
+            self._sql.run(
+                "UPDATE OR IGNORE work_records SET role = ? WHERE paper_id = ? AND role = ?",
+                [to, paper_id, role],
+            )
+        )
+
     def records_of(self, paper_id: str) -> dict[str, WorkRecord]:
         from reading_list.works import WorkRecord
 
@@ -107,10 +141,18 @@ class WorkIdentities:
         return {str(role): WorkRecord.model_validate_json(text) for role, text in rows}
 
     def records_for(self, paper_ids: Sequence[str]) -> dict[str, dict[str, WorkRecord]]:
-        """paper id -> role -> record, for a batch of papers (an export's)."""
-        from reading_list.works import WorkRecord
+        """paper id -> role -> record, for a batch of papers (an export's: records of .bib
+        entries come without their name parts, works.export_record)."""
+        from reading_list.works import export_record
 
-        out: dict[str, dict[str, WorkRecord]] = {}
+        return {
+            paper_id: {role: export_record(text) for role, text in roles.items()}
+            for paper_id, roles in self.record_texts_for(paper_ids).items()
+        }
+
+    def record_texts_for(self, paper_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """The same as stored JSON, cheap to hand to another process that builds them."""
+        out: dict[str, dict[str, str]] = {}
         for start in range(0, len(paper_ids), CHUNK):
             chunk = list(paper_ids[start : start + CHUNK])
             marks = ",".join("?" * len(chunk))
@@ -118,13 +160,44 @@ class WorkIdentities:
                 f"SELECT paper_id, role, record FROM work_records WHERE paper_id IN ({marks})",
                 chunk,
             ):
-                out.setdefault(str(paper_id), {})[str(role)] = WorkRecord.model_validate_json(text)
+                out.setdefault(str(paper_id), {})[str(role)] = str(text)
         return out
 
     def has_work_records(self) -> bool:
         return bool(
             self._sql.scalar("SELECT EXISTS (SELECT 1 FROM work_records WHERE role = 'work')")
         )
+
+    # ---- other citekeys of a work, and the .bib preambles its entries may need -------------
+
+    def alias_owner(self, citekey: str) -> str | None:
+        """The paper whose citekey or alias ``citekey`` is (case-insensitive)."""
+        found = self._sql.scalar(
+            "SELECT id FROM papers WHERE citekey = ? UNION ALL "
+            "SELECT paper_id FROM paper_aliases WHERE citekey = ? LIMIT 1",
+            [citekey, citekey],
+        )
+        return None if found is None else str(found)
+
+    @writes
+    def add_alias(self, paper_id: str, citekey: str, at: str) -> None:
+        self._sql.run(
+            "INSERT INTO paper_aliases (citekey, paper_id, added_at) VALUES (?, ?, ?)",
+            [citekey, paper_id, at],
+        )
+
+    @writes
+    def add_preamble(self, preamble: str, source: str, at: str) -> None:
+        """A .bib file's @preamble, once however often it is imported."""
+        self._sql.run(
+            "INSERT OR IGNORE INTO bib_preambles (preamble, source, added_at) VALUES (?, ?, ?)",
+            [preamble, source, at],
+        )
+
+    def preambles(self) -> list[str]:
+        return [
+            str(p) for p in self._sql.column("SELECT preamble FROM bib_preambles ORDER BY rowid")
+        ]
 
     # ---- lookups in secondary sources ------------------------------------------------------
 
@@ -165,12 +238,14 @@ class WorkIdentities:
     def adopt_as_arxiv(self, manual_id: str, arxiv_id: str, at: str) -> None:
         """A work first added from another source turns out to be this arXiv paper: it becomes
         the arXiv paper (its tags, notes, lists and status follow the id), and the record it
-        was made from becomes its published version."""
+        was made from (by dblp or Crossref) becomes its published version."""
         columns = arxiv_key_columns(arxiv_id)
         sets = ", ".join(f"{c} = ?" for c in columns)
         self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*columns.values(), manual_id])
+        # A .bib entry's record stays the work's own (exports write it back as it came).
         self._sql.run(
-            "UPDATE work_records SET role = 'published' WHERE paper_id = ? AND role = 'work'",
+            "UPDATE work_records SET role = 'published' WHERE paper_id = ? AND role = 'work' "
+            "AND json_extract(record, '$.tex') IS NOT 1",
             [arxiv_id],
         )
         add_own(self._sql, identity_rows(arxiv_id, arxiv_id, None, ARXIV_KIND, at))

@@ -369,3 +369,41 @@ def m007_work_identities(db: Database) -> None:
         "VALUES (?, ?, ?, ?, ?)",
         identities,
     )
+
+
+@migrations()
+def m008_records(db: Database) -> None:
+    # A work keeps every citekey it was cited by: the key an imported .bib entry had when its
+    # work was already in the library is an alias (exports honour it), unique among citekeys
+    # and aliases alike, whatever the case.
+    statements = [
+        """CREATE TABLE paper_aliases (
+            citekey TEXT PRIMARY KEY COLLATE NOCASE,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            added_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_paper_aliases_paper_id ON paper_aliases (paper_id)",
+        """CREATE TRIGGER paper_aliases_insert BEFORE INSERT ON paper_aliases
+        WHEN EXISTS (SELECT 1 FROM papers WHERE citekey = new.citekey) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: an alias is a paper''s citekey');
+        END""",
+        """CREATE TRIGGER papers_citekey_insert BEFORE INSERT ON papers
+        WHEN EXISTS (SELECT 1 FROM paper_aliases WHERE citekey = new.citekey) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: a citekey is another''s alias');
+        END""",
+        """CREATE TRIGGER papers_citekey_update BEFORE UPDATE OF citekey ON papers
+        WHEN EXISTS (
+            SELECT 1 FROM paper_aliases WHERE citekey = new.citekey AND paper_id != old.id
+        ) BEGIN
+            SELECT RAISE(ABORT, 'UNIQUE constraint failed: a citekey is another''s alias');
+        END""",
+        # The @preamble blocks of imported .bib files (macros their entries use), each once,
+        # in the order they arrived; exports write them before the entries.
+        """CREATE TABLE bib_preambles (
+            preamble TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        )""",
+    ]
+    for statement in statements:
+        db.execute(statement)

@@ -70,6 +70,9 @@ class Identities:
         for paper_id, key in self._sql.stream("SELECT id, citekey FROM papers", batch=10000):
             self.ids.add(paper_id)
             self.keys.add(str(key).lower())
+        # An alias is taken as a citekey is.
+        for (key,) in self._sql.stream("SELECT citekey FROM paper_aliases", batch=10000):
+            self.keys.add(str(key).lower())
 
 
 class Papers:
@@ -82,8 +85,9 @@ class Papers:
     def find_id(self, ref: str) -> str | None:
         """A paper id from its id, arXiv id or citekey (case-insensitive)."""
         found = self._sql.scalar(
-            "SELECT id FROM papers WHERE id = ? OR arxiv_id = ? OR citekey = ? COLLATE NOCASE",
-            [ref, ref, ref],
+            "SELECT id FROM papers WHERE id = ? OR arxiv_id = ? OR citekey = ? COLLATE NOCASE "
+            "UNION ALL SELECT paper_id FROM paper_aliases WHERE citekey = ? LIMIT 1",
+            [ref, ref, ref, ref],
         )
         return None if found is None else str(found)
 
@@ -101,7 +105,9 @@ class Papers:
         return {
             str(key).lower()
             for key in self._sql.column(
-                "SELECT citekey FROM papers WHERE citekey LIKE ? ESCAPE '\\'", [escaped + "%"]
+                "SELECT citekey FROM papers WHERE citekey LIKE ? ESCAPE '\\' UNION ALL "
+                "SELECT citekey FROM paper_aliases WHERE citekey LIKE ? ESCAPE '\\'",
+                [escaped + "%", escaped + "%"],
             )
         }
 
@@ -241,6 +247,7 @@ class Papers:
         )
         if not rows:
             return None
+        self._add_aliases(rows)
         return paper_from_row(rows[0], self._tags.of(paper_id))
 
     def detail(self, paper_id: str) -> PaperDetail | None:
@@ -281,6 +288,7 @@ class Papers:
     def select(self, flt: PaperFilter) -> list[Paper]:
         sql, params = _select(flt, ", ".join("p." + c for c in PAPER_COLUMNS))
         rows = self._sql.rows(sql, params)
+        self._add_aliases(rows)
         tags = self._tags.by_paper(None if len(rows) > CHUNK else [r["id"] for r in rows])
         return [paper_from_row(r, tags.get(r["id"], [])) for r in rows]
 
@@ -312,10 +320,31 @@ class Papers:
             "p." + c if with_abstract or c != "abstract" else "NULL" for c in PAPER_COLUMNS
         )
         sql, params = _select(flt, columns)
+        with_aliases = self.has_aliases()
         for rows in self._sql.batches(sql, params, batch):
             records = [dict(zip(PAPER_COLUMNS, row, strict=True)) for row in rows]
+            if with_aliases:
+                self._add_aliases(records)
             tags = self._tags.by_paper([r["id"] for r in records]) if with_tags else {}
             yield records, tags
+
+    def has_aliases(self) -> bool:
+        return bool(self._sql.scalar("SELECT EXISTS (SELECT 1 FROM paper_aliases)"))
+
+    def _add_aliases(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Each row's "aliases" (the other citekeys of its paper), in place."""
+        found: dict[str, list[str]] = {}
+        ids = [str(r["id"]) for r in rows]
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for paper_id, alias in self._sql.tuples(
+                f"SELECT paper_id, citekey FROM paper_aliases WHERE paper_id IN ({marks}) "
+                "ORDER BY paper_id, rowid",
+                chunk,
+            ):
+                found.setdefault(str(paper_id), []).append(str(alias))
+        for row in rows:
+            row["aliases"] = found.get(str(row["id"]), [])
 
     def ids(self, flt: PaperFilter) -> list[str]:
         """The ids of the selection, in its order."""

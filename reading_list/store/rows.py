@@ -252,7 +252,7 @@ def encode_lists(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def paper_from_row(row: dict[str, Any], tags: list[str]) -> Paper:
-    """A Paper from a row of PAPER_COLUMNS, validated."""
+    """A Paper from a row of PAPER_COLUMNS (and its "aliases", when it has any), validated."""
     from reading_list.models import Paper
 
     data = decode_lists(row)
@@ -261,14 +261,16 @@ def paper_from_row(row: dict[str, Any], tags: list[str]) -> Paper:
 
 
 def papers_from_rows(rows: Iterable[dict[str, Any]], tags: dict[str, list[str]]) -> Iterator[Paper]:
-    """Papers from rows of PAPER_COLUMNS, unvalidated: read in bulk for exports, they come from
-    our own schema, and validating 100k models would be most of an export's time."""
+    """Papers from rows of PAPER_COLUMNS (and their "aliases", when they have any),
+    unvalidated: read in bulk for exports, they come from our own schema, and validating 100k
+    models would be most of an export's time."""
     from reading_list.models import Paper, Status
 
     for row in rows:
         data = decode_lists(row)
         data["tags"] = tags.get(data["id"], [])
         data["status"] = Status(data["status"])
+        data.setdefault("aliases", [])
         yield Paper.model_construct(**data)
 
 
