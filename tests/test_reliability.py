@@ -159,6 +159,15 @@ def test_doctor_finds_and_fixes(
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("INSERT INTO paper_tags (paper_id, tag) VALUES ('9999.99999', 'ghost')")
+    # Tables added by later migrations dangle the same way.
+    conn.execute(
+        "INSERT INTO paper_aliases (citekey, paper_id, added_at) "
+        "VALUES ('ghost2017', '9999.99999', 'now')"
+    )
+    conn.execute(
+        "INSERT INTO work_records (paper_id, role, source, key, record, fetched_at) "
+        "VALUES ('9999.99999', 'work', 'bib', 'ghost', '{}', 'now')"
+    )
     conn.execute(
         "INSERT INTO papers (id, kind, citekey, title, authors, added_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",

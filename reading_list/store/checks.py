@@ -12,8 +12,8 @@ from reading_list.store.connection import writes
 if TYPE_CHECKING:
     from reading_list.store.connection import Connection
 
-# Tables whose rows may be deleted when their paper is gone (never papers or lists).
-_DEPENDENT_TABLES = ("paper_tags", "notes", "status_events", "list_items", "paper_links")
+# Rows of these tables are never deleted as orphans, even where they hold a foreign key.
+_PRIMARY_TABLES = frozenset({"papers", "lists"})
 
 
 class Checks:
@@ -35,9 +35,22 @@ class Checks:
             out.setdefault(str(table), []).append(int(rowid))
         return out
 
+    def _dependent_tables(self) -> set[str]:
+        """Tables whose rows hang off a paper or a list, read from the schema itself so a
+        table a later migration adds is covered without being listed here."""
+        tables = self._sql.column(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        return {
+            str(t)
+            for t in tables
+            if t not in _PRIMARY_TABLES
+            and self._sql.tuples("SELECT 1 FROM pragma_foreign_key_list(?)", (t,))
+        }
+
     @writes
     def delete_orphans(self, table: str, rowids: Sequence[int]) -> None:
-        if table not in _DEPENDENT_TABLES:
+        if table not in self._dependent_tables():
             raise ValueError(table)
         self._sql.run_many(f"DELETE FROM [{table}] WHERE rowid = ?", [(r,) for r in rowids])
 
