@@ -325,6 +325,8 @@ class BibImportReport(Model):
     merged: builtins.list[BibMerge] = Field(default_factory=builtins.list)
     failed: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
     refreshed: int = 0
+    # The citekeys of the papers added, for pasted entries (`add --bibtex`) only.
+    added_keys: builtins.list[str] = Field(default_factory=builtins.list)
     unavailable: str | None = None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,10 +83,19 @@ def add_cmd(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Re-fetch metadata of papers already stored.")
     ] = False,
+    bibtex: Annotated[
+        str | None,
+        typer.Option(
+            "--bibtex",
+            metavar="FILE|-",
+            help="Add the BibTeX entries in FILE ('-': pasted on stdin), as import-bib does.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
-    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp).
+    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp); or BibTeX
+    entries (--bibtex), each merged into the work it names when that is already here.
 
     The first paper added creates the library.
 
@@ -94,10 +104,16 @@ def add_cmd(
       reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
       reading-list add 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
       reading-list add --file ids.txt
+      pbpaste | reading-list add --bibtex -
     """
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
 
+    if bibtex is not None:
+        if ids or from_file is not None or refresh:
+            raise UsageError("--bibtex takes no ids, --file or --refresh")
+        _add_bibtex(ctx, bibtex, as_json)
+        return
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
         raise UsageError("give at least one identifier, '-' for stdin, or --file")
@@ -106,6 +122,20 @@ def add_cmd(
     present(report.outcomes, as_json, views.added, unavailable=report.unavailable)
     if any(o.outcome in ("invalid", "not-found") for o in report.outcomes):
         raise typer.Exit(1)
+
+
+def _add_bibtex(ctx: typer.Context, source: str, as_json: bool) -> None:
+    from reading_list.services.bib_import import add_bibtex
+    from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
+
+    # Read before the library is opened: unreadable input must not leave a new, empty one.
+    if source == "-":
+        text, name = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "stdin"
+    else:
+        text, name = read_input(Path(source), limit=MAX_TEXT_BYTES), source
+    with library(ctx, create=True) as lib:
+        report = add_bibtex(lib, text, name=name)
+    present(report, as_json, partial(views.bibtex_added, source=name))
 
 
 def _print_papers(

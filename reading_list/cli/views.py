@@ -388,7 +388,7 @@ def exported(result: ExportResult, output: Path | None) -> Screen:
     return Screen(notes=notes)
 
 
-def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Screen:
+def bib_imported(report: BibImportReport, source: Path | str, *, fetched: bool) -> Screen:
     notes = [f"{source}:{failed.line}: skipped: {failed.reason}" for failed in report.failed]
     for merge in report.merged:
         done = [
@@ -413,6 +413,12 @@ def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Scr
         + (f", {report.refreshed} refreshed from arXiv" if fetched else "")
     )
     return Screen(notes=notes)
+
+
+def bibtex_added(report: BibImportReport, source: str) -> Screen:
+    """Pasted entries: the citekeys added on stdout, what was merged on stderr."""
+    imported = bib_imported(report, source, fetched=False)
+    return Screen(_lines(report.added_keys), imported.notes)
 
 
 def restored(counts: dict[str, int]) -> Screen:
