@@ -89,6 +89,36 @@ class ListMembership(Model):
     score: float | None = None
 
 
+class FieldEdit(Model):
+    """One field of an entry changed by hand: its BibTeX source text before and after (None:
+    absent, or removed); ``entrytype`` and ``citekey`` name the entry's type and key."""
+
+    field: str
+    before: str | None = None
+    after: str | None = None
+    how: Literal["editor", "set", "merge"]
+    at: str
+
+
+class EntryDraft(Model):
+    """An entry offered for editing: ``text`` (comments and the entry) as the editor gets it,
+    ``entry`` the entry alone as it was then (to tell whether it changed meanwhile)."""
+
+    paper_id: str
+    citekey: str
+    text: str
+    entry: str
+
+
+class EditResult(Model):
+    """What an edit changed (nothing: ``changes`` is empty), and what the user should know."""
+
+    paper_id: str
+    citekey: str
+    changes: builtins.list[FieldEdit] = Field(default_factory=builtins.list)
+    notes: builtins.list[str] = Field(default_factory=builtins.list)
+
+
 class PaperDetail(Paper):
     notes: list[Note] = Field(default_factory=builtins.list)
     events: list[StatusEvent] = Field(default_factory=builtins.list)
@@ -98,6 +128,7 @@ class PaperDetail(Paper):
     field_sources: dict[str, str] = Field(default_factory=dict)
     records: dict[str, WorkRecord] = Field(default_factory=dict)
     lookups: list[SourceLookup] = Field(default_factory=builtins.list)
+    edits: list[FieldEdit] = Field(default_factory=builtins.list)
 
 
 class AddOutcome(Model):

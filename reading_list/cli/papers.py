@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -42,6 +41,7 @@ from reading_list.sort_keys import SortKey
 from reading_list.status import STATUSES, Status
 
 if TYPE_CHECKING:
+    from reading_list.models import EditResult
     from reading_list.selection import PaperFilter
     from reading_list.services.library import Library
 
@@ -444,26 +444,9 @@ def tag_cmd(
 
 
 def _edit_text(initial: str = "") -> str:
-    import shlex
-    import subprocess
-    import tempfile
+    from reading_list.cli.editor import edit_text
 
-    from reading_list.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise InvalidInput("no note text given and $EDITOR is not set")
-    with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False) as handle:
-        handle.write(initial)
-        path = handle.name
-    try:
-        # The editor command is the user's own setting, split like a shell would, never run by one.
-        result = subprocess.run([*shlex.split(editor), path], check=False)
-        if result.returncode != 0:
-            raise InvalidInput(f"the editor exited with status {result.returncode}; no note saved")
-        return Path(path).read_text(encoding="utf-8")
-    finally:
-        os.unlink(path)
+    return edit_text(initial, suffix=".md", what="no note saved")
 
 
 @commands.command("note")
@@ -517,6 +500,74 @@ def note_cmd(
     with library(ctx) as lib:
         detail = service.add_note(lib, ref, body)
     render(views.noted(detail, "note added"))
+
+
+@commands.command("edit")
+def edit_cmd(
+    ctx: typer.Context,
+    ref: RefArg,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="Set a field (BibTeX source text; FIELD= removes it); entrytype= and "
+            "citekey= change the type and key. Repeatable; no editor opens.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Edit a paper's entry as BibTeX in $VISUAL / $EDITOR, or field by field with --set.
+
+    The result is checked before it is stored (bad BibTeX: edit again, or leave the entry as
+    it was); every changed field is recorded (`show` lists them); a new citekey keeps the
+    old one as an alias.
+
+    \b
+    Examples:
+      reading-list edit blei2003latent
+      reading-list edit blei2003latent --set volume=3 --set pages=993--1022 --set note=
+    """
+    from reading_list.cli.editor import interactive
+    from reading_list.errors import UsageError
+    from reading_list.services import edit as service
+
+    with library(ctx) as lib:
+        if sets:
+            result = service.set_fields(lib, ref, sets)
+        else:
+            if not interactive():
+                raise UsageError("edit opens an editor, which needs a terminal; use --set")
+            result = _edit_in_editor(lib, ref)
+    present(result, as_json, views.entry_edited)
+
+
+def _edit_in_editor(lib: Library, ref: str) -> EditResult:
+    """The entry edited until it is valid BibTeX, or the user leaves it as it was (exit 1)."""
+    from reading_list.cli.editor import edit_text
+    from reading_list.errors import InvalidInput, StaleEdit
+    from reading_list.models import EditResult
+    from reading_list.services import edit as service
+
+    draft = service.entry_draft(lib, ref)
+    text = draft.text
+    while True:
+        text = edit_text(text, suffix=".bib", what="the entry is unchanged")
+        if text == draft.text:
+            return EditResult(paper_id=draft.paper_id, citekey=draft.citekey)
+        try:
+            return service.save_entry(lib, draft, text)
+        except StaleEdit:
+            raise
+        except InvalidInput as exc:
+            say(f"error: {exc}")
+            try:
+                again = typer.confirm("Edit it again? (no: the entry stays as it was)", err=True)
+            except typer.Abort:
+                again = False
+            if not again:
+                say("the entry is unchanged")
+                raise typer.Exit(1) from None
 
 
 @commands.command("rm")

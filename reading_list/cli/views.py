@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         BibImportReport,
         CheckReport,
         DoctorReport,
+        EditResult,
         NextPick,
         PaperDetail,
         SourceLookup,
@@ -151,6 +152,14 @@ def paper_detail(d: PaperDetail) -> Screen:
             version = f" (v{e.version})" if e.version else ""
             parts.append(Text(one_line(f"  {e.at}  {e.status.value}{version}")))
             plain.append(tsv_line(["event", e.at, e.status.value, str(e.version or "")]))
+    if d.edits:
+        parts.append(Text("\nedits", style="dim"))
+        by_change: dict[tuple[str, str], list[str]] = {}
+        for edit in d.edits:
+            by_change.setdefault((edit.at, edit.how), []).append(edit.field)
+        for (at, how), fields in by_change.items():
+            parts.append(Text(one_line(f"  {at}  {', '.join(fields)} ({how})")))
+        plain += [tsv_line(["edit", x.at, x.how, x.field]) for x in d.edits]
     if d.notes:
         parts.append(Text("\nnotes (note --edit N / --delete N)", style="dim"))
         for n, note in enumerate(d.notes, 1):
@@ -198,6 +207,27 @@ def number_set(d: PaperDetail, field: str) -> Screen:
 
 def noted(d: PaperDetail, what: str) -> Screen:
     return Screen(notes=[f"{d.id}: {what}; {_plural(len(d.notes), 'note')}"])
+
+
+def _shown_value(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    text = one_line(value)
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def entry_edited(result: EditResult) -> Screen:
+    """Each changed field, before -> after, on stdout; the summary on stderr."""
+    lines = [
+        f"{c.field}: {_shown_value(c.before)} -> {_shown_value(c.after)}" for c in result.changes
+    ]
+    count = len(result.changes)
+    summary = (
+        f"{result.citekey}: {_plural(count, 'field')} changed"
+        if count
+        else f"{result.citekey}: no change"
+    )
+    return Screen(_lines(lines), [summary, *result.notes])
 
 
 def removal_question(d: PaperDetail) -> str:

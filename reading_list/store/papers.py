@@ -21,7 +21,7 @@ from reading_list.store.search import parse_query
 
 if TYPE_CHECKING:
     from reading_list.metadata import PaperMetadata
-    from reading_list.models import Paper, PaperDetail
+    from reading_list.models import FieldEdit, Paper, PaperDetail
     from reading_list.selection import PaperFilter
     from reading_list.store.connection import Connection
     from reading_list.store.tags import Tags
@@ -206,6 +206,25 @@ class Papers:
             self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*changes.values(), paper_id])
 
     @writes
+    def record_edits(self, paper_id: str, edits: Iterable[FieldEdit]) -> None:
+        """Changes made to an entry by hand, kept with the paper (m009)."""
+        self._sql.run_many(
+            "INSERT INTO paper_edits (paper_id, field, before, after, how, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(paper_id, e.field, e.before, e.after, e.how, e.at) for e in edits],
+        )
+
+    def edits(self, paper_id: str) -> list[FieldEdit]:
+        from reading_list.models import FieldEdit
+
+        rows = self._sql.rows(
+            "SELECT field, before, after, how, at FROM paper_edits WHERE paper_id = ? "
+            "ORDER BY at, id",
+            [paper_id],
+        )
+        return [FieldEdit.model_validate(r) for r in rows]
+
+    @writes
     def clear_rating(self, paper_id: str) -> None:
         self._sql.run("UPDATE papers SET rating = NULL WHERE id = ?", [paper_id])
 
@@ -277,7 +296,13 @@ class Papers:
                 [paper_id],
             )
         ]
-        return PaperDetail(**paper.model_dump(), notes=notes, events=events, lists=memberships)
+        return PaperDetail(
+            **paper.model_dump(),
+            notes=notes,
+            events=events,
+            lists=memberships,
+            edits=self.edits(paper_id),
+        )
 
     def count(self, flt: PaperFilter | None = None) -> int:
         if flt is None:
