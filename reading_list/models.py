@@ -348,6 +348,17 @@ class BibMerge(Model):
     record: bool = False
 
 
+class ManualEntry(Model):
+    """A work entered by hand (`add --manual`); the type defaults to what the venue says."""
+
+    title: str
+    authors: builtins.list[str] = Field(default_factory=builtins.list)
+    year: int | None = Field(default=None, ge=1000, le=2999)
+    venue: str | None = None
+    url: str | None = None
+    entry_type: str | None = None
+
+
 class BibImportReport(Model):
     added: int = 0
     manual: int = 0

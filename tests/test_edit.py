@@ -240,3 +240,103 @@ def test_edit_of_an_arxiv_paper_keeps_what_arxiv_gave(
     assert "note = {x}" in _export(run) and "eprint = {1703.05175}" in _export(run)
     moved = run("edit", "1703.05175", "--set", "eprint=1611.01989")
     assert moved.exit_code == 1 and "add 1611.01989 as a paper of its own" in moved.stderr
+
+
+def test_add_manual_from_options(run: Run, run_json: RunJson) -> None:
+    added = run(
+        "add",
+        "--manual",
+        "--title",
+        "Why Momentum Really Works",
+        "--author",
+        "Gabriel Goh",
+        "--year",
+        "2017",
+        "--venue",
+        "Distill",
+        "--url",
+        "https://distill.pub/2017/momentum/",
+    )
+    assert added.exit_code == 0, added.stderr
+    assert added.stdout.split() == ["goh2017momentum"]
+    book = ["--title", "Deep Learning & More", "--author", "Goodfellow, Ian"]
+    book += ["--author", "Yoshua Bengio", "--venue", "MIT Press", "--type", "book"]
+    book += ["--year", "2016"]
+    assert run("add", "--manual", *book).stdout.split() == ["goodfellow2016deep"]
+    exported = _export(run)
+    assert "@misc{goh2017momentum," in exported and "howpublished = {Distill}" in exported
+    assert "url = {https://distill.pub/2017/momentum/}" in exported
+    assert "@book{goodfellow" in exported and "publisher = {{MIT} Press}" in exported
+    assert "author = {Goodfellow, Ian and Bengio, Yoshua}" in exported
+    assert "title = {Deep Learning \\& More}" in exported
+    journal = run(
+        "add",
+        "--manual",
+        "--title",
+        "Long short-term memory",
+        "--venue",
+        "Neural Computation journal",
+        "--year",
+        "1997",
+        "--author",
+        "Sepp Hochreiter",
+    )
+    assert journal.stdout.split() == ["hochreiter1997long"]
+    assert "@article{hochreiter1997long," in _export(run)
+    # The same title again joins the entry already there.
+    again = run("add", "--manual", "--title", "why momentum really works", "--year", "2017")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert "merged into goh2017momentum" in again.stderr
+    assert len(run_json("list")) == 3
+    # An authorless work is keyed by its title, never "arxiv...".
+    todo = run("add", "--manual", "--title", "arXiv TODO optimization tricks", "--year", "2017")
+    assert todo.stdout.split() == ["optimization2017tricks"]
+    for bad, code in (
+        (["--manual"], 2),  # no title, and no terminal to ask at
+        (["--title", "x"], 2),
+        (["--manual", "--title", "x", "1703.05175"], 2),
+        (["--manual", "--bibtex", "-", "--title", "x"], 2),
+        (["--manual", "--title", "x", "--url", "not a link"], 1),
+        (["--manual", "--title", "x", "--type", "no type"], 1),
+        (["--manual", "--title", "x", "--year", "20"], 2),
+    ):
+        refused = run("add", *bad)
+        assert refused.exit_code == code, (bad, refused.stderr)
+    assert len(run_json("list")) == 4
+
+
+def test_add_manual_asks_at_a_terminal(run_json: RunJson) -> None:
+    from tests.test_terminal import in_terminal
+
+    answers = ["", "A Book on Types", "Benjamin C. Pierce", "soon", "2002", "MIT Press", "", ""]
+    in_terminal(["add", "--manual"], 120, answers=answers)
+    (paper,) = run_json("list")
+    assert paper["citekey"] == "pierce2002book" and paper["year"] == 2002
+    assert paper["authors"] == ["Benjamin C. Pierce"]
+
+
+NOTES = """# Reading
+- TODO: the Adam optimizer (Kingma and Ba, 2015)
+- https://distill.pub/2017/feature-visualization/
+- Why Momentum Really Works - https://distill.pub/2017/momentum/ Goh et al.
+"""
+
+
+def test_manual_entries_from_lines_and_review_are_sensible(
+    stub: StubServer, run: Run, run_json: RunJson, tmp_path: Path
+) -> None:
+    from tests.test_terminal import in_terminal
+
+    path = tmp_path / "notes.md"
+    path.write_text(NOTES)
+    run("import", str(path), "--list", "n", ok=True)
+    papers = {p["citekey"]: p for p in run_json("list")}
+    assert papers["distill2017feature"]["title"] == "Feature visualization"
+    assert papers["distill2017feature"]["year"] == 2017
+    goh = papers["goh2017momentum"]
+    assert (goh["title"], goh["authors"]) == ("Why Momentum Really Works", ["Goh"])
+    # review -> n: the title offered is the line without its TODO mark.
+    in_terminal(["review", "--list", "n"], 120, answers=["n", "", "", "", ""])
+    adam = next(p for p in run_json("list") if p["title"] == "the Adam optimizer")
+    assert adam["citekey"] == "kingma2015adam" and adam["year"] == 2015
+    assert not any(p["citekey"].startswith(("arxiv", "url", "todo")) for p in run_json("list"))

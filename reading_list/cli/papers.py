@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -91,11 +91,43 @@ def add_cmd(
             help="Add the BibTeX entries in FILE ('-': pasted on stdin), as import-bib does.",
         ),
     ] = None,
+    manual: Annotated[
+        bool,
+        typer.Option(
+            "--manual",
+            help="Add a work by hand: asks for its fields at a terminal, else takes them "
+            "from --title, --author, --year, --venue, --url, --type.",
+        ),
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="With --manual: the title.")] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="With --manual: an author ('Given Family' or 'Family, Given')."
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(min=1000, max=2999, help="With --manual: the year.")
+    ] = None,
+    venue: Annotated[
+        str | None,
+        typer.Option(help="With --manual: the journal, conference, publisher or school."),
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="With --manual: a link to the work.")] = None,
+    entry_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="With --manual: the BibTeX entry type (default: from the venue, else misc).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
-    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp); or BibTeX
-    entries (--bibtex), each merged into the work it names when that is already here.
+    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp); BibTeX
+    entries (--bibtex), each merged into the work it names when that is already here; or a
+    work by hand (--manual).
 
     The first paper added creates the library.
 
@@ -105,14 +137,30 @@ def add_cmd(
       reading-list add 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
       reading-list add --file ids.txt
       pbpaste | reading-list add --bibtex -
+      reading-list add --manual --title "Why Momentum Really Works" --author "Gabriel Goh" \\
+        --year 2017 --venue Distill --url https://distill.pub/2017/momentum/
     """
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
 
+    fields = {"title": title, "author": author, "year": year, "venue": venue, "url": url}
+    fields["type"] = entry_type
+    given = [f"--{name}" for name, value in fields.items() if value is not None]
+    if given and not manual:
+        raise UsageError(f"{', '.join(given)}: only with --manual")
+    if (bibtex is not None or manual) and (ids or from_file is not None or refresh):
+        raise UsageError("--bibtex and --manual take no ids, --file or --refresh")
+    if bibtex is not None and manual:
+        raise UsageError("--bibtex or --manual, not both")
     if bibtex is not None:
-        if ids or from_file is not None or refresh:
-            raise UsageError("--bibtex takes no ids, --file or --refresh")
         _add_bibtex(ctx, bibtex, as_json)
+        return
+    if manual:
+        _add_manual(
+            ctx,
+            ManualFields(title, author or [], year, venue, url, entry_type),
+            as_json,
+        )
         return
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
@@ -136,6 +184,64 @@ def _add_bibtex(ctx: typer.Context, source: str, as_json: bool) -> None:
     with library(ctx, create=True) as lib:
         report = add_bibtex(lib, text, name=name)
     present(report, as_json, partial(views.bibtex_added, source=name))
+
+
+class ManualFields(NamedTuple):
+    title: str | None
+    authors: list[str]
+    year: int | None
+    venue: str | None
+    url: str | None
+    entry_type: str | None
+
+
+def _ask(label: str, given: str | None) -> str:
+    if given is not None:
+        return given
+    return str(typer.prompt(f"  {label}", default="", err=True, show_default=False)).strip()
+
+
+def _add_manual(ctx: typer.Context, given: ManualFields, as_json: bool) -> None:
+    """The work's fields from the options; at a terminal, the ones left out are asked."""
+    import re
+
+    from reading_list.cli.editor import interactive
+    from reading_list.errors import UsageError
+    from reading_list.models import ManualEntry
+    from reading_list.services.bib_import import add_manual
+
+    title, authors, year = given.title, given.authors, given.year
+    venue, url, entry_type = given.venue, given.url, given.entry_type
+    if title is None:
+        if not interactive():
+            raise UsageError("--manual needs --title (and the other fields) at no terminal")
+        while not title:
+            title = _ask("title", None)
+        if not authors:
+            names = _ask("authors (separated by ';' or ' and ')", None)
+            authors = [a for a in re.split(r";|\s+and\s+", names) if a.strip()]
+        while year is None:
+            raw = _ask("year (empty for none)", None)
+            if not raw:
+                break
+            if raw.isdigit() and 1000 <= int(raw) <= 2999:
+                year = int(raw)
+            else:
+                say(f"error: {raw!r} is not a year")
+        venue = _ask("venue (journal, conference, publisher; empty for none)", venue)
+        url = _ask("URL (empty for none)", url)
+        entry_type = _ask("entry type (empty: from the venue)", entry_type)
+    work = ManualEntry(
+        title=title,
+        authors=authors,
+        year=year,
+        venue=venue or None,
+        url=url or None,
+        entry_type=entry_type or None,
+    )
+    with library(ctx, create=True) as lib:
+        report = add_manual(lib, work)
+    present(report, as_json, partial(views.bibtex_added, source="manual"))
 
 
 def _print_papers(

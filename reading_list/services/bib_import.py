@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 from reading_list.citekeys import base_citekey, unique_citekey, usable_citekey
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import doi_identity
-from reading_list.models import BibImportReport, BibMerge, FieldConflict, SkippedLine
+from reading_list.models import (
+    BibImportReport,
+    BibMerge,
+    FieldConflict,
+    ManualEntry,
+    SkippedLine,
+)
 from reading_list.services import inputs
 from reading_list.services.library import Library, now
 
@@ -76,6 +82,42 @@ def add_bibtex(lib: Library, text: bytes, *, name: str, fetch: bool = False) -> 
         report, added = _import_chunks(lib, chunks, name, len(text), None)
     report.added_keys = [key for key, _ in added]
     return _fetched(lib, report, [a for _, a in added if a] if fetch else [])
+
+
+def add_manual(lib: Library, work: ManualEntry) -> BibImportReport:
+    """A work entered by hand, as the BibTeX entry it makes (so that `edit` and exports see
+    every field), through the import path; the same title as a manual entry already there
+    joins that entry instead of making another."""
+    import re
+
+    from reading_list.formats.bibreader import BibChunk
+    from reading_list.formats.manual import entry_type_for, is_usable_url, manual_entry
+    from reading_list.works import ENTRY_TYPE_PATTERN
+
+    title = " ".join(work.title.split())
+    if not title:
+        raise InvalidInput("a manual entry needs a title")
+    entry_type = entry_type_for(work.venue, work.entry_type)
+    if not re.match(ENTRY_TYPE_PATTERN, entry_type):
+        raise InvalidInput(f"{entry_type[:40]!r} is not a BibTeX entry type (article, book, ...)")
+    url = (work.url or "").strip() or None
+    if url is not None and not is_usable_url(url):
+        raise InvalidInput(f"{url[:80]!r}: not an http(s) URL BibTeX can carry")
+    with lib.store.write():
+        same = lib.store.papers.find_manual(title)
+        paper = lib.store.papers.get(same) if same else None
+        entry = manual_entry(
+            title=title,
+            authors=[" ".join(a.split()) for a in work.authors if a.strip()],
+            year=work.year,
+            venue=(work.venue or "").strip() or None,
+            url=url,
+            entry_type=entry_type,
+            key=paper.citekey if paper else "",
+        )
+        report, added = _import_chunks(lib, [BibChunk([entry])], "manual", 0, None)
+    report.added_keys = [key for key, _ in added]
+    return report
 
 
 def _import_chunks(
