@@ -119,6 +119,32 @@ class EditResult(Model):
     notes: builtins.list[str] = Field(default_factory=builtins.list)
 
 
+class MergeConflict(Model):
+    """A field both entries hold, with different values (``kept``: whose value stays)."""
+
+    field: str
+    first: str
+    second: str
+    kept: Literal["first", "second"]
+
+
+class MergeReport(Model):
+    """What `merge A B` did (or, with ``dry_run``, would do): B joined into A."""
+
+    into: str
+    citekey: str
+    merged: str
+    merged_citekey: str
+    filled: builtins.list[str] = Field(default_factory=builtins.list)
+    conflicts: builtins.list[MergeConflict] = Field(default_factory=builtins.list)
+    # Rows of B now A's, by what they are (tags, notes, status events, ...).
+    moved: dict[str, int] = Field(default_factory=dict)
+    # B's status, priority or rating, taken where A had none of its own.
+    taken: builtins.list[str] = Field(default_factory=builtins.list)
+    alias: bool = False
+    dry_run: bool = False
+
+
 class PaperDetail(Paper):
     notes: list[Note] = Field(default_factory=builtins.list)
     events: list[StatusEvent] = Field(default_factory=builtins.list)

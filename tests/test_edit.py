@@ -340,3 +340,74 @@ def test_manual_entries_from_lines_and_review_are_sensible(
     adam = next(p for p in run_json("list") if p["title"] == "the Adam optimizer")
     assert adam["citekey"] == "kingma2015adam" and adam["year"] == 2015
     assert not any(p["citekey"].startswith(("arxiv", "url", "todo")) for p in run_json("list"))
+
+
+# The LDA paper twice more: a conference copy without DOI (title, author and year match), and
+# an arXiv paper's manual twin whose link (given later) names its arXiv id.
+LDA_TWIN = r"""
+@inproceedings{lda2003, title = {Latent {Dirichlet} allocation}, author = {Blei, D. M.},
+  year = 2003, booktitle = {NIPS}, keywords = {topic models}}
+@misc{protonets, title = {Prototypical networks (preprint)}, author = {Snell, J.},
+  note = {read for the seminar}}
+"""
+
+
+def _findings(run: Run) -> dict[str, list[str]]:
+    report = json.loads(run("doctor", "--json").stdout)
+    return {f["check"]: f["ids"] for f in report["findings"] if f["check"].startswith("dup")}
+
+
+def test_doctor_finds_one_work_twice_and_merge_joins_them(
+    stub: StubServer, run: Run, run_json: RunJson, tmp_path: Path
+) -> None:
+    _lda(run, tmp_path)
+    run("add", "1703.05175", ok=True)
+    run("add", "--bibtex", "-", input=LDA_TWIN, ok=True)
+    run("note", "lda2003", "a note on the twin", ok=True)
+    run("status", "lda2003", "read", ok=True)
+    run("tag", "protonets", "+seminar", ok=True)
+    run("edit", "protonets", "--set", "url=https://arxiv.org/abs/1703.05175v2", ok=True)
+    found = _findings(run)
+    assert found == {
+        "duplicate-arxiv": ["1703.05175", "manual:protonets"],
+        "duplicate-title": ["manual:blei2003latent", "manual:lda2003"],
+    }
+    before = run("dump").stdout
+    dry = run("merge", "blei2003latent", "lda2003", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "filled from lda2003: booktitle, keywords" in dry.stdout
+    assert "conflict in entrytype: blei2003latent has 'article', lda2003 'inproceedings'" in (
+        dry.stdout
+    )
+    assert "moved to blei2003latent: 1 tags, 1 notes, 1 status events" in dry.stdout
+    assert "dry run: nothing changed" in dry.stderr
+    assert run("dump").stdout == before
+    done = run("merge", "blei2003latent", "lda2003", "--json")
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["alias"] is True
+    shown = run_json("show", "lda2003")
+    assert shown["id"] == "manual:blei2003latent" and shown["aliases"] == ["lda2003"]
+    assert shown["status"] == "read" and shown["tags"] == ["topic models"]
+    assert [n["text"] for n in shown["notes"]] == ["a note on the twin"]
+    assert [e["field"] for e in shown["edits"]] == ["booktitle", "keywords", "merged"]
+    assert [p["id"] for p in run_json("search", "twin")] == ["manual:blei2003latent"]
+    exported = _export(run)
+    assert "@article{blei2003latent," in exported and "booktitle = {NIPS}" in exported
+    # The arXiv paper stays; its manual twin's fields and tags join it (--prefer-second: the
+    # twin's title wins, the arXiv identity does not move).
+    wrong_way = run("merge", "protonets", "1703.05175")
+    assert wrong_way.exit_code == 1 and "merge snell2017prototypical protonets" in wrong_way.stderr
+    joined = run("merge", "1703.05175", "protonets", "--prefer-second")
+    assert joined.exit_code == 0, joined.stderr
+    paper = run_json("show", "protonets")
+    assert paper["id"] == "1703.05175" and paper["title"] == "Prototypical networks (preprint)"
+    assert paper["tags"] == ["seminar"] and paper["aliases"] == ["protonets"]
+    assert "note = {read for the seminar}" in _export(run)
+    assert _findings(run) == {}
+    assert run_json("list") and len(run_json("list")) == 2
+    for bad, code in (
+        (["blei2003latent", "lda2003"], 1),
+        (["nosuch", "blei2003latent"], 1),
+        (["blei2003latent"], 2),
+    ):
+        assert run("merge", *bad).exit_code == code, bad

@@ -676,6 +676,51 @@ def _edit_in_editor(lib: Library, ref: str) -> EditResult:
                 raise typer.Exit(1) from None
 
 
+@commands.command("merge")
+def merge_cmd(
+    ctx: typer.Context,
+    first: Annotated[
+        str,
+        typer.Argument(
+            metavar="A",
+            help="The entry that stays (its citekey kept).",
+            autocompletion=complete_refs,
+        ),
+    ],
+    second: Annotated[
+        str,
+        typer.Argument(
+            metavar="B",
+            help="The entry joined into A, then removed.",
+            autocompletion=complete_refs,
+        ),
+    ],
+    prefer_second: Annotated[
+        bool,
+        typer.Option("--prefer-second", help="Where A and B differ, take B's value."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Join two entries of one work (as `doctor` finds them): B's fields fill what A lacks,
+    conflicts are listed (A's kept unless --prefer-second), B's tags, notes, status history,
+    list places and links move to A, B's citekey stays A's alias, and B is removed.
+
+    \b
+    Examples:
+      reading-list doctor                       # names the entries that are one work
+      reading-list merge 1703.05175 snell2017proto --dry-run
+      reading-list merge 1703.05175 snell2017proto
+    """
+    from reading_list.services.edit import merge
+
+    with library(ctx) as lib:
+        report = merge(lib, first, second, prefer_second=prefer_second, dry_run=dry_run)
+    present(report, as_json, views.merged)
+
+
 @commands.command("rm")
 def rm_cmd(
     ctx: typer.Context,

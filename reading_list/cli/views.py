@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CheckReport,
         DoctorReport,
         EditResult,
+        MergeReport,
         NextPick,
         PaperDetail,
         SourceLookup,
@@ -228,6 +229,35 @@ def entry_edited(result: EditResult) -> Screen:
         else f"{result.citekey}: no change"
     )
     return Screen(_lines(lines), [summary, *result.notes])
+
+
+def merged(report: MergeReport) -> Screen:
+    """What joining B into A did (or would do): one line each on stdout, the summary on
+    stderr."""
+    would = "would be " if report.dry_run else ""
+    lines = (
+        [f"filled from {report.merged_citekey}: {', '.join(report.filled)}"]
+        if report.filled
+        else []
+    )
+    for c in report.conflicts:
+        kept = report.citekey if c.kept == "first" else report.merged_citekey
+        lines.append(
+            f"conflict in {c.field}: {report.citekey} has {_shown_value(c.first)}, "
+            f"{report.merged_citekey} {_shown_value(c.second)} ({kept}'s kept)"
+        )
+    if report.moved:
+        moved = ", ".join(f"{n} {what}" for what, n in report.moved.items())
+        lines.append(f"moved to {report.citekey}: {moved}")
+    if report.taken:
+        lines.append(f"taken from {report.merged_citekey}: {', '.join(report.taken)}")
+    if report.alias:
+        lines.append(f"{report.merged_citekey} {would}kept as an alias of {report.citekey}")
+    done = "would be merged" if report.dry_run else "merged"
+    summary = f"{report.merged} {done} into {report.into}" + (
+        " (dry run: nothing changed)" if report.dry_run else ""
+    )
+    return Screen(_lines(lines), [summary])
 
 
 def removal_question(d: PaperDetail) -> str:

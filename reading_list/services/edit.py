@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from reading_list.citekeys import usable_citekey
 from reading_list.errors import InvalidInput, StaleEdit
 from reading_list.identifiers import doi_identity
-from reading_list.models import EditResult, EntryDraft, FieldEdit
+from reading_list.models import EditResult, EntryDraft, FieldEdit, MergeConflict, MergeReport
 from reading_list.services.library import Library, now, require_paper_id
 from reading_list.works import ENTRY_TYPE_PATTERN
 
@@ -258,3 +258,91 @@ def _rekey(lib: Library, paper: Paper, key: str, at: str) -> None:
     lib.store.papers.update(paper.id, citekey=key)
     if key.lower() != paper.citekey.lower():
         lib.store.identities.add_alias(paper.id, paper.citekey, at)
+
+
+# ---- merge: two entries of one work become one ------------------------------------------
+
+# The fields that say which arXiv paper an entry is: an arXiv paper keeps its own.
+_ARXIV_FIELDS = ("eprint", "archiveprefix", "eprinttype", "primaryclass", "eprintclass")
+
+
+class _DryRun(Exception):
+    """Unwinds a merge's transaction once its report is made (``--dry-run``)."""
+
+
+def _plain(text: str) -> str:
+    from reading_list.scoring import normalise
+
+    return normalise(text)
+
+
+def merge(
+    lib: Library, first: str, second: str, *, prefer_second: bool = False, dry_run: bool = False
+) -> MergeReport:
+    """Join ``second`` into ``first`` in one transaction: the fields ``first`` lacks filled
+    from ``second``, the ones they hold differently reported (``first``'s kept unless
+    ``prefer_second``), ``second``'s tags, notes, status history, list places, links, keys and
+    identities moved to ``first``, its citekey kept as ``first``'s alias, and ``second``
+    removed. With ``dry_run`` nothing is changed; the report says what would be."""
+    keep, other = require_paper_id(lib, first), require_paper_id(lib, second)
+    if keep == other:
+        raise InvalidInput(f"{first} and {second} are the same paper")
+    try:
+        with lib.store.write():
+            report = _merge(lib, keep, other, prefer_second)
+            if dry_run:
+                report.dry_run = True
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _merge(lib: Library, keep: str, other: str, prefer_second: bool) -> MergeReport:
+    from reading_list.formats.bibreader import BibEntry
+
+    paper, old = _current(lib, keep)
+    merged, theirs = _current(lib, other)
+    if merged.arxiv_id and not paper.arxiv_id:
+        raise InvalidInput(
+            f"{merged.citekey} is the arXiv paper: merge it the other way "
+            f"(merge {merged.citekey} {paper.citekey}) to keep its arXiv identity"
+        )
+    report = MergeReport(
+        into=keep, citekey=paper.citekey, merged=other, merged_citekey=merged.citekey
+    )
+    fields = dict(old.fields)
+    for name, value in theirs.fields.items():
+        have = fields.get(name, "")
+        if not value.strip() or name == "key":
+            continue
+        if not have.strip():
+            fields[name] = value
+            report.filled.append(name)
+        elif _plain(have) != _plain(value):
+            own = paper.arxiv_id is not None and name in _ARXIV_FIELDS
+            kept = "second" if prefer_second and not own else "first"
+            report.conflicts.append(MergeConflict(field=name, first=have, second=value, kept=kept))
+            if kept == "second":
+                fields[name] = value
+    entry_type = old.entry_type
+    if theirs.entry_type != old.entry_type:
+        kept = "second" if prefer_second else "first"
+        report.conflicts.append(
+            MergeConflict(
+                field=TYPE_FIELD, first=old.entry_type, second=theirs.entry_type, kept=kept
+            )
+        )
+        entry_type = theirs.entry_type if prefer_second else old.entry_type
+    at = now()
+    report.moved = lib.store.papers.absorb(keep, other)
+    report.taken = lib.store.papers.take_reading_state(keep, other)
+    lib.store.papers.delete(other)
+    if merged.citekey.lower() != paper.citekey.lower():
+        lib.store.identities.add_alias(keep, merged.citekey, at)
+        report.alias = True
+    _store(lib, keep, old, BibEntry(old.key, entry_type, 1, fields), "merge")
+    lib.store.papers.record_edits(
+        keep, [FieldEdit(field="merged", before=None, after=other, how="merge", at=at)]
+    )
+    return report
