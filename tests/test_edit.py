@@ -411,3 +411,38 @@ def test_doctor_finds_one_work_twice_and_merge_joins_them(
         (["blei2003latent"], 2),
     ):
         assert run("merge", *bad).exit_code == code, bad
+
+
+def test_edit_at_a_real_terminal_and_a_change_meanwhile(
+    run: Run, run_json: RunJson, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import sys
+
+    from tests.test_terminal import in_terminal
+
+    _lda(run, tmp_path)
+    _editor(tmp_path, monkeypatch, "path.write_text(text.replace('2003}', '1999}'))\n")
+    in_terminal(["edit", "blei2003latent"], 120)
+    assert run_json("show", "blei2003latent")["year"] == 1999
+    # Another command changes the entry while it is open in the editor: nothing is saved.
+    command = [sys.executable, "-m", "reading_list", "edit", "blei2003latent", "--set", "volume=9"]
+    _editor(
+        tmp_path,
+        monkeypatch,
+        f"import subprocess; subprocess.run({command!r}, check=True)\n"
+        "path.write_text(text.replace('1999}', '2001}'))\n",
+    )
+    stale = run("edit", "blei2003latent")
+    assert stale.exit_code == 1 and "changed by another command" in stale.stderr
+    shown = run_json("show", "blei2003latent")
+    assert shown["year"] == 1999 and [e["after"] for e in shown["edits"]] == ["1999", "9"]
+
+
+def test_a_new_citekey_that_is_an_alias_of_the_same_work(run: Run, run_json: RunJson) -> None:
+    run("add", "--bibtex", "-", input=LDA + LDA_AGAIN, ok=True)
+    assert run_json("show", "lda")["aliases"] == ["lda"]
+    run("edit", "blei2003latent", "--set", "citekey=lda", ok=True)
+    assert run_json("show", "lda")["aliases"] == ["blei2003latent"]
+    run("edit", "lda", "--set", "citekey=LDA", ok=True)
+    shown = run_json("show", "blei2003latent")
+    assert shown["citekey"] == "LDA" and shown["aliases"] == ["blei2003latent"]
