@@ -57,6 +57,9 @@ def _current(lib: Library, paper_id: str) -> tuple[Paper, BibEntry]:
     entries = parse_bib_text(rendered.text).entries
     if len(entries) != 1:  # pragma: no cover - our own renderer's entry
         raise InvalidInput(f"{paper.citekey}: its entry cannot be written as BibTeX")
+    # The renderer's stand-in for a missing author, not a field of the work: an edited entry
+    # must not keep it (styles would print it as the author).
+    entries[0].fields.pop("key", None)
     return paper, entries[0]
 
 
