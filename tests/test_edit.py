@@ -394,6 +394,7 @@ def test_doctor_finds_one_work_twice_and_merge_joins_them(
     assert shown["status"] == "read" and shown["tags"] == ["topic models"]
     assert [n["text"] for n in shown["notes"]] == ["a note on the twin"]
     assert [e["field"] for e in shown["edits"]] == ["booktitle", "keywords", "merged"]
+    assert "\tmerge\tmerged" in run("show", "blei2003latent").stdout
     assert [p["id"] for p in run_json("search", "twin")] == ["manual:blei2003latent"]
     exported = _export(run)
     assert "@article{blei2003latent," in exported and "booktitle = {NIPS}" in exported

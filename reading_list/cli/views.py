@@ -157,7 +157,8 @@ def paper_detail(d: PaperDetail) -> Screen:
         parts.append(Text("\nedits", style="dim"))
         by_change: dict[tuple[str, str], list[str]] = {}
         for edit in d.edits:
-            by_change.setdefault((edit.at, edit.how), []).append(edit.field)
+            label = f"joined {edit.after}" if edit.field == "merged" else edit.field
+            by_change.setdefault((edit.at, edit.how), []).append(label)
         for (at, how), fields in by_change.items():
             parts.append(Text(one_line(f"  {at}  {', '.join(fields)} ({how})")))
         plain += [tsv_line(["edit", x.at, x.how, x.field]) for x in d.edits]
