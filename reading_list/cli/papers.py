@@ -143,9 +143,8 @@ def add_cmd(
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
 
-    fields = {"title": title, "author": author, "year": year, "venue": venue, "url": url}
-    fields["type"] = entry_type
-    given = [f"--{name}" for name, value in fields.items() if value is not None]
+    fields = ManualFields(title, author or [], year, venue, url, entry_type)
+    given = [f"--{name}" for name, value in fields.options() if value]
     if given and not manual:
         raise UsageError(f"{', '.join(given)}: only with --manual")
     if (bibtex is not None or manual) and (ids or from_file is not None or refresh):
@@ -156,11 +155,7 @@ def add_cmd(
         _add_bibtex(ctx, bibtex, as_json)
         return
     if manual:
-        _add_manual(
-            ctx,
-            ManualFields(title, author or [], year, venue, url, entry_type),
-            as_json,
-        )
+        _add_manual(ctx, fields, as_json)
         return
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
@@ -187,12 +182,19 @@ def _add_bibtex(ctx: typer.Context, source: str, as_json: bool) -> None:
 
 
 class ManualFields(NamedTuple):
+    """What the options of `add --manual` gave (None: left out, asked at a terminal)."""
+
     title: str | None
     authors: list[str]
     year: int | None
     venue: str | None
     url: str | None
     entry_type: str | None
+
+    def options(self) -> list[tuple[str, object]]:
+        """(option name, value) of each field, as the command line names them."""
+        names = ("title", "author", "year", "venue", "url", "type")
+        return list(zip(names, self, strict=True))
 
 
 def _ask(label: str, given: str | None) -> str:
