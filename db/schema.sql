@@ -50,6 +50,15 @@ CREATE TABLE paper_aliases (
             paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
             added_at TEXT NOT NULL
         );
+CREATE TABLE paper_edits (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            field TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            how TEXT NOT NULL CHECK (how IN ('editor', 'set', 'merge')),
+            at TEXT NOT NULL
+        );
 CREATE TABLE paper_identities (
             kind TEXT NOT NULL
                 CHECK (kind IN ('arxiv', 'doi', 'dblp', 'openreview', 'acl', 'url')),
@@ -135,6 +144,7 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
 CREATE INDEX idx_paper_aliases_paper_id ON paper_aliases (paper_id);
+CREATE INDEX idx_paper_edits_paper_id ON paper_edits (paper_id, at);
 CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id);
 CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);

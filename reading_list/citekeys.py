@@ -19,6 +19,9 @@ STOPWORDS = frozenset(
     all any both each few more most other some such only own same so too very just also between
     through during before below up down out off further once here if while because until""".split()
 )
+# Words of a line of notes or of a link that say nothing of the work: never in a key (a key
+# such as "arxiv2017optimization" would claim an arXiv paper).
+KEY_NOISE = frozenset("arxiv todo fixme url http https www pdf".split())
 _ALLOWED = re.compile(r"[^a-z0-9]")
 # Every citekey the tool writes, or keeps from a .bib file or a dump, is made of these.
 _USABLE = re.compile(r"^[A-Za-z0-9_:./+-]+$")
@@ -91,7 +94,7 @@ def base_citekey(
     its ``organisation`` (the body that issued it), else its arXiv id ``fallback`` when its
     authors' names have no Latin letters (only a work on arXiv has one), else the title's
     first significant word (and the next word stands for the title)."""
-    words = title_words(title)
+    words = [w for w in title_words(title, 4) if w not in KEY_NOISE][:2]
     auth = author_part(authors) or _clean(next(iter(title_words(organisation)), ""))
     if not auth and authors and fallback:
         auth = _clean("arxiv" + fallback)

@@ -35,6 +35,10 @@ class InvalidInput(ReadingListError):
     """A file or argument whose content is wrong (bad JSON, bad status, ...)."""
 
 
+class StaleEdit(InvalidInput):
+    """An entry changed by another command while the user edited it: nothing is saved."""
+
+
 class UsageError(ReadingListError):
     """Options that cannot go together; the CLI's usage error (exit 2)."""
 

@@ -89,6 +89,62 @@ class ListMembership(Model):
     score: float | None = None
 
 
+class FieldEdit(Model):
+    """One field of an entry changed by hand: its BibTeX source text before and after (None:
+    absent, or removed); ``entrytype`` and ``citekey`` name the entry's type and key."""
+
+    field: str
+    before: str | None = None
+    after: str | None = None
+    how: Literal["editor", "set", "merge"]
+    at: str
+
+
+class EntryDraft(Model):
+    """An entry offered for editing: ``text`` (comments and the entry) as the editor gets it,
+    ``entry`` the entry alone as it was then (to tell whether it changed meanwhile)."""
+
+    paper_id: str
+    citekey: str
+    text: str
+    entry: str
+
+
+class EditResult(Model):
+    """What an edit changed (nothing: ``changes`` is empty), and what the user should know."""
+
+    paper_id: str
+    citekey: str
+    changes: builtins.list[FieldEdit] = Field(default_factory=builtins.list)
+    notes: builtins.list[str] = Field(default_factory=builtins.list)
+
+
+class MergeConflict(Model):
+    """A field both entries hold, with different values (``kept``: whose value stays)."""
+
+    field: str
+    first: str
+    second: str
+    kept: Literal["first", "second"]
+
+
+class MergeReport(Model):
+    """What `merge A B` did (or, with ``dry_run``, would do): B joined into A."""
+
+    into: str
+    citekey: str
+    merged: str
+    merged_citekey: str
+    filled: builtins.list[str] = Field(default_factory=builtins.list)
+    conflicts: builtins.list[MergeConflict] = Field(default_factory=builtins.list)
+    # Rows of B now A's, by what they are (tags, notes, status events, ...).
+    moved: dict[str, int] = Field(default_factory=dict)
+    # B's status, priority or rating, taken where A had none of its own.
+    taken: builtins.list[str] = Field(default_factory=builtins.list)
+    alias: bool = False
+    dry_run: bool = False
+
+
 class PaperDetail(Paper):
     notes: list[Note] = Field(default_factory=builtins.list)
     events: list[StatusEvent] = Field(default_factory=builtins.list)
@@ -98,6 +154,7 @@ class PaperDetail(Paper):
     field_sources: dict[str, str] = Field(default_factory=dict)
     records: dict[str, WorkRecord] = Field(default_factory=dict)
     lookups: list[SourceLookup] = Field(default_factory=builtins.list)
+    edits: list[FieldEdit] = Field(default_factory=builtins.list)
 
 
 class AddOutcome(Model):
@@ -317,6 +374,17 @@ class BibMerge(Model):
     record: bool = False
 
 
+class ManualEntry(Model):
+    """A work entered by hand (`add --manual`); the type defaults to what the venue says."""
+
+    title: str
+    authors: builtins.list[str] = Field(default_factory=builtins.list)
+    year: int | None = Field(default=None, ge=1000, le=2999)
+    venue: str | None = None
+    url: str | None = None
+    entry_type: str | None = None
+
+
 class BibImportReport(Model):
     added: int = 0
     manual: int = 0
@@ -325,6 +393,8 @@ class BibImportReport(Model):
     merged: builtins.list[BibMerge] = Field(default_factory=builtins.list)
     failed: builtins.list[SkippedLine] = Field(default_factory=builtins.list)
     refreshed: int = 0
+    # The citekeys of the papers added, for pasted entries (`add --bibtex`) only.
+    added_keys: builtins.list[str] = Field(default_factory=builtins.list)
     unavailable: str | None = None
 
 

@@ -259,6 +259,12 @@ BIB_RECORD = {
     },
 }
 WITH_RECORDS = NAMES.index("m008_records") + 1
+# m009: fields changed by hand (`edit`), each with its value before and after.
+EDITS = [
+    ("manual:blei2003latent", "volume", None, "3", "set", "2026-01-08T00:00:00Z"),
+    ("manual:blei2003latent", "note", "draft", None, "editor", "2026-01-09T00:00:00Z"),
+]
+WITH_EDITS = NAMES.index("m009_paper_edits") + 1
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
@@ -268,10 +274,12 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
     )
 
 
-def build_library(path: Path, version: int, *, link: bool = True, records: bool = True) -> None:
+def build_library(
+    path: Path, version: int, *, link: bool = True, records: bool = True, edits: bool = True
+) -> None:
     """A library as the release with ``version`` migrations left it, holding the data above
     (the reading-order link only from m004, which made its table; aliases, preambles and
-    typed records from m008)."""
+    typed records from m008; edits from m009)."""
     conn = sqlite3.connect(path, isolation_level=None)
     if version > 1:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -326,6 +334,12 @@ def build_library(path: Path, version: int, *, link: bool = True, records: bool 
             "VALUES (?, 'work', 'bib', ?, ?, ?)",
             ["manual:blei2003latent", "blei2003latent", json.dumps(BIB_RECORD), ALIAS[2]],
         )
+    if version >= WITH_EDITS and edits:
+        conn.executemany(
+            "INSERT INTO paper_edits (paper_id, field, before, after, how, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            EDITS,
+        )
     conn.execute("COMMIT")
     # The first release did not record its schema version; the later ones did.
     conn.execute(f"PRAGMA user_version = {version if version >= 2 else 0}")
@@ -366,10 +380,18 @@ def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def current_without_edits(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a library from before m009 holds, at the current schema."""
+    path = tmp_path_factory.mktemp("current") / "current-without-edits.db"
+    build_library(path, SCHEMA_VERSION, edits=False)
+    return path
+
+
+@pytest.fixture(scope="module")
 def current_without_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What a library from before m008 holds, at the current schema."""
     path = tmp_path_factory.mktemp("current") / "current-without-records.db"
-    build_library(path, SCHEMA_VERSION, records=False)
+    build_library(path, SCHEMA_VERSION, records=False, edits=False)
     return path
 
 
@@ -377,7 +399,7 @@ def current_without_records(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def current_without_link(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What a library from before m004 holds, at the current schema."""
     path = tmp_path_factory.mktemp("current") / "current-without-link.db"
-    build_library(path, SCHEMA_VERSION, link=False, records=False)
+    build_library(path, SCHEMA_VERSION, link=False, records=False, edits=False)
     return path
 
 
@@ -430,6 +452,15 @@ def test_the_reference_library_holds_every_value_unchanged(run: Run, current: Pa
     assert views["1703.05175"]["aliases"] == [ALIAS[0]]
     assert [(r["citekey"], r["paper_id"]) for r in dumped if r["_type"] == "alias"] == [ALIAS[:2]]
     assert [r["preamble"] for r in dumped if r["_type"] == "preamble"] == [PREAMBLE[0]]
+    assert [
+        (e["field"], e["before"], e["after"], e["how"])
+        for e in views["manual:blei2003latent"]["edits"]
+    ] == [e[1:5] for e in EDITS]
+    assert [
+        tuple(r[k] for k in ("paper_id", "field", "before", "after", "how", "at"))
+        for r in dumped
+        if r["_type"] == "edit"
+    ] == EDITS
     # The typed record is what the export writes: its own type and every field.
     assert "@article{blei2003latent," in views["export"]
     assert "pages = {993--1022}" in views["export"]
@@ -471,6 +502,7 @@ def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION), ids=lambda v: f"after-{NAMES[v - 1]}")
 def test_an_older_library_upgrades_with_nothing_lost(
     run: Run,
+    current_without_edits: Path,
     current_without_records: Path,
     current_without_link: Path,
     tmp_path: Path,
@@ -478,7 +510,10 @@ def test_an_older_library_upgrades_with_nothing_lost(
 ) -> None:
     old = tmp_path / f"v{version}.db"
     build_library(old, version)
-    reference = current_without_records if version >= 4 else current_without_link
+    if version >= WITH_RECORDS:
+        reference = current_without_edits
+    else:
+        reference = current_without_records if version >= 4 else current_without_link
     expected = _views(run, reference)
     assert _views(run, old) == expected
     store = open_db(old)

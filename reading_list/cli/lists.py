@@ -279,19 +279,20 @@ def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
     from reading_list.errors import ReadingListError
     from reading_list.services import review
 
-    title = typer.prompt("  title", default=entry.cited_as, err=True)
+    cited = review.manual_defaults(entry)
+    title = typer.prompt("  title", default=cited.title, err=True)
     authors = typer.prompt(
         "  authors (comma-separated)",
-        default=entry.authors_hint,
+        default=", ".join(cited.authors),
         err=True,
-        show_default=bool(entry.authors_hint),
+        show_default=bool(cited.authors),
     )
     while True:
         raw = typer.prompt(
             "  year",
-            default=str(entry.year_hint or ""),
+            default=str(cited.year or ""),
             err=True,
-            show_default=bool(entry.year_hint),
+            show_default=bool(cited.year),
         )
         try:
             year = _year(raw)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
@@ -41,6 +41,7 @@ from reading_list.sort_keys import SortKey
 from reading_list.status import STATUSES, Status
 
 if TYPE_CHECKING:
+    from reading_list.models import EditResult
     from reading_list.selection import PaperFilter
     from reading_list.services.library import Library
 
@@ -82,10 +83,51 @@ def add_cmd(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Re-fetch metadata of papers already stored.")
     ] = False,
+    bibtex: Annotated[
+        str | None,
+        typer.Option(
+            "--bibtex",
+            metavar="FILE|-",
+            help="Add the BibTeX entries in FILE ('-': pasted on stdin), as import-bib does.",
+        ),
+    ] = None,
+    manual: Annotated[
+        bool,
+        typer.Option(
+            "--manual",
+            help="Add a work by hand: asks for its fields at a terminal, else takes them "
+            "from --title, --author, --year, --venue, --url, --type.",
+        ),
+    ] = False,
+    title: Annotated[str | None, typer.Option(help="With --manual: the title.")] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="With --manual: an author ('Given Family' or 'Family, Given')."
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(min=1000, max=2999, help="With --manual: the year.")
+    ] = None,
+    venue: Annotated[
+        str | None,
+        typer.Option(help="With --manual: the journal, conference, publisher or school."),
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="With --manual: a link to the work.")] = None,
+    entry_type: Annotated[
+        str | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="With --manual: the BibTeX entry type (default: from the venue, else misc).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add papers by arXiv id or URL (one batched request), and other works by DOI, dblp
-    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp).
+    key, OpenReview forum or proceedings link (from Crossref / doi.org and dblp); BibTeX
+    entries (--bibtex), each merged into the work it names when that is already here; or a
+    work by hand (--manual).
 
     The first paper added creates the library.
 
@@ -94,10 +136,27 @@ def add_cmd(
       reading-list add 1703.05175 arXiv:1611.01989v2 https://arxiv.org/abs/1703.07469
       reading-list add 10.1162/neco.1997.9.8.1735 conf/nips/SnellSZ17
       reading-list add --file ids.txt
+      pbpaste | reading-list add --bibtex -
+      reading-list add --manual --title "Why Momentum Really Works" --author "Gabriel Goh" \\
+        --year 2017 --venue Distill --url https://distill.pub/2017/momentum/
     """
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
 
+    fields = ManualFields(title, author or [], year, venue, url, entry_type)
+    given = [f"--{name}" for name, value in fields.options() if value]
+    if given and not manual:
+        raise UsageError(f"{', '.join(given)}: only with --manual")
+    if (bibtex is not None or manual) and (ids or from_file is not None or refresh):
+        raise UsageError("--bibtex and --manual take no ids, --file or --refresh")
+    if bibtex is not None and manual:
+        raise UsageError("--bibtex or --manual, not both")
+    if bibtex is not None:
+        _add_bibtex(ctx, bibtex, as_json)
+        return
+    if manual:
+        _add_manual(ctx, fields, as_json)
+        return
     inputs = _read_inputs(ids or [], from_file)
     if not inputs:
         raise UsageError("give at least one identifier, '-' for stdin, or --file")
@@ -106,6 +165,85 @@ def add_cmd(
     present(report.outcomes, as_json, views.added, unavailable=report.unavailable)
     if any(o.outcome in ("invalid", "not-found") for o in report.outcomes):
         raise typer.Exit(1)
+
+
+def _add_bibtex(ctx: typer.Context, source: str, as_json: bool) -> None:
+    from reading_list.services.bib_import import add_bibtex
+    from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
+
+    # Read before the library is opened: unreadable input must not leave a new, empty one.
+    if source == "-":
+        text, name = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1), "stdin"
+    else:
+        text, name = read_input(Path(source), limit=MAX_TEXT_BYTES), source
+    with library(ctx, create=True) as lib:
+        report = add_bibtex(lib, text, name=name)
+    present(report, as_json, partial(views.bibtex_added, source=name))
+
+
+class ManualFields(NamedTuple):
+    """What the options of `add --manual` gave (None: left out, asked at a terminal)."""
+
+    title: str | None
+    authors: list[str]
+    year: int | None
+    venue: str | None
+    url: str | None
+    entry_type: str | None
+
+    def options(self) -> list[tuple[str, object]]:
+        """(option name, value) of each field, as the command line names them."""
+        names = ("title", "author", "year", "venue", "url", "type")
+        return list(zip(names, self, strict=True))
+
+
+def _ask(label: str, given: str | None) -> str:
+    if given is not None:
+        return given
+    return str(typer.prompt(f"  {label}", default="", err=True, show_default=False)).strip()
+
+
+def _add_manual(ctx: typer.Context, given: ManualFields, as_json: bool) -> None:
+    """The work's fields from the options; at a terminal, the ones left out are asked."""
+    import re
+
+    from reading_list.cli.editor import interactive
+    from reading_list.errors import UsageError
+    from reading_list.models import ManualEntry
+    from reading_list.services.bib_import import add_manual
+
+    title, authors, year = given.title, given.authors, given.year
+    venue, url, entry_type = given.venue, given.url, given.entry_type
+    if title is None:
+        if not interactive():
+            raise UsageError("--manual needs --title (and the other fields) at no terminal")
+        while not title:
+            title = _ask("title", None)
+        if not authors:
+            names = _ask("authors (separated by ';' or ' and ')", None)
+            authors = [a for a in re.split(r";|\s+and\s+", names) if a.strip()]
+        while year is None:
+            raw = _ask("year (empty for none)", None)
+            if not raw:
+                break
+            if raw.isdigit() and 1000 <= int(raw) <= 2999:
+                year = int(raw)
+            else:
+                say(f"error: {raw!r} is not a year")
+        venue = _ask("venue (journal, conference, publisher; empty for none)", venue)
+        url = _ask("URL (empty for none)", url)
+        entry_type = _ask("entry type (empty: from the venue)", entry_type)
+    work = ManualEntry(
+        title=title,
+        authors=authors,
+        year=year,
+        venue=venue or None,
+        url=url or None,
+        entry_type=entry_type or None,
+    )
+    with library(ctx, create=True) as lib:
+        report = add_manual(lib, work)
+    present(report, as_json, partial(views.bibtex_added, source="manual"))
 
 
 def _print_papers(
@@ -414,26 +552,9 @@ def tag_cmd(
 
 
 def _edit_text(initial: str = "") -> str:
-    import shlex
-    import subprocess
-    import tempfile
+    from reading_list.cli.editor import edit_text
 
-    from reading_list.errors import InvalidInput
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise InvalidInput("no note text given and $EDITOR is not set")
-    with tempfile.NamedTemporaryFile("w+", suffix=".md", delete=False) as handle:
-        handle.write(initial)
-        path = handle.name
-    try:
-        # The editor command is the user's own setting, split like a shell would, never run by one.
-        result = subprocess.run([*shlex.split(editor), path], check=False)
-        if result.returncode != 0:
-            raise InvalidInput(f"the editor exited with status {result.returncode}; no note saved")
-        return Path(path).read_text(encoding="utf-8")
-    finally:
-        os.unlink(path)
+    return edit_text(initial, suffix=".md", what="no note saved")
 
 
 @commands.command("note")
@@ -487,6 +608,119 @@ def note_cmd(
     with library(ctx) as lib:
         detail = service.add_note(lib, ref, body)
     render(views.noted(detail, "note added"))
+
+
+@commands.command("edit")
+def edit_cmd(
+    ctx: typer.Context,
+    ref: RefArg,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="Set a field (BibTeX source text; FIELD= removes it); entrytype= and "
+            "citekey= change the type and key. Repeatable; no editor opens.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Edit a paper's entry as BibTeX in $VISUAL / $EDITOR, or field by field with --set.
+
+    The result is checked before it is stored (bad BibTeX: edit again, or leave the entry as
+    it was); every changed field is recorded (`show` lists them); a new citekey keeps the
+    old one as an alias.
+
+    \b
+    Examples:
+      reading-list edit blei2003latent
+      reading-list edit blei2003latent --set volume=3 --set pages=993--1022 --set note=
+    """
+    from reading_list.cli.editor import interactive
+    from reading_list.errors import UsageError
+    from reading_list.services import edit as service
+
+    with library(ctx) as lib:
+        if sets:
+            result = service.set_fields(lib, ref, sets)
+        else:
+            if not interactive():
+                raise UsageError("edit opens an editor, which needs a terminal; use --set")
+            result = _edit_in_editor(lib, ref)
+    present(result, as_json, views.entry_edited)
+
+
+def _edit_in_editor(lib: Library, ref: str) -> EditResult:
+    """The entry edited until it is valid BibTeX, or the user leaves it as it was (exit 1)."""
+    from reading_list.cli.editor import edit_text
+    from reading_list.errors import InvalidInput, StaleEdit
+    from reading_list.models import EditResult
+    from reading_list.services import edit as service
+
+    draft = service.entry_draft(lib, ref)
+    text = draft.text
+    while True:
+        text = edit_text(text, suffix=".bib", what="the entry is unchanged")
+        if text == draft.text:
+            return EditResult(paper_id=draft.paper_id, citekey=draft.citekey)
+        try:
+            return service.save_entry(lib, draft, text)
+        except StaleEdit:
+            raise
+        except InvalidInput as exc:
+            say(f"error: {exc}")
+            try:
+                again = typer.confirm("Edit it again? (no: the entry stays as it was)", err=True)
+            except typer.Abort:
+                again = False
+            if not again:
+                say("the entry is unchanged")
+                raise typer.Exit(1) from None
+
+
+@commands.command("merge")
+def merge_cmd(
+    ctx: typer.Context,
+    first: Annotated[
+        str,
+        typer.Argument(
+            metavar="A",
+            help="The entry that stays (its citekey kept).",
+            autocompletion=complete_refs,
+        ),
+    ],
+    second: Annotated[
+        str,
+        typer.Argument(
+            metavar="B",
+            help="The entry joined into A, then removed.",
+            autocompletion=complete_refs,
+        ),
+    ],
+    prefer_second: Annotated[
+        bool,
+        typer.Option("--prefer-second", help="Where A and B differ, take B's value."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Join two entries of one work (as `doctor` finds them): B's fields fill what A lacks,
+    conflicts are listed (A's kept unless --prefer-second), B's tags, notes, status history,
+    list places and links move to A, B's citekey stays A's alias, and B is removed.
+
+    \b
+    Examples:
+      reading-list doctor                       # names the entries that are one work
+      reading-list merge 1703.05175 snell2017proto --dry-run
+      reading-list merge 1703.05175 snell2017proto
+    """
+    from reading_list.services.edit import merge
+
+    with library(ctx) as lib:
+        report = merge(lib, first, second, prefer_second=prefer_second, dry_run=dry_run)
+    present(report, as_json, views.merged)
 
 
 @commands.command("rm")

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
         BibImportReport,
         CheckReport,
         DoctorReport,
+        EditResult,
+        MergeReport,
         NextPick,
         PaperDetail,
         SourceLookup,
@@ -151,6 +153,15 @@ def paper_detail(d: PaperDetail) -> Screen:
             version = f" (v{e.version})" if e.version else ""
             parts.append(Text(one_line(f"  {e.at}  {e.status.value}{version}")))
             plain.append(tsv_line(["event", e.at, e.status.value, str(e.version or "")]))
+    if d.edits:
+        parts.append(Text("\nedits", style="dim"))
+        by_change: dict[tuple[str, str], list[str]] = {}
+        for edit in d.edits:
+            label = f"joined {edit.after}" if edit.field == "merged" else edit.field
+            by_change.setdefault((edit.at, edit.how), []).append(label)
+        for (at, how), fields in by_change.items():
+            parts.append(Text(one_line(f"  {at}  {', '.join(fields)} ({how})")))
+        plain += [tsv_line(["edit", x.at, x.how, x.field]) for x in d.edits]
     if d.notes:
         parts.append(Text("\nnotes (note --edit N / --delete N)", style="dim"))
         for n, note in enumerate(d.notes, 1):
@@ -198,6 +209,56 @@ def number_set(d: PaperDetail, field: str) -> Screen:
 
 def noted(d: PaperDetail, what: str) -> Screen:
     return Screen(notes=[f"{d.id}: {what}; {_plural(len(d.notes), 'note')}"])
+
+
+def _shown_value(value: str | None) -> str:
+    if value is None:
+        return "(none)"
+    text = one_line(value)
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def entry_edited(result: EditResult) -> Screen:
+    """Each changed field, before -> after, on stdout; the summary on stderr."""
+    lines = [
+        f"{c.field}: {_shown_value(c.before)} -> {_shown_value(c.after)}" for c in result.changes
+    ]
+    count = len(result.changes)
+    summary = (
+        f"{result.citekey}: {_plural(count, 'field')} changed"
+        if count
+        else f"{result.citekey}: no change"
+    )
+    return Screen(_lines(lines), [summary, *result.notes])
+
+
+def merged(report: MergeReport) -> Screen:
+    """What joining B into A did (or would do): one line each on stdout, the summary on
+    stderr."""
+    would = "would be " if report.dry_run else ""
+    lines = (
+        [f"filled from {report.merged_citekey}: {', '.join(report.filled)}"]
+        if report.filled
+        else []
+    )
+    for c in report.conflicts:
+        kept = report.citekey if c.kept == "first" else report.merged_citekey
+        lines.append(
+            f"conflict in {c.field}: {report.citekey} has {_shown_value(c.first)}, "
+            f"{report.merged_citekey} {_shown_value(c.second)} ({kept}'s kept)"
+        )
+    if report.moved:
+        moved = ", ".join(f"{n} {what}" for what, n in report.moved.items())
+        lines.append(f"moved to {report.citekey}: {moved}")
+    if report.taken:
+        lines.append(f"taken from {report.merged_citekey}: {', '.join(report.taken)}")
+    if report.alias:
+        lines.append(f"{report.merged_citekey} {would}kept as an alias of {report.citekey}")
+    done = "would be merged" if report.dry_run else "merged"
+    summary = f"{report.merged} {done} into {report.into}" + (
+        " (dry run: nothing changed)" if report.dry_run else ""
+    )
+    return Screen(_lines(lines), [summary])
 
 
 def removal_question(d: PaperDetail) -> str:
@@ -388,7 +449,7 @@ def exported(result: ExportResult, output: Path | None) -> Screen:
     return Screen(notes=notes)
 
 
-def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Screen:
+def bib_imported(report: BibImportReport, source: Path | str, *, fetched: bool) -> Screen:
     notes = [f"{source}:{failed.line}: skipped: {failed.reason}" for failed in report.failed]
     for merge in report.merged:
         done = [
@@ -413,6 +474,12 @@ def bib_imported(report: BibImportReport, source: Path, *, fetched: bool) -> Scr
         + (f", {report.refreshed} refreshed from arXiv" if fetched else "")
     )
     return Screen(notes=notes)
+
+
+def bibtex_added(report: BibImportReport, source: str) -> Screen:
+    """Pasted entries: the citekeys added on stdout, what was merged on stderr."""
+    imported = bib_imported(report, source, fetched=False)
+    return Screen(_lines(report.added_keys), imported.notes)
 
 
 def restored(counts: dict[str, int]) -> Screen:

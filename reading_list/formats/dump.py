@@ -179,6 +179,17 @@ class PreambleRow(_Row):
     added_at: str
 
 
+class EditRow(_Row):
+    """A field of ``paper_id``'s entry changed by hand (None: absent before, or removed)."""
+
+    paper_id: str
+    field: str
+    before: str | None = None
+    after: str | None = None
+    how: Literal["editor", "set", "merge"]
+    at: str
+
+
 ROW_MODELS: dict[str, type[_Row]] = {
     "paper": PaperRow,
     "tag": TagRow,
@@ -192,6 +203,7 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "link": LinkRow,
     "alias": AliasRow,
     "preamble": PreambleRow,
+    "edit": EditRow,
 }
 
 

@@ -9,16 +9,23 @@ so the documents citing it still find it.
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reading_list.citekeys import base_citekey, unique_citekey, usable_citekey
 from reading_list.errors import InvalidInput
 from reading_list.identifiers import doi_identity
-from reading_list.models import BibImportReport, BibMerge, FieldConflict, SkippedLine
+from reading_list.models import (
+    BibImportReport,
+    BibMerge,
+    FieldConflict,
+    ManualEntry,
+    SkippedLine,
+)
 from reading_list.services import inputs
 from reading_list.services.library import Library, now
 
@@ -51,16 +58,86 @@ def import_bib(
         total = path.stat().st_size
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    report, added = _import_chunks(lib, _bib_chunks(path), path.name, total, on_progress)
+    return _fetched(lib, report, [a for _, a in added if a] if fetch else [])
+
+
+def add_bibtex(lib: Library, text: bytes, *, name: str, fetch: bool = False) -> BibImportReport:
+    """Pasted entries (``add --bibtex``), through the same path as import-bib, all or none:
+    an entry that cannot be read stops the whole paste with its line, nothing stored."""
+    from reading_list.formats.bibreader import read_bib
+
+    if len(text) > inputs.MAX_TEXT_BYTES:
+        raise InvalidInput(
+            f"{name}: more than {inputs.MAX_TEXT_BYTES // (1024 * 1024)} MB of BibTeX; "
+            "use import-bib for a whole library"
+        )
+    chunks = list(read_bib(io.BytesIO(text), size=len(text), source=name))
+    failed = [f"{name}:{line}: {reason}" for chunk in chunks for line, reason in chunk.failed]
+    if failed:
+        raise InvalidInput("; ".join(failed) + "; nothing added")
+    if not any(chunk.entries for chunk in chunks):
+        raise InvalidInput(f"{name}: no BibTeX entry (@type{{key, ...}}) found; nothing added")
+    with lib.store.write():
+        report, added = _import_chunks(lib, chunks, name, len(text), None)
+    report.added_keys = [key for key, _ in added]
+    return _fetched(lib, report, [a for _, a in added if a] if fetch else [])
+
+
+def add_manual(lib: Library, work: ManualEntry) -> BibImportReport:
+    """A work entered by hand, as the BibTeX entry it makes (so that `edit` and exports see
+    every field), through the import path; the same title as a manual entry already there
+    joins that entry instead of making another."""
+    import re
+
+    from reading_list.formats.bibreader import BibChunk
+    from reading_list.formats.manual import entry_type_for, is_usable_url, manual_entry
+    from reading_list.works import ENTRY_TYPE_PATTERN
+
+    title = " ".join(work.title.split())
+    if not title:
+        raise InvalidInput("a manual entry needs a title")
+    entry_type = entry_type_for(work.venue, work.entry_type)
+    if not re.match(ENTRY_TYPE_PATTERN, entry_type):
+        raise InvalidInput(f"{entry_type[:40]!r} is not a BibTeX entry type (article, book, ...)")
+    url = (work.url or "").strip() or None
+    if url is not None and not is_usable_url(url):
+        raise InvalidInput(f"{url[:80]!r}: not an http(s) URL BibTeX can carry")
+    with lib.store.write():
+        same = lib.store.papers.find_manual(title)
+        paper = lib.store.papers.get(same) if same else None
+        entry = manual_entry(
+            title=title,
+            authors=[" ".join(a.split()) for a in work.authors if a.strip()],
+            year=work.year,
+            venue=(work.venue or "").strip() or None,
+            url=url,
+            entry_type=entry_type,
+            key=paper.citekey if paper else "",
+        )
+        report, added = _import_chunks(lib, [BibChunk([entry])], "manual", 0, None)
+    report.added_keys = [key for key, _ in added]
+    return report
+
+
+def _import_chunks(
+    lib: Library,
+    chunks: Iterable[BibChunk],
+    name: str,
+    total: int,
+    on_progress: Callable[[int, int, str], None] | None,
+) -> tuple[BibImportReport, list[tuple[str, str | None]]]:
+    """The report of storing the chunks, and the (citekey, arXiv id) of each paper added."""
     report = BibImportReport()
+    added: list[tuple[str, str | None]] = []
     known = lib.store.papers.identities()
-    imported_arxiv: list[str] = []
-    for chunk in _bib_chunks(path):
+    for chunk in chunks:
         at = now()
         with lib.store.write():
             # Under the write lock: another import may have stored some of these meanwhile.
             known.refresh()
             for preamble in chunk.preambles:
-                lib.store.identities.add_preamble(preamble, path.name, at)
+                lib.store.identities.add_preamble(preamble, name, at)
             new, merges = _sort_entries(lib, chunk.entries, known, at)
             lib.store.papers.insert([paper for paper, _ in new])
             lib.store.identities.save_records(
@@ -74,18 +151,23 @@ def import_bib(
         for paper, _ in new:
             if paper.arxiv_id:
                 report.added += 1
-                imported_arxiv.append(paper.arxiv_id)
             else:
                 report.manual += 1
+            added.append((paper.citekey, paper.arxiv_id))
         report.failed += [
-            SkippedLine(line=line, text=path.name, reason=reason) for line, reason in chunk.failed
+            SkippedLine(line=line, text=name, reason=reason) for line, reason in chunk.failed
         ]
         if on_progress:
             on_progress(chunk.bytes_read, total, f"{report.added + report.manual} entries")
-    if fetch and imported_arxiv:
+    return report, added
+
+
+def _fetched(lib: Library, report: BibImportReport, arxiv_ids: list[str]) -> BibImportReport:
+    """The report, once these arXiv papers it added are refreshed from arXiv."""
+    if arxiv_ids:
         from reading_list.services.papers import add_papers
 
-        result = add_papers(lib, imported_arxiv, refresh=True)
+        result = add_papers(lib, arxiv_ids, refresh=True)
         report.refreshed = sum(1 for o in result.outcomes if o.outcome == "refreshed")
         report.unavailable = result.unavailable
     return report

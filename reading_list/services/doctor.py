@@ -16,12 +16,62 @@ from reading_list.services.papers import add_papers
 SERIOUS = ("integrity", "citekey-clash")
 
 
-def _duplicate_titles(lib: Library) -> list[list[str]]:
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for paper_id, title, first_author in lib.store.checks.titles_and_first_authors():
+def _ordered(ids: set[str]) -> list[str]:
+    # arXiv papers first: `merge` keeps the first, and an arXiv paper keeps its identity.
+    return sorted(ids, key=lambda i: (i.startswith("manual:"), i))
+
+
+def duplicate_works(lib: Library) -> list[tuple[str, str, list[str]]]:
+    """(check, what they share, ids) of each set of entries that are one work, whatever
+    their kinds: the same DOI, the same arXiv id (an arXiv paper, or a manual entry whose
+    link, DOI or eprint names one), or the same title, first author and year (an entry
+    lacking the author or the year matches on the rest)."""
+    from reading_list.formats.bibreader import arxiv_id_of
+    from reading_list.identifiers import doi_identity
+
+    by_doi: dict[str, set[str]] = defaultdict(set)
+    by_arxiv: dict[str, set[str]] = defaultdict(set)
+    by_title: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for row in lib.store.checks.work_keys():
+        paper_id, arxiv_id, title, first_author, year, doi, url, eprint, rec_doi, rec_url = row
+        for value in (doi, rec_doi):
+            if (bare := doi_identity(value)) is not None:
+                by_doi[bare].add(paper_id)
+        fields = {"eprint": eprint, "url": url or rec_url, "doi": doi or rec_doi}
+        if found_arxiv := arxiv_id or arxiv_id_of({k: v for k, v in fields.items() if v}):
+            by_arxiv[found_arxiv].add(paper_id)
         first = normalise(split_name(first_author).family) if first_author else ""
-        groups[(normalise(title), first)].append(paper_id)
-    return [sorted(ids) for ids in groups.values() if len(ids) > 1]
+        if words := normalise(title):
+            by_title[words].append((paper_id, first, year))
+    found: list[tuple[str, str, list[str]]] = []
+    seen: set[frozenset[str]] = set()
+    for check, groups in (("duplicate-doi", by_doi), ("duplicate-arxiv", by_arxiv)):
+        for value, ids in sorted(groups.items()):
+            if len(ids) > 1 and frozenset(ids) not in seen:
+                seen.add(frozenset(ids))
+                found.append((check, value, _ordered(ids)))
+    for entries in by_title.values():
+        for group in _compatible(entries):
+            if frozenset(group) not in seen:
+                seen.add(frozenset(group))
+                found.append(("duplicate-title", "title, first author and year", _ordered(group)))
+    return found
+
+
+def _compatible(entries: list[tuple[str, str, str]]) -> list[set[str]]:
+    """The sets of entries of one title that agree on first author and year where both say
+    one (an entry that does not say matches either way)."""
+    groups: list[tuple[set[str], str, str]] = []
+    for paper_id, first, year in entries:
+        for ids, g_first, g_year in groups:
+            if (not first or not g_first or first == g_first) and (
+                not year or not g_year or year == g_year
+            ):
+                ids.add(paper_id)
+                break
+        else:
+            groups.append(({paper_id}, first, year))
+    return [ids for ids, _, _ in groups if len(ids) > 1]
 
 
 def findings(lib: Library) -> list[Finding]:
@@ -35,12 +85,9 @@ def findings(lib: Library) -> list[Finding]:
     for table, rowids in sorted(checks.orphans().items()):
         message = f"{len(rowids)} {table} row(s) point at nothing"
         found.append(Finding(check="orphans", message=message, fixable=True))
-    for ids in checks.duplicate_dois():
-        found.append(Finding(check="duplicate-doi", message="same DOI", ids=ids))
-    for ids in _duplicate_titles(lib):
-        found.append(
-            Finding(check="duplicate-title", message="same title and first author", ids=ids)
-        )
+    for check, shared, ids in duplicate_works(lib):
+        message = f"one work twice (same {shared}): `merge {ids[0]} {ids[1]}` joins them"
+        found.append(Finding(check=check, message=message, ids=ids))
     for keys in checks.citekey_clashes():
         found.append(
             Finding(check="citekey-clash", message="citekeys equal but for case", ids=keys)

@@ -201,6 +201,7 @@ def tag_paper(lib: Library, paper_id: str, tags: list[str]) -> None:
 
 def add_manual_entry(lib: Library, work: ManualWork, at: str) -> str:
     """The id of the manual entry for ``work``, made if it is new. Call inside a write."""
+    from reading_list.formats.manual import site_name
     from reading_list.store import NewPaper
 
     existing = lib.store.papers.find_manual(work.title)
@@ -215,16 +216,25 @@ def add_manual_entry(lib: Library, work: ManualWork, at: str) -> str:
         comment=work.note,
         url=work.url,
     )
-    citekey = assign_citekey(lib, work.authors, work.year, work.title, fallback="")
+    # A page with no author is keyed by its site ("distill2017momentum").
+    site = site_name(work.url) if work.url and not work.authors else ""
+    citekey = assign_citekey(lib, work.authors, work.year, work.title, "", organisation=site)
     paper = NewPaper(citekey=citekey, added_at=at, metadata=metadata)
     lib.store.papers.insert([paper])
     return paper.id
 
 
 def cited_work(cited_as: str, authors_hint: str, year: int | None, url: str | None) -> ManualWork:
-    """A manual entry made from how a text cites a work that is not on arXiv."""
+    """A manual entry made from how a text cites a work that is not on arXiv: the line's
+    words without the marks of notes (TODO, "arXiv"), else what its link spells."""
+    from reading_list.formats.manual import split_trailing_author, title_from_citation, url_year
+
     authors = author_names(authors_hint)
-    return ManualWork(title=cited_as, authors=authors, year=year, url=url)
+    title = title_from_citation(cited_as, url)
+    if not authors:
+        title, first = split_trailing_author(title)
+        authors = [first] if first else []
+    return ManualWork(title=title, authors=authors, year=year or url_year(url), url=url)
 
 
 def ensure_record(lib: Library, record: ArxivRecord, at: str) -> str:

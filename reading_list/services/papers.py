@@ -24,9 +24,22 @@ if TYPE_CHECKING:
 
 
 def assign_citekey(
-    lib: Library, authors: Sequence[str], year: int | None, title: str, fallback: str
+    lib: Library,
+    authors: Sequence[str],
+    year: int | None,
+    title: str,
+    fallback: str,
+    *,
+    organisation: str = "",
 ) -> str:
-    base = base_citekey(list(authors), year, title, fallback=fallback, pattern=lib.citekey_pattern)
+    base = base_citekey(
+        list(authors),
+        year,
+        title,
+        fallback=fallback,
+        organisation=organisation,
+        pattern=lib.citekey_pattern,
+    )
     return unique_citekey(base, lib.store.papers.citekeys_with_prefix(base))
 
 

@@ -80,6 +80,11 @@ def point_at(lib: Library, list_name: str, position: int, ref: str) -> ListItem:
         return _settle(lib, item, paper_id, state, now())
 
 
+def manual_defaults(item: ListItem) -> ManualWork:
+    """What a manual entry for ``item`` would hold, offered as the answers' defaults."""
+    return cited_work(item.cited_as, item.authors_hint, item.year_hint, None)
+
+
 def mark_not_on_arxiv(
     lib: Library,
     list_name: str,

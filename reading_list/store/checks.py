@@ -54,15 +54,6 @@ class Checks:
             raise ValueError(table)
         self._sql.run_many(f"DELETE FROM [{table}] WHERE rowid = ?", [(r,) for r in rowids])
 
-    def duplicate_dois(self) -> list[list[str]]:
-        return [
-            str(ids).split("\x1f")
-            for ids in self._sql.column(
-                "SELECT group_concat(id, char(31)) FROM papers WHERE doi IS NOT NULL "
-                "AND doi != '' GROUP BY lower(doi) HAVING count(*) > 1"
-            )
-        ]
-
     def citekey_clashes(self) -> list[list[str]]:
         return [
             str(keys).split("\x1f")
@@ -72,18 +63,27 @@ class Checks:
             )
         ]
 
-    def titles_and_first_authors(self) -> list[tuple[str, str, str]]:
-        """(id, title, first author) of every paper, for duplicate detection in Python. The
-        first author comes from the authors themselves, not the listing's copy: doctor is
-        what finds rows written behind the store's back."""
+    def work_keys(self) -> list[tuple[str, ...]]:
+        """(id, arXiv id, title, first author, year, DOI, URL, eprint, record DOI, record URL)
+        of every paper, "" for what it lacks: what tells two entries of one work apart from
+        two works, whichever kind each is (the last three from its own .bib record)."""
+        rows = self._sql.tuples(
+            "SELECT p.id, coalesce(p.arxiv_id, ''), p.title, p.authors, coalesce(p.year, ''), "
+            "coalesce(p.doi, ''), coalesce(p.url, ''), "
+            "coalesce(json_extract(r.record, '$.fields.eprint'), ''), "
+            "coalesce(json_extract(r.record, '$.fields.doi'), ''), "
+            "coalesce(json_extract(r.record, '$.fields.url'), '') "
+            "FROM papers p LEFT JOIN work_records r ON r.paper_id = p.id AND r.role = 'work' "
+            "ORDER BY p.id"
+        )
         out = []
-        for paper_id, title, authors in self._sql.tuples("SELECT id, title, authors FROM papers"):
+        for paper_id, arxiv_id, title, authors, *rest in rows:
             try:
                 names = json.loads(authors)
             except (TypeError, ValueError):
                 names = []
             first = names[0] if isinstance(names, list) and names else ""
-            out.append((str(paper_id), str(title), str(first)))
+            out.append((str(paper_id), str(arxiv_id), str(title), str(first), *map(str, rest)))
         return out
 
     def never_fetched(self) -> list[str]:

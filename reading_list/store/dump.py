@@ -43,6 +43,8 @@ _TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "alias": ("paper_aliases", "paper_id, citekey", ()),
     # In the order they arrived: a later preamble may use an earlier one's macros.
     "preamble": ("bib_preambles", "rowid", ()),
+    # m009: changes made by hand, in the order they were made.
+    "edit": ("paper_edits", "paper_id, at, id", ("id",)),
 }
 # The kinds of rows in a dump, in the order they are written (and restored: papers before
 # the rows that point at them).

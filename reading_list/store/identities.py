@@ -187,6 +187,12 @@ class WorkIdentities:
         )
 
     @writes
+    def remove_alias(self, paper_id: str, citekey: str) -> None:
+        self._sql.run(
+            "DELETE FROM paper_aliases WHERE paper_id = ? AND citekey = ?", [paper_id, citekey]
+        )
+
+    @writes
     def add_preamble(self, preamble: str, source: str, at: str) -> None:
         """A .bib file's @preamble, once however often it is imported."""
         self._sql.run(

@@ -407,3 +407,23 @@ def m008_records(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+@migrations()
+def m009_paper_edits(db: Database) -> None:
+    # Every change made to an entry by hand (`edit`, `edit --set`, `merge`), field by field:
+    # what it held before and after (NULL: the field was absent, or is removed), and when.
+    statements = [
+        """CREATE TABLE paper_edits (
+            id INTEGER PRIMARY KEY,
+            paper_id TEXT NOT NULL REFERENCES papers (id) ON DELETE CASCADE ON UPDATE CASCADE,
+            field TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            how TEXT NOT NULL CHECK (how IN ('editor', 'set', 'merge')),
+            at TEXT NOT NULL
+        )""",
+        "CREATE INDEX idx_paper_edits_paper_id ON paper_edits (paper_id, at)",
+    ]
+    for statement in statements:
+        db.execute(statement)

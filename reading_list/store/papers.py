@@ -21,7 +21,7 @@ from reading_list.store.search import parse_query
 
 if TYPE_CHECKING:
     from reading_list.metadata import PaperMetadata
-    from reading_list.models import Paper, PaperDetail
+    from reading_list.models import FieldEdit, Paper, PaperDetail
     from reading_list.selection import PaperFilter
     from reading_list.store.connection import Connection
     from reading_list.store.tags import Tags
@@ -168,6 +168,60 @@ class Papers:
                 )
 
     @writes
+    def absorb(self, into: str, other: str) -> dict[str, int]:
+        """Move what ``other`` holds to ``into`` (its tags, notes, status history, list items,
+        reading-order links, other citekeys, identities and edits), before ``other`` goes:
+        how many rows of each moved. A tag or link ``into`` has already stays once."""
+        run = self._sql.run
+        moved = {
+            "tags": run(
+                "INSERT OR IGNORE INTO paper_tags (paper_id, tag, label) "
+                "SELECT ?, tag, label FROM paper_tags WHERE paper_id = ?",
+                [into, other],
+            ),
+            # Copied rather than moved, so that the search index's note triggers see them.
+            "notes": run(
+                "INSERT INTO notes (paper_id, text, created_at) "
+                "SELECT ?, text, created_at FROM notes WHERE paper_id = ? ORDER BY id",
+                [into, other],
+            ),
+        }
+        for name, table in (
+            ("status events", "status_events"),
+            ("list items", "list_items"),
+            ("other citekeys", "paper_aliases"),
+            ("identities", "paper_identities"),
+            ("edits", "paper_edits"),
+        ):
+            moved[name] = run(f"UPDATE {table} SET paper_id = ? WHERE paper_id = ?", [into, other])
+        # OR IGNORE: a link between the two would point a paper at itself.
+        moved["links"] = run(
+            "UPDATE OR IGNORE paper_links SET paper_id = ? WHERE paper_id = ?", [into, other]
+        ) + run("UPDATE OR IGNORE paper_links SET after_id = ? WHERE after_id = ?", [into, other])
+        return {name: count for name, count in moved.items() if count}
+
+    @writes
+    def take_reading_state(self, into: str, other: str) -> list[str]:
+        """``other``'s status, priority and rating where ``into`` has none of its own (still
+        to-read, priority 0, no rating): what was taken."""
+        taken = []
+        for column, unset, extra in (
+            ("status", "status = 'to-read'", ", status_changed_at = o.status_changed_at"),
+            ("priority", "priority = 0", ""),
+            ("rating", "rating IS NULL", ""),
+        ):
+            changed = self._sql.run(
+                f"UPDATE papers SET {column} = o.{column}{extra} FROM "
+                f"(SELECT {column}, status_changed_at FROM papers WHERE id = ?) AS o "
+                f"WHERE papers.id = ? AND papers.{unset} AND o.{column} IS NOT NULL "
+                f"AND o.{column} IS NOT papers.{column}",
+                [other, into],
+            )
+            if changed:
+                taken.append(column)
+        return taken
+
+    @writes
     def delete(self, paper_id: str) -> None:
         self._sql.run("DELETE FROM papers WHERE id = ?", [paper_id])
 
@@ -204,6 +258,25 @@ class Papers:
         if changes:
             sets = ", ".join(f"{c} = ?" for c in changes)
             self._sql.run(f"UPDATE papers SET {sets} WHERE id = ?", [*changes.values(), paper_id])
+
+    @writes
+    def record_edits(self, paper_id: str, edits: Iterable[FieldEdit]) -> None:
+        """Changes made to an entry by hand, kept with the paper (m009)."""
+        self._sql.run_many(
+            "INSERT INTO paper_edits (paper_id, field, before, after, how, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(paper_id, e.field, e.before, e.after, e.how, e.at) for e in edits],
+        )
+
+    def edits(self, paper_id: str) -> list[FieldEdit]:
+        from reading_list.models import FieldEdit
+
+        rows = self._sql.rows(
+            "SELECT field, before, after, how, at FROM paper_edits WHERE paper_id = ? "
+            "ORDER BY at, id",
+            [paper_id],
+        )
+        return [FieldEdit.model_validate(r) for r in rows]
 
     @writes
     def clear_rating(self, paper_id: str) -> None:
@@ -277,7 +350,13 @@ class Papers:
                 [paper_id],
             )
         ]
-        return PaperDetail(**paper.model_dump(), notes=notes, events=events, lists=memberships)
+        return PaperDetail(
+            **paper.model_dump(),
+            notes=notes,
+            events=events,
+            lists=memberships,
+            edits=self.edits(paper_id),
+        )
 
     def count(self, flt: PaperFilter | None = None) -> int:
         if flt is None:
