@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
     # A parallel export's unit of work: a batch of rows and their tags, the batch's records
-    # from other sources (as stored JSON), the format and the version to cite.
-    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str]
+    # from other sources (as stored JSON), the format, the version to cite and whether tags
+    # go out as keywords.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str, bool]
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
@@ -75,13 +76,14 @@ def export(
     *,
     cited_only: Path | None = None,
     prefer: str = "published",
+    keywords: bool = True,
 ) -> ExportResult:
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory.
 
     BibTeX and biblatex cite a preprint's published version when one is known, unless
-    ``prefer="preprint"``. Everything is read from one snapshot of the library (taken when
-    the first chunk is asked for), so papers added or removed meanwhile are neither half-seen
-    nor seen twice.
+    ``prefer="preprint"``; tags go out as keywords unless ``keywords`` is False. Everything
+    is read from one snapshot of the library (taken when the first chunk is asked for), so
+    papers added or removed meanwhile are neither half-seen nor seen twice.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
@@ -90,7 +92,7 @@ def export(
     flt = check_filter(lib, flt)
     keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
-    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result)
+    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result, keywords)
     return result
 
 
@@ -102,6 +104,7 @@ def _export_chunks(
     keys: set[str] | None,
     cited_only: Path | None,
     result: ExportResult,
+    keywords: bool = True,
 ) -> Iterator[str]:
     with lib.store.snapshot():
         wanted: set[str] | None = None
@@ -119,7 +122,7 @@ def _export_chunks(
             wanted = {k.lower() for k in keys}
 
         with_abstract = fmt not in ("bibtex", "biblatex")
-        with_tags = fmt in ("csv", "json")
+        with_tags = fmt in ("csv", "json") or keywords
 
         def selected() -> Iterator[Paper]:
             for paper in lib.store.papers.iter(
@@ -160,12 +163,15 @@ def _export_chunks(
                     texts_for([r["id"] for r in batch[0]]) if texts_for else None,
                     fmt,
                     prefer,
+                    keywords,
                 )
                 for batch in _counted(batches, result)
             )
             yield from _render_parallel(jobs, result.warnings)
         else:
-            yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
+            yield from _render_stream(
+                selected(), fmt, result.warnings, records_for, prefer, keywords
+            )
 
 
 def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
@@ -189,7 +195,7 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     from reading_list.store.rows import papers_from_rows
     from reading_list.works import export_record
 
-    (rows, tags), texts, fmt, prefer = job
+    (rows, tags), texts, fmt, prefer, keywords = job
     known = {
         paper_id: {role: export_record(text) for role, text in roles.items()}
         for paper_id, roles in (texts or {}).items()
@@ -200,7 +206,7 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
 
     papers = papers_from_rows(rows, tags)
     warnings: list[str] = []
-    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer))
+    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer, keywords))
     return text, warnings
 
 
@@ -235,6 +241,7 @@ def _render_stream(
     warnings: list[str],
     records_for: RecordsFor | None = None,
     prefer: str = "published",
+    keywords: bool = True,
 ) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
         from reading_list.formats.bibtex import render_bibliography
@@ -242,7 +249,9 @@ def _render_stream(
         first = True
         for batch in _batches(papers):
             records = records_for([p.id for p in batch]) if records_for else None
-            rendered = render_bibliography(batch, flavour=fmt, records=records, prefer=prefer)
+            rendered = render_bibliography(
+                batch, flavour=fmt, records=records, prefer=prefer, keywords=keywords
+            )
             warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
             yield ("" if first else "\n") + rendered.text
             first = False

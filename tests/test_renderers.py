@@ -1,0 +1,232 @@
+"""The bibliography renderers field by field: what each value may become, for every kind of
+work (issue 12 item 3, issue 13 item 4). The property test over every input path is
+test_hostile_roundtrip.py; real TeX is in test_exports.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bibtexparser.entrypoint import parse_string
+
+from reading_list.formats.bibtex import (
+    Venue,
+    category_field,
+    doi_field,
+    eprint_field,
+    format_authors,
+    format_title,
+    render_bibliography,
+    split_venue,
+    url_field,
+)
+from reading_list.models import Paper
+
+
+def paper(**fields: Any) -> Paper:
+    base: dict[str, Any] = {"kind": "manual", "added_at": "2026-01-01T00:00:00Z"}
+    base.update(fields)
+    base.setdefault("citekey", "key")
+    base.setdefault("title", "A Title")
+    base.setdefault("authors", ["Ada Lovelace"])
+    base.setdefault("id", base.get("arxiv_id") or f"manual:{base['citekey']}")
+    return Paper.model_validate(base)
+
+
+def entry(p: Paper, flavour: str = "bibtex") -> dict[str, str]:
+    library = parse_string(render_bibliography([p], flavour=flavour).text)
+    assert not library.failed_blocks and len(library.entries) == 1
+    return {k.lower(): str(v.value) for k, v in library.entries[0].fields_dict.items()}
+
+
+@pytest.mark.parametrize(
+    ("doi", "expected"),
+    [
+        ("10.1000/j.example.2024.1", "10.1000/j.example.2024.1"),
+        ("https://doi.org/10.1162/neco.1997.9.8.1735", "10.1162/neco.1997.9.8.1735"),
+        ("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0", None),
+        ("10.1000/x}, note = {PWNED", None),
+        ("10.1000/a%b", None),
+        ("not a doi", None),
+        ("10.48550/arXiv.1703.05175", None),
+    ],
+)
+def test_doi_is_a_doi_or_left_out_with_a_warning(doi: str, expected: str | None) -> None:
+    warnings: list[str] = []
+    got = doi_field(doi, warnings)
+    if doi.startswith("10.1002/(SICI)"):
+        # A real DOI with <, >, ; and parentheses: nothing BibTeX or TeX reads as syntax.
+        assert got == doi and not warnings
+        return
+    assert got == expected
+    if expected is None and "48550" not in doi:
+        assert warnings and "left out" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a%20b?x=1&y=2#frag", "https://example.com/a%20b?x=1&y=2#frag"),
+        ("https://example.com/100%", "https://example.com/100%25"),
+        ("https://example.com/Zoë^x", "https://example.com/Zo%C3%AB%5Ex"),
+        ("https://example.com/a}, note = {PWNED", None),
+        ("https://example.com/a b", None),
+        ("https://example.com/a\\input", None),
+        ("https://example.com/\nnote", None),
+        ("javascript:alert(1)", None),
+        ("file:///etc/passwd", None),
+        ("ftp://example.com/x", None),
+    ],
+)
+def test_url_is_http_and_usable_by_url_or_left_out(url: str, expected: str | None) -> None:
+    warnings: list[str] = []
+    assert url_field(url, warnings) == expected
+    assert bool(warnings) == (expected is None)
+
+
+def test_url_keeps_its_percent_escapes_in_the_entry() -> None:
+    fields = entry(paper(url="https://example.com/a%20b_c"))
+    assert fields["url"] == "https://example.com/a%20b_c"
+
+
+def test_arxiv_id_and_category_are_validated() -> None:
+    assert eprint_field("1703.05175") == "1703.05175"
+    assert eprint_field("hep-th/9901001") == "hep-th/9901001"
+    assert eprint_field("1703.05175}, x = {") is None
+    assert eprint_field("１７０３.０５１７５") is None
+    assert category_field("cs.LG") == "cs.LG" and category_field("hep-th") == "hep-th"
+    assert category_field("cs.LG}, note = {PWNED") is None
+    assert category_field("cs.LG\n@misc{x,") is None
+    fields = entry(
+        paper(kind="arxiv", arxiv_id="1703.05175", primary_category="cs}, note = {x", citekey="a")
+    )
+    assert "primaryclass" not in fields and "note" not in fields
+
+
+def test_unusable_citekey_is_replaced_by_a_stable_one_with_a_warning() -> None:
+    # Only a library written by something else can hold one: restore refuses them.
+    p = paper(citekey="ok").model_copy(update={"citekey": "a b,}{@x"})
+    first = render_bibliography([p], flavour="bibtex")
+    again = render_bibliography([p], flavour="bibtex")
+    key = parse_string(first.text).entries[0].key
+    assert key == parse_string(again.text).entries[0].key
+    assert key.startswith("abx-") and "exported as" in first.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    "math",
+    [
+        "$\\input{/etc/hostname}$",
+        "$\\immediate\\write18{touch /tmp/pwned}$",
+        "$\\catcode`\\@=11$",
+        "$\\csname input\\endcsname{x}$",
+        "$^^5cinput{x}$",
+        "$x}$",
+        "$x % comment$",
+    ],
+)
+def test_unsafe_math_is_printed_as_text(math: str) -> None:
+    title = format_title(f"Deep {math} Learning", ascii_only=True)
+    assert "{$" not in title and "\\input{" not in title and "\\write18" not in title
+    assert parse_string(f"@misc{{k, title = {{{title}}}}}").entries[0].fields_dict["title"]
+
+
+def test_safe_math_is_kept_and_controls_are_folded() -> None:
+    assert format_title("$O(N \\log N)$ Sorting", ascii_only=True).startswith(
+        "{$O(N \\log N)$} Sorting"
+    )
+    assert format_title("Deep\x00Learning\r\n@misc{x,\x1b[2J", ascii_only=True) == (
+        "Deep Learning @miscx, [{2J}"
+    )
+
+
+def test_others_is_et_al_and_never_a_person() -> None:
+    warnings: list[str] = []
+    authors = format_authors(
+        ["others", "Ada Lovelace", "Others", "Alan Turing"], ascii_only=True, warnings=warnings
+    )
+    assert authors == "Lovelace, Ada and Turing, Alan and others"
+    assert format_authors(["others"], ascii_only=True, warnings=warnings) == ""
+
+
+def test_names_follow_bibtex_rules() -> None:
+    warnings: list[str] = []
+    names = [
+        "Nicolas Le Roux",
+        "Aäron van den Oord",
+        "Martin Luther King Jr.",
+        "Smith and Sons, Ada",
+    ]
+    got = format_authors(names, ascii_only=True, warnings=warnings)
+    # A name part holding " and " is braced, so BibTeX reads one name, not two.
+    assert got == (
+        'Le Roux, Nicolas and van den Oord, A{\\"a}ron and King, Jr., Martin Luther'
+        " and {Smith and Sons}, Ada"
+    )
+
+
+def test_authorless_work_has_a_readable_sort_key_not_its_citekey() -> None:
+    p = paper(
+        kind="arxiv",
+        arxiv_id="1704.04760",
+        citekey="datacenter2017performance",
+        title="In-Datacenter Performance Analysis of a Tensor Processing Unit",
+        authors=[],
+        year=2017,
+    )
+    fields = entry(p)
+    assert fields["key"] == "In-Datacenter Performance Analysis"
+    assert "author" not in fields
+
+
+@pytest.mark.parametrize(
+    ("ref", "year", "venue"),
+    [
+        (
+            "Journal of Machine Learning Research 3 (2003) 993-1022",
+            2003,
+            Venue("Journal of Machine Learning Research", "3", "", "993--1022", "2003"),
+        ),
+        (
+            "Neural Computation 9(8):1735-1780, 1997",
+            1997,
+            Venue("Neural Computation", "9", "8", "1735--1780", "1997"),
+        ),
+        ("ICLR 2017", 2017, Venue("ICLR", year="2017")),
+        ("ICLR 2017", 2018, Venue("ICLR 2017")),
+        (
+            "Proceedings of the 30th International Conference on Machine Learning (ICML 2013)",
+            2013,
+            Venue(
+                "Proceedings of the 30th International Conference on Machine Learning (ICML 2013)"
+            ),
+        ),
+    ],
+)
+def test_journal_reference_is_split_so_the_year_prints_once(
+    ref: str, year: int, venue: Venue
+) -> None:
+    assert split_venue(ref, year) == venue
+
+
+def test_lda_prints_its_year_once() -> None:
+    p = paper(
+        title="Latent Dirichlet Allocation",
+        year=2003,
+        journal_ref="Journal of Machine Learning Research 3 (2003) 993-1022",
+    )
+    fields = entry(p)
+    assert fields["journal"] == "Journal of Machine Learning Research"
+    assert (fields["volume"], fields["pages"], fields["year"]) == ("3", "993--1022", "2003")
+
+
+def test_tags_are_sorted_keywords_unless_turned_off() -> None:
+    p = paper(tags=["program synthesis", "Deep}, note = {x", "attention"])
+    for flavour in ("bibtex", "biblatex"):
+        fields = entry(p, flavour)
+        assert fields["keywords"] == (
+            "attention, {Deep\\textbraceright{}, note = \\textbraceleft{}x}, program synthesis"
+        )
+        assert "note" not in fields
+        off = render_bibliography([p], flavour=flavour, keywords=False).text
+        assert "keywords" not in off
