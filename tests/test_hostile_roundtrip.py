@@ -432,21 +432,8 @@ def _run(source: str, formats: tuple[str, ...], values: list[str]) -> dict[str, 
     return failures
 
 
-# The RIS renderer still lets a value start a line (issue 12 item 3). Not every input path
-# can carry every attack, so only the deterministic huge-value cases are strict.
-UNSAFE_RENDERERS = ("ris",)
-UNSAFE = "renderer not yet injection-proof (issue 12 item 3)"
-
-
-def _formats(*, strict: bool, unsafe: tuple[str, ...] = UNSAFE_RENDERERS) -> list[object]:
-    return [
-        pytest.param(f, marks=pytest.mark.xfail(reason=UNSAFE, strict=strict)) if f in unsafe else f
-        for f in FORMATS
-    ]
-
-
 @pytest.mark.parametrize("source", sorted(INPUTS))
-@pytest.mark.parametrize("fmt", _formats(strict=False))
+@pytest.mark.parametrize("fmt", FORMATS)
 @SETTINGS
 @given(values=st.lists(HOSTILE, min_size=9, max_size=9))
 def test_hostile_input_adds_nothing_to_any_format(source: str, fmt: str, values: list[str]) -> None:
@@ -455,7 +442,7 @@ def test_hostile_input_adds_nothing_to_any_format(source: str, fmt: str, values:
 
 
 @pytest.mark.parametrize("source", sorted(INPUTS))
-@pytest.mark.parametrize("fmt", _formats(strict=False))
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_every_known_attack_in_every_field(source: str, fmt: str) -> None:
     failures = []
     for attack in ATTACKS:
@@ -464,7 +451,7 @@ def test_every_known_attack_in_every_field(source: str, fmt: str) -> None:
     assert not failures, "\n".join(sorted(failures))
 
 
-@pytest.mark.parametrize("fmt", _formats(strict=True, unsafe=()))
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_huge_values(fmt: str) -> None:
     failures = _run("dump", (fmt,), ["Attention " * 20_000 + "}, injected = {x"] * 9)
     assert not failures, failures[fmt]

@@ -265,7 +265,7 @@ _CONFERENCE = re.compile(
 )
 
 
-def _venue_kind(venue: str) -> str:
+def venue_kind(venue: str) -> str:
     low = venue.lower()
     if _JOURNAL.search(low):
         return "journal"
@@ -501,7 +501,7 @@ def _manual_fields(
     """("type", entry type) then the fields a journal reference gives a manual entry."""
     venue = split_venue(one_line(paper.journal_ref or ""), paper.year)
     name = format_text(venue.container, ascii_only=ascii_only) or None
-    kind = _venue_kind(venue.container) if name else "other"
+    kind = venue_kind(venue.container) if name else "other"
     parts: list[tuple[str, str | None]] = [
         ("volume", escape_text(venue.volume, ascii_only=ascii_only)),
         ("number", escape_text(venue.number, ascii_only=ascii_only)),

@@ -40,6 +40,7 @@ FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
 # Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
+RECORD_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 PARALLEL_FROM = 5000
 RENDER_BATCH = 1000
 DUMP_BATCH = 1000
@@ -143,8 +144,9 @@ def _export_chunks(
             and (os.cpu_count() or 1) > 1
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
-        records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
-        if records_for is not None:
+        # Every citation format types a work by its record (an imported entry, dblp, Crossref).
+        records_for = lib.store.identities.records_for if fmt in RECORD_FORMATS else None
+        if fmt in ("bibtex", "biblatex"):
             from reading_list.formats.bibrecord import render_preambles
 
             preambles, notes = render_preambles(lib.store.identities.preambles())
@@ -255,14 +257,22 @@ def _render_stream(
             warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
             yield ("" if first else "\n") + rendered.text
             first = False
-    elif fmt == "csl-json":
+    elif fmt in ("csl-json", "ris"):
         from reading_list.formats.csl_json import iter_csl_json
-
-        yield from iter_csl_json(papers)
-    elif fmt == "ris":
         from reading_list.formats.ris import iter_ris
 
-        yield from iter_ris(papers)
+        known: dict[str, dict[str, WorkRecord]] = {}
+
+        def with_records() -> Iterator[Paper]:
+            # Each batch's records are read before its papers are rendered.
+            for batch in _batches(papers):
+                known.clear()
+                if records_for is not None:
+                    known.update(records_for([p.id for p in batch]))
+                yield from batch
+
+        render = iter_csl_json if fmt == "csl-json" else iter_ris
+        yield from render(with_records(), records=known, prefer=prefer, keywords=keywords)
     elif fmt == "csv":
         yield from tabular.iter_papers_csv(papers)
     else:
