@@ -163,32 +163,18 @@ def format_name(name: str, *, ascii_only: bool, warnings: list[str]) -> str:
     return formatted
 
 
-# In a name, each special is a BibTeX "special character" ({\...} at brace depth 1): BibTeX
-# then treats it as one letter (abbreviating "{\textbraceleft}x" keeps it whole) and the
-# braces still balance.
-_NAME_SPECIALS = {
-    "\\": r"{\textbackslash}",
-    "{": r"{\textbraceleft}",
-    "}": r"{\textbraceright}",
-    "$": r"{\$}",
-    "%": r"{\%}",
-    "#": r"{\#}",
-    "&": r"{\&}",
-    "_": r"{\_}",
-    "^": r"{\textasciicircum}",
-    "~": r"{\textasciitilde}",
-}
-_NAME_SPECIAL = re.compile(r"[\\{}$%#&_^~]")
 # What BibTeX would read as the end of a name or of a name part: " and ", a comma.
 _NAME_SYNTAX = re.compile(r"(?:^|\s)and(?:\s|$)|,", re.IGNORECASE)
+_TEX_SPECIAL = re.compile(r"[\\{}$%#&_^~]")
 
 
 def _name_part(text: str, *, ascii_only: bool) -> str:
-    out = _NAME_SPECIAL.sub(lambda m: _NAME_SPECIALS[m.group(0)], text)
-    if ascii_only:
-        out = _encode_non_ascii(out)
-    # A part holding "and" or a comma is braced, so it stays one part of one name.
-    return "{" + out + "}" if _NAME_SYNTAX.search(text) else out
+    out = escape_text(text, ascii_only=ascii_only)
+    # A part holding "and", a comma or an escaped special is braced: it stays one part of one
+    # name, and BibTeX and biber take its initial from its first letter, not from the TeX.
+    if _NAME_SYNTAX.search(text) or _TEX_SPECIAL.search(text):
+        return "{" + out + "}"
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
@@ -198,6 +184,9 @@ def _format_name(name: str, ascii_only: bool) -> tuple[str, str | None]:
     parts = split_name(name)
     if parts.corporate:
         return "{" + escape_text(parts.family, ascii_only=ascii_only) + "}", None
+    if not any(c.isalpha() for c in name):
+        # No letter to take an initial from: one name, whole, as BibTeX writes an organisation.
+        return "{" + escape_text(name, ascii_only=ascii_only) + "}", None
     if ascii_only and not has_latin_letters(name):
         return "{" + escape_text(name, ascii_only=False) + "}", (
             f"author {name!r} has no Latin transliteration; pdflatex cannot typeset it "
