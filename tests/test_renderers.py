@@ -154,6 +154,16 @@ def test_others_is_et_al_and_never_a_person() -> None:
     assert format_authors(["others"], ascii_only=True, warnings=warnings) == ""
 
 
+def test_an_imported_name_list_has_others_only_at_its_end() -> None:
+    from reading_list.names import others_last
+
+    assert others_last("Snell, Jake and others and Zemel, Richard") == (
+        "Snell, Jake and Zemel, Richard and others"
+    )
+    assert others_last("Snell, Jake and others") == "Snell, Jake and others"
+    assert others_last("{Barnes and others} and Noble, A") == "{Barnes and others} and Noble, A"
+
+
 def test_names_follow_bibtex_rules() -> None:
     warnings: list[str] = []
     names = [
@@ -335,3 +345,91 @@ def test_exported_library_prints_right_in_plainnat_abbrvnat_plain_and_biber(
         assert "\\true{moreauthor}" in bbl
         assert re.search(r"family=\{Le(?:\\bibnamedelima | )Roux\}", bbl), style
         assert "\\input{" not in bbl and "\\write18" not in bbl
+
+
+# ---- every kind of work, through the CLI -------------------------------------------------------
+
+KINDS_BIB = r"""
+@article{hochreiter1997long, author = {Hochreiter, Sepp and Schmidhuber, J{\"u}rgen},
+  title = {Long Short-Term Memory}, journal = {Neural Computation}, volume = {9},
+  number = {8}, pages = {1735--1780}, year = {1997}, publisher = {MIT Press},
+  keywords = {rnn, memory}}
+@inproceedings{vaswani2017attention, author = {Vaswani, Ashish and others},
+  title = {Attention Is All You Need}, booktitle = {Advances in Neural Information Processing
+  Systems}, editor = {Guyon, I. and von Luxburg, U.}, pages = {5998--6008}, year = {2017}}
+@book{knuth1997art, author = {Knuth, Donald E.}, title = {The Art of Computer Programming},
+  publisher = {Addison-Wesley}, year = {1997}, isbn = {0-201-89683-4}}
+@incollection{lecun1998gradient, author = {LeCun, Yann}, title = {Efficient BackProp},
+  booktitle = {Neural Networks: Tricks of the Trade}, editor = {Orr, Genevieve B. and
+  M{\"u}ller, Klaus-Robert}, publisher = {Springer}, pages = {9--50}, year = {1998}}
+@phdthesis{graves2008thesis, author = {Graves, Alex}, title = {Supervised Sequence
+  Labelling with Recurrent Neural Networks}, school = {TU Munich}, year = {2008}}
+@techreport{krizhevsky2009learning, author = {Krizhevsky, Alex}, title = {Learning Multiple
+  Layers of Features from Tiny Images}, institution = {University of Toronto}, year = {2009}}
+@unpublished{hinton2012notes, author = {Hinton, Geoffrey}, title = {Lecture Notes},
+  note = {Unpublished}, year = {2012}}
+@online{pytorch2024site, author = {{PyTorch Team}}, title = {PyTorch}, url =
+  {https://pytorch.org/}, year = {2024}}
+"""
+
+
+def test_every_kind_is_typed_in_ris_and_csl(run: Run, tmp_path: Path) -> None:
+    import json
+
+    bib = tmp_path / "kinds.bib"
+    bib.write_text(KINDS_BIB)
+    run("import-bib", str(bib), ok=True)
+    items = {i["id"]: i for i in json.loads(run("export", "-F", "csl-json", ok=True).stdout)}
+    assert {k: i["type"] for k, i in items.items()} == {
+        "hochreiter1997long": "article-journal",
+        "vaswani2017attention": "paper-conference",
+        "knuth1997art": "book",
+        "lecun1998gradient": "chapter",
+        "graves2008thesis": "thesis",
+        "krizhevsky2009learning": "report",
+        "hinton2012notes": "manuscript",
+        "pytorch2024site": "webpage",
+    }
+    lstm = items["hochreiter1997long"]
+    assert (lstm["container-title"], lstm["volume"], lstm["issue"], lstm["page"]) == (
+        "Neural Computation",
+        "9",
+        "8",
+        "1735-1780",
+    )
+    assert lstm["publisher"] == "MIT Press" and lstm["keyword"] == "memory, rnn"
+    assert items["lecun1998gradient"]["editor"][1] == {"family": "Müller", "given": "Klaus-Robert"}
+    assert items["vaswani2017attention"]["editor"][1] == {
+        "family": "Luxburg",
+        "given": "U.",
+        "non-dropping-particle": "von",
+    }
+    assert items["graves2008thesis"]["publisher"] == "TU Munich"
+    assert items["knuth1997art"]["ISBN"] == "0-201-89683-4"
+
+    ris = run("export", "-F", "ris", ok=True).stdout
+    records = {r.split("ID  - ")[1].split("\n")[0]: r for r in ris.split("ER  - ") if "ID  - " in r}
+    types = {k: r.split("TY  - ")[1].split("\n")[0] for k, r in records.items()}
+    assert types == {
+        "hochreiter1997long": "JOUR",
+        "vaswani2017attention": "CONF",
+        "knuth1997art": "BOOK",
+        "lecun1998gradient": "CHAP",
+        "graves2008thesis": "THES",
+        "krizhevsky2009learning": "RPRT",
+        "hinton2012notes": "UNPB",
+        "pytorch2024site": "ELEC",
+    }
+    lstm_ris = records["hochreiter1997long"]
+    for line in ("JO  - Neural Computation", "VL  - 9", "IS  - 8", "SP  - 1735", "EP  - 1780"):
+        assert line in lstm_ris
+    assert "PB  - MIT Press" in lstm_ris and "KW  - memory\nKW  - rnn" in lstm_ris
+    assert "A2  - Müller, Klaus-Robert" in records["lecun1998gradient"]
+    assert "AU  - others" not in ris and "Vaswani, Ashish" in records["vaswani2017attention"]
+
+    off = {f: run("export", "-F", f, "--no-keywords", ok=True).stdout for f in ("ris", "bibtex")}
+    assert "KW  - rnn" not in off["ris"] and "keywords" not in off["bibtex"]
+    assert "keyword" not in run("export", "-F", "csl-json", "--no-keywords", ok=True).stdout
+    run("tag", "hochreiter1997long", "+classic", ok=True)
+    bibtex = run("export", ok=True).stdout
+    assert "keywords = {classic, memory, rnn}" in bibtex

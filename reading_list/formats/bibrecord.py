@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from reading_list.citekeys import usable_citekey
 from reading_list.formats.bibtex import one_line, without_controls
+from reading_list.names import others_last
 from reading_list.tex_safety import as_printed_text, safe_tex
-from reading_list.works import WorkRecord
+from reading_list.works import NAME_FIELDS, WorkRecord
 
 # A field name BibTeX and biber read as one (no braces, quotes, "=", "#", "%", commas).
 _FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_:.+/-]*$")
@@ -81,6 +82,8 @@ def render_record(
         if not _FIELD_NAME.match(name):
             warnings.append(f"field {name[:40]!r} is no BibTeX field name; left out")
             continue
+        if name.lower() in NAME_FIELDS:
+            value = others_last(value)
         checked = _identifier_field(name.lower(), value, arxiv=arxiv, warnings=warnings)
         if checked is None:
             continue
