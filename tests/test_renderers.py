@@ -116,6 +116,11 @@ def test_unusable_citekey_is_replaced_by_a_stable_one_with_a_warning() -> None:
     key = parse_string(first.text).entries[0].key
     assert key == parse_string(again.text).entries[0].key
     assert key.startswith("abx-") and "exported as" in first.warnings[0].message
+    trailing = paper(citekey="ok").model_copy(update={"citekey": "key\n"})
+    assert parse_string(render_bibliography([trailing], flavour="bibtex").text).entries[0].key != (
+        "key\n"
+    )
+    assert eprint_field("1703.05175\n") is None and category_field("cs.LG\n") is None
 
 
 @pytest.mark.parametrize(

@@ -70,9 +70,10 @@ def render_record(
         # The tags are the list (import made the entry's keywords tags): sorted, as text.
         words = sorted({one_line(t) for t in keywords} - {""}, key=lambda t: (t.lower(), t))
         fields["keywords"] = ", ".join(as_printed_text(w) for w in words)
-    if title and not any(k.lower() == "title" for k in fields):
+    own_title = next((k for k in fields if k.lower() == "title"), "title")
+    if title and not fields.get(own_title, "").strip():
         # The library shows the work under a title the entry lacked: the export keeps it.
-        fields["title"] = title
+        fields[own_title] = title
     arxiv = any(
         k.lower() in ("archiveprefix", "eprinttype") and v.strip().lower() == "arxiv"
         for k, v in fields.items()

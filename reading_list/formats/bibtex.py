@@ -235,7 +235,7 @@ def _entry(kind: str, key: str, fields: Sequence[tuple[str, str | None]]) -> str
     present = [(k, v) for k, v in fields if v]
     # Every value was escaped or validated where it was made; this is the last guard, for a
     # value that could still end its field.
-    present = [(k, v if _stays_in_field(v) else as_printed_text(v)) for k, v in present]
+    present = [(k, v if _stays_in_field(v) else one_line(as_printed_text(v))) for k, v in present]
     width = max((len(k) for k, _ in present), default=0)
     body = "".join(f"  {k.ljust(width)} = {{{v}}},\n" for k, v in present)
     return f"@{kind}{{{key},\n{body}}}\n"
@@ -245,7 +245,9 @@ _LINE_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _stays_in_field(value: str) -> bool:
-    return braces_balanced(value) and not _LINE_OR_CONTROL.search(value)
+    if _LINE_OR_CONTROL.search(value):
+        return False
+    return ("{" not in value and "}" not in value) or braces_balanced(value)
 
 
 _JOURNAL = re.compile(r"journal|transactions|letters|review|jmlr|nature|science\b")
@@ -351,21 +353,16 @@ _CATEGORY = re.compile(r"^[a-z-]+(?:\.[A-Za-z-]+)?$")
 
 def category_field(category: str | None) -> str | None:
     """An arXiv category (``cs.LG``, ``hep-th``, ``math.OC``) or nothing."""
-    return category if category and _CATEGORY.match(category) else None
+    return category if category and _CATEGORY.fullmatch(category) else None
+
+
+# arXiv's two id forms, as the library stores them (no version): 1703.05175, hep-th/9901001.
+_ARXIV_ID = re.compile(r"^(?:[0-9]{4}\.[0-9]{4,5}|[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{7})$")
 
 
 def eprint_field(arxiv_id: str | None) -> str | None:
-    """A bare arXiv id, or nothing: only what parses as one, written as arXiv writes it."""
-    if not arxiv_id:
-        return None
-    from reading_list.errors import InvalidIdentifier
-    from reading_list.identifiers import parse_arxiv_id
-
-    try:
-        parsed = parse_arxiv_id(arxiv_id).id
-    except InvalidIdentifier:
-        return None
-    return parsed if parsed == arxiv_id and re.fullmatch(r"[A-Za-z0-9./-]+", parsed) else None
+    """A bare arXiv id in one of arXiv's two forms, or nothing."""
+    return arxiv_id if arxiv_id and _ARXIV_ID.fullmatch(arxiv_id) else None
 
 
 _DOI_OK = re.compile(r"^10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]+$")
@@ -383,7 +380,7 @@ def doi_field(doi: str | None, warnings: list[str], *, allow_arxiv: bool = False
                 f"doi {one_line(doi)[:60]!r} is not a DOI that can be written; left out"
             )
         return None
-    if _DOI_OK.match(bare) and not _DOI_UNSAFE.search(bare):
+    if _DOI_OK.fullmatch(bare) and not _DOI_UNSAFE.search(bare):
         return bare
     warnings.append(f"doi {one_line(bare)[:60]!r} is not a DOI that can be written; left out")
     return None
