@@ -74,10 +74,13 @@ def without_controls(text: str) -> str:
     return text if text.isprintable() else text.translate(_KEEP_LAYOUT)
 
 
+_TEX_SPECIAL = re.compile(r"[\\{}$%#&_^~]")
+
+
 def escape_text(text: str, *, ascii_only: bool) -> str:
     """Literal text (no math inside) as TeX that prints it: every special escaped, braces as
     ``\\textbraceleft{}`` (BibTeX counts ``\\{``), so the value can never leave its field."""
-    out = as_printed_text(text)
+    out = as_printed_text(text) if _TEX_SPECIAL.search(text) else text
     return _encode_non_ascii(out) if ascii_only else out
 
 
@@ -165,7 +168,6 @@ def format_name(name: str, *, ascii_only: bool, warnings: list[str]) -> str:
 
 # What BibTeX would read as the end of a name or of a name part: " and ", a comma.
 _NAME_SYNTAX = re.compile(r"(?:^|\s)and(?:\s|$)|,", re.IGNORECASE)
-_TEX_SPECIAL = re.compile(r"[\\{}$%#&_^~]")
 
 
 def _name_part(text: str, *, ascii_only: bool) -> str:
