@@ -373,6 +373,8 @@ KINDS_BIB = r"""
   Layers of Features from Tiny Images}, institution = {University of Toronto}, year = {2009}}
 @unpublished{hinton2012notes, author = {Hinton, Geoffrey}, title = {Lecture Notes},
   note = {Unpublished}, year = {2012}}
+@manual{ieee2019floating, title = {{IEEE} Standard for Floating-Point Arithmetic},
+  organization = {IEEE Computer Society}, year = {2019}}
 @online{pytorch2024site, author = {{PyTorch Team}}, title = {PyTorch}, url =
   {https://pytorch.org/}, year = {2024}}
 """
@@ -394,6 +396,7 @@ def test_every_kind_is_typed_in_ris_and_csl(run: Run, tmp_path: Path) -> None:
         "krizhevsky2009learning": "report",
         "hinton2012notes": "manuscript",
         "pytorch2024site": "webpage",
+        "ieee2019floating": "document",
     }
     lstm = items["hochreiter1997long"]
     assert (lstm["container-title"], lstm["volume"], lstm["issue"], lstm["page"]) == (
@@ -424,6 +427,7 @@ def test_every_kind_is_typed_in_ris_and_csl(run: Run, tmp_path: Path) -> None:
         "krizhevsky2009learning": "RPRT",
         "hinton2012notes": "UNPB",
         "pytorch2024site": "ELEC",
+        "ieee2019floating": "GEN",
     }
     lstm_ris = records["hochreiter1997long"]
     for line in ("JO  - Neural Computation", "VL  - 9", "IS  - 8", "SP  - 1735", "EP  - 1780"):
@@ -438,3 +442,5 @@ def test_every_kind_is_typed_in_ris_and_csl(run: Run, tmp_path: Path) -> None:
     run("tag", "hochreiter1997long", "+classic", ok=True)
     bibtex = run("export", ok=True).stdout
     assert "keywords = {classic, memory, rnn}" in bibtex
+    # An authorless entry is sorted and printed (natbib) by its organisation, not its key.
+    assert "key = {IEEE Computer Society}" in bibtex

@@ -44,13 +44,15 @@ def render_record(
     aliases: Sequence[str] = (),
     keywords: Sequence[str] | None = (),
     title: str = "",
+    sort_key: str = "",
 ) -> tuple[str, list[str]]:
     """(entry, warnings) of a record with ``tex=True`` cited as ``key``. biblatex gets the
     work's other citekeys in ``ids`` (merged with any the entry had), so that a document
     citing any of them finds it. ``keywords`` are the paper's tags: the entry's own keywords
     field is written as it came while it lists just those, else the tags are; None (export
     --no-keywords) writes none. ``title``: the work's title as a field value, for an entry
-    that had none."""
+    that had none; ``sort_key``: the readable ``key`` BibTeX gets for an entry with no
+    author, editor or key."""
     if not usable_citekey(key):
         return "", [f"citekey {key[:60]!r} cannot be written; entry left out"]
     warnings: list[str] = []
@@ -70,6 +72,10 @@ def render_record(
         # The tags are the list (import made the entry's keywords tags): sorted, as text.
         words = sorted({one_line(t) for t in keywords} - {""}, key=lambda t: (t.lower(), t))
         fields["keywords"] = ", ".join(as_printed_text(w) for w in words)
+    names = {k.lower() for k, v in fields.items() if v.strip()}
+    if flavour == "bibtex" and sort_key and not names & {"author", "editor", "key"}:
+        # natbib styles print the key where the authors go, and every style sorts by it.
+        fields["key"] = sort_key
     own_title = next((k for k in fields if k.lower() == "title"), "title")
     if title and not fields.get(own_title, "").strip():
         # The library shows the work under a title the entry lacked: the export keeps it.

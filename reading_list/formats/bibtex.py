@@ -576,6 +576,7 @@ def render_bibliography(
                 aliases=paper.aliases,
                 keywords=paper.tags if keywords else None,
                 title=format_title(paper.title, ascii_only=flavour == "bibtex"),
+                sort_key=sort_label(paper, _organisation(work), ascii_only=True) or "",
             )
             parts.append(Rendered(text, [ExportWarning(key, n) for n in notes + more]))
             continue
@@ -629,6 +630,12 @@ _TEXT_FIELDS = (
 )
 
 
+def _organisation(record: WorkRecord) -> str:
+    """The body that issued a work, as text: an authorless entry is known by it."""
+    found = record.fields.get("organization") or record.fields.get("institution") or ""
+    return tex_to_unicode(found) if record.tex else found
+
+
 def record_entry(
     paper: Paper, record: WorkRecord, *, flavour: str, keywords: bool = True
 ) -> Rendered | None:
@@ -656,7 +663,7 @@ def record_entry(
     year = str(record.year or paper.year or "") or None
     if year and not year.isdigit():
         year = None
-    organisation = record.fields.get("organization") or record.fields.get("institution") or ""
+    organisation = _organisation(record)
     fields: list[tuple[str, str | None]] = [
         ("author", authors),
         ("title", format_title(record.title, ascii_only=ascii_only)),
