@@ -443,7 +443,6 @@ def bibtex_entry(paper: Paper, *, keywords: bool = True) -> Rendered:
     tags = keywords_field(paper.tags, ascii_only=True) if keywords else None
     eprint = eprint_field(paper.arxiv_id) if paper.kind == "arxiv" else None
     doi = doi_field(paper.doi, warnings)
-    url = url_field(paper.url, warnings) if paper.kind != "arxiv" else None
     if eprint:
         note = (
             "Published in: " + format_text(paper.journal_ref, ascii_only=True)
@@ -475,7 +474,7 @@ def bibtex_entry(paper: Paper, *, keywords: bool = True) -> Rendered:
                 *fields,
                 ("year", year),
                 ("doi", doi),
-                ("url", url),
+                ("url", url_field(paper.url, warnings)),
                 ("keywords", tags),
                 ("key", _authorless_key(paper, authors, ascii_only=True)),
             ],
