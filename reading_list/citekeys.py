@@ -126,4 +126,5 @@ def unique_citekey(base: str, taken: Collection[str]) -> str:
 
 def usable_citekey(key: str) -> bool:
     """Whether ``key`` is one a citekey may be (safe in BibTeX, a file name and a URL)."""
-    return bool(_USABLE.match(key))
+    # fullmatch: "$" alone would let a key end in a newline.
+    return bool(_USABLE.fullmatch(key))

@@ -281,3 +281,13 @@ def parse_bibtex_names(value: str) -> NameList:
     if others:
         names.pop()
     return NameList(tuple(parse_bibtex_name(n) for n in names), others)
+
+
+def others_last(value: str) -> str:
+    """A name list's source with "others" only where BibTeX styles read it as "et al.", at the
+    end (anywhere else they print a person named "others"); unchanged when it is already."""
+    names = [n.strip() for n in _top_level_split(" ".join(value.split()), _AND_SEPARATOR)]
+    if not any(n.lower() == "others" for n in names[:-1]):
+        return value
+    people = [n for n in names if n and n.lower() != "others"]
+    return " and ".join([*people, "others"]) if people else ""

@@ -164,7 +164,18 @@ def test_csl_and_ris_shapes() -> None:
     oord = next(a for a in items[0]["author"] if a["family"] == "Oord")
     assert oord["non-dropping-particle"] == "van den"
     ris = render_ris(HOSTILE)
-    assert ris.count("TY  - GEN") == len(HOSTILE) and ris.count("ER  - ") == len(HOSTILE)
+    types = re.findall(r"^TY  - (\w+)$", ris, re.M)
+    assert types == ["UNPB", "UNPB", "UNPB", "JOUR", "CONF", "ELEC"]
+    assert ris.count("ER  - ") == len(HOSTILE)
+    assert "JO  - Journal of Machine Learning Research\nVL  - 3\nSP  - 993\nEP  - 1022" in ris
+    assert [i["type"] for i in items] == [
+        "article",
+        "article",
+        "article",
+        "article-journal",
+        "paper-conference",
+        "webpage",
+    ]
     assert "AU  - Snell, Jake" in ris
 
 

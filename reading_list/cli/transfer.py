@@ -60,6 +60,14 @@ def export_cmd(
             case_sensitive=False,
         ),
     ] = CitedVersion.PUBLISHED,
+    no_keywords: Annotated[
+        bool,
+        typer.Option(
+            "--no-keywords",
+            help="Leave tags out (they go out as keywords: BibTeX/biblatex keywords, RIS KW, "
+            "CSL keyword).",
+        ),
+    ] = False,
 ) -> None:
     """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
 
@@ -74,7 +82,14 @@ def export_cmd(
         ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
     )
     with library(ctx) as lib:
-        result = export(lib, flt, fmt.value, cited_only=cited_only, prefer=prefer.value)
+        result = export(
+            lib,
+            flt,
+            fmt.value,
+            cited_only=cited_only,
+            prefer=prefer.value,
+            keywords=not no_keywords,
+        )
         write_output(result.chunks, output)
     render(views.exported(result, output))
 

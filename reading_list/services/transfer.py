@@ -32,13 +32,15 @@ if TYPE_CHECKING:
 
     RecordsFor = Callable[[list[str]], dict[str, dict[str, WorkRecord]]]
     # A parallel export's unit of work: a batch of rows and their tags, the batch's records
-    # from other sources (as stored JSON), the format and the version to cite.
-    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str]
+    # from other sources (as stored JSON), the format, the version to cite and whether tags
+    # go out as keywords.
+    RenderJob = tuple[RowBatch, dict[str, dict[str, str]] | None, str, str, bool]
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
 # Formats whose output is a plain concatenation of entries, so batches can render in parallel.
 PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
+RECORD_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 PARALLEL_FROM = 5000
 RENDER_BATCH = 1000
 DUMP_BATCH = 1000
@@ -75,13 +77,14 @@ def export(
     *,
     cited_only: Path | None = None,
     prefer: str = "published",
+    keywords: bool = True,
 ) -> ExportResult:
     """Render the selection in ``fmt``, streamed in batches so 100k papers fit in memory.
 
     BibTeX and biblatex cite a preprint's published version when one is known, unless
-    ``prefer="preprint"``. Everything is read from one snapshot of the library (taken when
-    the first chunk is asked for), so papers added or removed meanwhile are neither half-seen
-    nor seen twice.
+    ``prefer="preprint"``; tags go out as keywords unless ``keywords`` is False. Everything
+    is read from one snapshot of the library (taken when the first chunk is asked for), so
+    papers added or removed meanwhile are neither half-seen nor seen twice.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
@@ -90,7 +93,7 @@ def export(
     flt = check_filter(lib, flt)
     keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
-    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result)
+    result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result, keywords)
     return result
 
 
@@ -102,6 +105,7 @@ def _export_chunks(
     keys: set[str] | None,
     cited_only: Path | None,
     result: ExportResult,
+    keywords: bool = True,
 ) -> Iterator[str]:
     with lib.store.snapshot():
         wanted: set[str] | None = None
@@ -119,7 +123,7 @@ def _export_chunks(
             wanted = {k.lower() for k in keys}
 
         with_abstract = fmt not in ("bibtex", "biblatex")
-        with_tags = fmt in ("csv", "json")
+        with_tags = fmt in ("csv", "json") or keywords
 
         def selected() -> Iterator[Paper]:
             for paper in lib.store.papers.iter(
@@ -140,8 +144,9 @@ def _export_chunks(
             and (os.cpu_count() or 1) > 1
             and lib.store.papers.count(flt) >= PARALLEL_FROM
         )
-        records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
-        if records_for is not None:
+        # Every citation format types a work by its record (an imported entry, dblp, Crossref).
+        records_for = lib.store.identities.records_for if fmt in RECORD_FORMATS else None
+        if fmt in ("bibtex", "biblatex"):
             from reading_list.formats.bibrecord import render_preambles
 
             preambles, notes = render_preambles(lib.store.identities.preambles())
@@ -160,12 +165,15 @@ def _export_chunks(
                     texts_for([r["id"] for r in batch[0]]) if texts_for else None,
                     fmt,
                     prefer,
+                    keywords,
                 )
                 for batch in _counted(batches, result)
             )
             yield from _render_parallel(jobs, result.warnings)
         else:
-            yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
+            yield from _render_stream(
+                selected(), fmt, result.warnings, records_for, prefer, keywords
+            )
 
 
 def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
@@ -189,7 +197,7 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     from reading_list.store.rows import papers_from_rows
     from reading_list.works import export_record
 
-    (rows, tags), texts, fmt, prefer = job
+    (rows, tags), texts, fmt, prefer, keywords = job
     known = {
         paper_id: {role: export_record(text) for role, text in roles.items()}
         for paper_id, roles in (texts or {}).items()
@@ -200,7 +208,7 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
 
     papers = papers_from_rows(rows, tags)
     warnings: list[str] = []
-    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer))
+    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer, keywords))
     return text, warnings
 
 
@@ -235,6 +243,7 @@ def _render_stream(
     warnings: list[str],
     records_for: RecordsFor | None = None,
     prefer: str = "published",
+    keywords: bool = True,
 ) -> Iterator[str]:
     if fmt in ("bibtex", "biblatex"):
         from reading_list.formats.bibtex import render_bibliography
@@ -242,18 +251,28 @@ def _render_stream(
         first = True
         for batch in _batches(papers):
             records = records_for([p.id for p in batch]) if records_for else None
-            rendered = render_bibliography(batch, flavour=fmt, records=records, prefer=prefer)
+            rendered = render_bibliography(
+                batch, flavour=fmt, records=records, prefer=prefer, keywords=keywords
+            )
             warnings += [f"{w.citekey}: {w.message}" for w in rendered.warnings]
             yield ("" if first else "\n") + rendered.text
             first = False
-    elif fmt == "csl-json":
+    elif fmt in ("csl-json", "ris"):
         from reading_list.formats.csl_json import iter_csl_json
-
-        yield from iter_csl_json(papers)
-    elif fmt == "ris":
         from reading_list.formats.ris import iter_ris
 
-        yield from iter_ris(papers)
+        known: dict[str, dict[str, WorkRecord]] = {}
+
+        def with_records() -> Iterator[Paper]:
+            # Each batch's records are read before its papers are rendered.
+            for batch in _batches(papers):
+                known.clear()
+                if records_for is not None:
+                    known.update(records_for([p.id for p in batch]))
+                yield from batch
+
+        render = iter_csl_json if fmt == "csl-json" else iter_ris
+        yield from render(with_records(), records=known, prefer=prefer, keywords=keywords)
     elif fmt == "csv":
         yield from tabular.iter_papers_csv(papers)
     else:
