@@ -7,7 +7,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from reading_list.formats.bibreader import BibEntry
-from reading_list.formats.bibtex import _venue_kind, format_authors, format_title
+from reading_list.formats.bibtex import format_authors, format_title, venue_kind
 
 # The field that names where a work of each type appeared (publisher of a book, school of a
 # thesis); any other type says it in howpublished.
@@ -39,7 +39,7 @@ def entry_type_for(venue: str | None, entry_type: str | None) -> str:
     misc."""
     if entry_type:
         return entry_type.strip().lower()
-    kind = _venue_kind(venue or "")
+    kind = venue_kind(venue or "")
     return {"journal": "article", "conference": "inproceedings"}.get(kind, "misc")
 
 
