@@ -340,10 +340,12 @@ def test_manual_entries_from_lines_and_review_are_sensible(
     adam = next(p for p in run_json("list") if p["title"] == "the Adam optimizer")
     assert adam["citekey"] == "kingma2015adam" and adam["year"] == 2015
     assert not any(p["citekey"].startswith(("arxiv", "url", "todo")) for p in run_json("list"))
-    # Edited, the authorless page keeps no stand-in key field for an author.
+    # Edited, the authorless page keeps no stand-in key field as its own: the export labels it
+    # by its title (what plainnat prints for an author), never by its citekey.
     run("edit", "distill2017feature", "--set", "note=Distill", ok=True)
     edited = run("export", "distill2017feature").stdout
-    assert "note = {Distill}" in edited and "key =" not in edited
+    assert "note = {Distill}" in edited and "key = {Feature visualization}" in edited
+    assert "key = {distill" not in edited
 
 
 # The LDA paper twice more: a conference copy without DOI (title, author and year match), and
