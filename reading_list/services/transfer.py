@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from reading_list.services.papers import check_filter
 from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
+    from reading_list.formats.citations import Citations
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
@@ -44,8 +44,8 @@ RENDER_BATCH = 1000
 DUMP_BATCH = 1000
 RESTORE_BATCH = 1000
 REKEY_BATCH = 1000
-_CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
-_AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
+# Files a document reads in (\\input, \\include, an .aux's \\@input) followed at most.
+MAX_CITED_FILES = 200
 
 
 @dataclass
@@ -57,15 +57,73 @@ class ExportResult:
     count: int = 0
 
 
-def cited_keys(path: Path) -> set[str] | None:
-    """Citation keys a .tex or .aux file uses; None when it cites everything (``\\nocite{*}``)."""
-    text = read_input(path, limit=MAX_TEXT_BYTES).decode("utf-8", errors="replace")
-    pattern = _AUX_CITATION if path.suffix == ".aux" else _CITE
-    text = re.sub(r"(?<!\\)%.*", "", text)
-    keys = {k.strip() for m in pattern.finditer(text) for k in m.group(1).split(",") if k.strip()}
-    if "*" in keys:
+def cited_keys(path: Path, warnings: list[str] | None = None) -> set[str] | None:
+    """Citation keys a .tex or .aux file uses (and the files it reads in); None
+    when it cites everything (``\\nocite{*}``). A file that is not TeX, or cites nothing, is
+    an error: an empty export would only hide the mistake."""
+    from reading_list.formats.citations import looks_like_bib
+
+    keys: dict[str, None] = {}
+    everything = False
+    commands = 0
+    seen: set[Path] = set()
+    pending = [path]
+    head = ""
+    budget = MAX_TEXT_BYTES
+    while pending and len(seen) < MAX_CITED_FILES:
+        current = pending.pop(0)
+        found, text = _citations_in(current, limit=budget)
+        budget -= len(text)
+        if current == path:
+            head = text[:65536]
+        seen.add(current.resolve())
+        commands += found.commands
+        everything = everything or found.everything
+        keys.update(dict.fromkeys(found.keys))
+        for name in found.inputs:
+            child = _input_path(path.parent, name)
+            if child is None:
+                if current.suffix.lower() == ".aux" and warnings is not None:
+                    warnings.append(f"{current.name} reads {name}, which is not beside it")
+            elif child.resolve() not in seen and child not in pending:
+                pending.append(child)
+    if everything:
         return None
-    return keys
+    if keys:
+        return set(keys)
+    if looks_like_bib(head):
+        raise InvalidInput(
+            f"{path} cites nothing: it looks like a .bib file; give the .tex or .aux of the "
+            "document"
+        )
+    if commands == 0:
+        raise InvalidInput(f"{path} is not a LaTeX file: it holds no TeX command")
+    raise InvalidInput(
+        f"{path} cites nothing: no natbib or biblatex citation command, no \\citation or "
+        "\\abx@aux@cite (compile the document first for its .aux)"
+    )
+
+
+def _citations_in(path: Path, *, limit: int) -> tuple[Citations, str]:
+    from reading_list.formats.citations import looks_binary, parse_aux, parse_tex
+
+    data = read_input(path, limit=max(limit, 0))
+    if looks_binary(data):
+        raise InvalidInput(f"{path} is not a LaTeX file: it is binary")
+    text = data.decode("utf-8", errors="replace")
+    parse = parse_aux if path.suffix.lower() == ".aux" else parse_tex
+    return parse(text), text
+
+
+def _input_path(folder: Path, name: str) -> Path | None:
+    """The file ``\\input{name}`` reads, found as TeX finds it from the document's folder
+    (with ``.tex`` added to a name without it); None when there is none there (a file of the
+    TeX installation, such as ``glyphtounicode``)."""
+    base = folder / name
+    for candidate in (base, Path(f"{base}.tex")):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def export(
@@ -88,8 +146,8 @@ def export(
     if prefer not in PREFER:
         raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
     flt = check_filter(lib, flt)
-    keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
+    keys = cited_keys(cited_only, result.warnings) if cited_only is not None else None
     result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result)
     return result
 
