@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import pickle
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from reading_list.citekeys import base_citekey, unique_citekey
-from reading_list.errors import Interrupted, InvalidInput, UsageError
+from reading_list.errors import Interrupted, InvalidInput, StorageError, UsageError
 from reading_list.formats import CitedVersion, ExportFormat, tabular
 from reading_list.models import Paper
 from reading_list.selection import PaperFilter
@@ -27,6 +32,7 @@ from reading_list.workers import ordered_map, worker_pool
 
 if TYPE_CHECKING:
     from reading_list.formats.citations import Citations
+    from reading_list.store.exports import CachedBatch
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
@@ -37,9 +43,12 @@ if TYPE_CHECKING:
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
-# Formats whose output is a plain concatenation of entries, so batches can render in parallel.
-PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
+# Formats whose output is a plain concatenation of entries, so each paper's entry is cached
+# (store/exports.py) and batches of those not cached render in parallel.
+CACHED_FORMATS = ("bibtex", "biblatex", "ris")
 PARALLEL_FROM = 5000
+# Entries rendered by an export wait in memory up to this size, then in a temporary file.
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
 RENDER_BATCH = 1000
 DUMP_BATCH = 1000
 RESTORE_BATCH = 1000
@@ -161,7 +170,11 @@ def _export_chunks(
     cited_only: Path | None,
     result: ExportResult,
 ) -> Iterator[str]:
+    spool = _EntrySpool()
     with lib.store.snapshot():
+        # The first read: it fixes the snapshot, so entries rendered from it are of this
+        # generation of the library.
+        generation = lib.store.exports.generation()
         wanted: set[str] | None = None
         if keys is not None and cited_only is not None:
             present = {
@@ -192,12 +205,6 @@ def _export_chunks(
                     result.count += 1
                     yield from _as_cited(paper, cited, fmt)
 
-        parallel = (
-            fmt in PARALLEL_FORMATS
-            and wanted is None
-            and (os.cpu_count() or 1) > 1
-            and lib.store.papers.count(flt) >= PARALLEL_FROM
-        )
         records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
         if records_for is not None:
             from reading_list.formats.bibrecord import render_preambles
@@ -206,24 +213,152 @@ def _export_chunks(
             result.warnings += notes
             if preambles:
                 yield preambles + "\n"
-        if parallel:
-            batches = lib.store.papers.row_batches(
-                flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
-            )
-            # The records go as stored JSON: the workers build them, not this process.
-            texts_for = lib.store.identities.record_texts_for if records_for else None
-            jobs = (
-                (
-                    batch,
-                    texts_for([r["id"] for r in batch[0]]) if texts_for else None,
-                    fmt,
-                    prefer,
-                )
-                for batch in _counted(batches, result)
-            )
-            yield from _render_parallel(jobs, result.warnings)
+        if fmt in CACHED_FORMATS and wanted is None:
+            rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
+            yield from _cached_export(lib, flt, fmt, prefer, rows, result, spool)
         else:
             yield from _render_stream(selected(), fmt, result.warnings, records_for, prefer)
+    # After the snapshot: a write inside it would be rolled back with it.
+    spool.store(lib, fmt, _cache_options(fmt, prefer), generation)
+
+
+def _cache_options(fmt: str, prefer: str) -> str:
+    """What, besides the format, an entry's text depends on."""
+    return f"prefer={prefer}" if fmt in ("bibtex", "biblatex") else ""
+
+
+def renderer_version() -> str:
+    """Cached entries are used only by the renderers that wrote them: the formats' own
+    version (bumped when they change) and the release's (in case a bump was forgotten)."""
+    from reading_list import __version__
+    from reading_list.formats import RENDERER_VERSION
+
+    return f"{RENDERER_VERSION}/{__version__}"
+
+
+@dataclass
+class _RowsOf:
+    """The rows (and tags) of the papers a batch has no cached entry for, from the snapshot."""
+
+    lib: Library
+    with_abstract: bool
+    with_tags: bool
+
+    def __call__(self, ids: list[str]) -> RowBatch:
+        if not ids:
+            return [], {}
+        batch = PaperFilter(ids=ids, sort="id")
+        records: list[dict[str, Any]] = []
+        tags: dict[str, list[str]] = {}
+        for more, more_tags in self.lib.store.papers.row_batches(
+            batch,
+            batch=len(ids),
+            with_abstract=self.with_abstract,
+            with_tags=self.with_tags,
+        ):
+            records += more
+            tags.update(more_tags)
+        order = {paper_id: n for n, paper_id in enumerate(ids)}
+        records.sort(key=lambda r: order[r["id"]])
+        return records, tags
+
+
+def _cached_export(
+    lib: Library,
+    flt: PaperFilter,
+    fmt: str,
+    prefer: str,
+    rows_of: _RowsOf,
+    result: ExportResult,
+    spool: _EntrySpool,
+) -> Iterator[str]:
+    """The selection's entries in order: cached ones as stored, the others rendered (in
+    worker processes when there are many) and spooled, to be cached after the snapshot."""
+    options = _cache_options(fmt, prefer)
+    renderer = renderer_version()
+    exports = lib.store.exports
+    texts_for = lib.store.identities.record_texts_for if fmt in ("bibtex", "biblatex") else None
+    waiting: deque[CachedBatch] = deque()
+
+    def jobs() -> Iterator[RenderJob]:
+        for batch in exports.cached(flt, fmt, options, renderer, RENDER_BATCH):
+            result.count += len(batch)
+            ids = [paper_id for paper_id, entry, _ in batch if entry is None]
+            waiting.append(batch)
+            texts = texts_for(ids) if texts_for is not None and ids else None
+            yield rows_of(ids), texts, fmt, prefer
+
+    parallel = (os.cpu_count() or 1) > 1 and exports.missing(
+        flt, fmt, options, renderer
+    ) >= PARALLEL_FROM
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            workers = min(2, os.cpu_count() or 1)
+            pool = stack.enter_context(worker_pool(workers))
+            rendered = ordered_map(pool, _render_batch, jobs(), ahead=2 * workers)
+        else:
+            rendered = map(_render_batch, jobs())
+        for n, entries in enumerate(rendered):
+            fresh = iter(entries)
+            parts = []
+            for paper_id, entry, warnings in waiting.popleft():
+                if entry is None:
+                    entry, new_warnings = next(fresh)
+                    spool.add(paper_id, entry, new_warnings)
+                    result.warnings += new_warnings
+                elif warnings != "[]":
+                    result.warnings += json.loads(warnings or "[]")
+                parts.append(entry)
+            yield ("\n" if n else "") + "\n".join(parts)
+
+
+class _EntrySpool:
+    """Entries rendered during an export, to be cached once its snapshot is closed: kept in a
+    temporary file past a few megabytes, so a first export of 100k papers stays small."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._batch: list[tuple[str, str, str]] = []
+
+    def add(self, paper_id: str, entry: str, warnings: list[str]) -> None:
+        self._batch.append((paper_id, entry, json.dumps(warnings)))
+        if len(self._batch) >= RENDER_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._file is None:
+            self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch = []
+
+    def _entries(self) -> Iterator[tuple[str, str, str]]:
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    batch: list[tuple[str, str, str]] = pickle.load(self._file)
+                except EOFError:
+                    break
+                yield from batch
+        yield from self._batch
+
+    def store(self, lib: Library, fmt: str, options: str, generation: int) -> None:
+        """Cache the entries, unless the library cannot be written or changed since they were
+        rendered (the next export renders them again): never a reason for the export to fail
+        or wait."""
+        try:
+            if self._file is None and not self._batch:
+                return
+            lib.store.exports.fill(self._entries(), fmt, options, renderer_version(), generation)
+        except StorageError:
+            pass
+        finally:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+            self._batch = []
 
 
 def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
@@ -237,13 +372,9 @@ def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
         yield paper.model_copy(update={"citekey": key})
 
 
-def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
-    for batch in batches:
-        result.count += len(batch[0])
-        yield batch
-
-
-def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
+def _render_batch(job: RenderJob) -> list[tuple[str, list[str]]]:
+    """(entry, warnings) of each paper of the job's rows, in order: one paper at a time, so
+    that each entry can be cached on its own (the export is their concatenation)."""
     from reading_list.store.rows import papers_from_rows
     from reading_list.works import export_record
 
@@ -256,24 +387,12 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
         return {i: known[i] for i in ids if i in known}
 
-    papers = papers_from_rows(rows, tags)
-    warnings: list[str] = []
-    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer))
-    return text, warnings
-
-
-def _render_parallel(jobs: Iterator[RenderJob], warnings: list[str]) -> Iterator[str]:
-    """Large exports: this process reads the rows (and the records from other sources) from
-    its snapshot and hands them in batches to worker processes, which build the models and
-    render them (the cost); batches are written in order, a few in flight at a time, so
-    memory stays bounded and the output is the serial one."""
-    workers = min(2, os.cpu_count() or 1)
-    with worker_pool(workers) as pool:
-        for n, (text, batch_warnings) in enumerate(
-            ordered_map(pool, _render_batch, jobs, ahead=2 * workers)
-        ):
-            warnings += batch_warnings
-            yield ("\n" if n else "") + text
+    out = []
+    for paper in papers_from_rows(rows, tags):
+        warnings: list[str] = []
+        text = "".join(_render_stream(iter([paper]), fmt, warnings, records_for, prefer))
+        out.append((text, warnings))
+    return out
 
 
 def _batches(papers: Iterator[Paper], size: int = RENDER_BATCH) -> Iterator[list[Paper]]:
