@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from reading_list.citekeys import base_citekey, unique_citekey
 from reading_list.errors import Interrupted, InvalidInput, StorageError, UsageError
-from reading_list.formats import CitedVersion, ExportFormat, tabular
-from reading_list.models import Paper
+from reading_list.formats import CitedVersion, ExportFormat
 from reading_list.selection import PaperFilter
-from reading_list.services import bib_import
 from reading_list.services.inputs import (
     MAX_LIBRARY_BYTES,
     MAX_TEXT_BYTES,
@@ -27,11 +24,12 @@ from reading_list.services.inputs import (
     read_input,
 )
 from reading_list.services.library import Library
-from reading_list.services.papers import check_filter
-from reading_list.workers import ordered_map, worker_pool
 
+# An export from the cache imports little: the models, renderers and worker processes only
+# when there is something to render.
 if TYPE_CHECKING:
     from reading_list.formats.citations import Citations
+    from reading_list.models import BibImportReport, Paper
     from reading_list.store.exports import CachedBatch
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
@@ -154,6 +152,8 @@ def export(
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if prefer not in PREFER:
         raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
+    from reading_list.services.papers import check_filter
+
     flt = check_filter(lib, flt)
     result = ExportResult(chunks=iter(()))
     keys = cited_keys(cited_only, result.warnings) if cited_only is not None else None
@@ -206,10 +206,11 @@ def _export_chunks(
                     yield from _as_cited(paper, cited, fmt)
 
         records_for = lib.store.identities.records_for if fmt in ("bibtex", "biblatex") else None
-        if records_for is not None:
+        stored = lib.store.identities.preambles() if records_for is not None else []
+        if stored:
             from reading_list.formats.bibrecord import render_preambles
 
-            preambles, notes = render_preambles(lib.store.identities.preambles())
+            preambles, notes = render_preambles(stored)
             result.warnings += notes
             if preambles:
                 yield preambles + "\n"
@@ -293,6 +294,8 @@ def _cached_export(
     ) >= PARALLEL_FROM
     with contextlib.ExitStack() as stack:
         if parallel:
+            from reading_list.workers import ordered_map, worker_pool
+
             workers = min(2, os.cpu_count() or 1)
             pool = stack.enter_context(worker_pool(workers))
             rendered = ordered_map(pool, _render_batch, jobs(), ahead=2 * workers)
@@ -375,10 +378,12 @@ def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
 def _render_batch(job: RenderJob) -> list[tuple[str, list[str]]]:
     """(entry, warnings) of each paper of the job's rows, in order: one paper at a time, so
     that each entry can be cached on its own (the export is their concatenation)."""
+    (rows, tags), texts, fmt, prefer = job
+    if not rows:
+        return []
     from reading_list.store.rows import papers_from_rows
     from reading_list.works import export_record
 
-    (rows, tags), texts, fmt, prefer = job
     known = {
         paper_id: {role: export_record(text) for role, text in roles.items()}
         for paper_id, roles in (texts or {}).items()
@@ -432,8 +437,12 @@ def _render_stream(
 
         yield from iter_ris(papers)
     elif fmt == "csv":
+        from reading_list.formats import tabular
+
         yield from tabular.iter_papers_csv(papers)
     else:
+        from reading_list.formats import tabular
+
         yield from tabular.iter_json(papers)
 
 
@@ -527,7 +536,17 @@ def _store_dumped(
 
 # ---- import an existing .bib library: services/bib_import.py --------------------------------
 
-import_bib = bib_import.import_bib
+
+def import_bib(
+    lib: Library,
+    path: Path,
+    *,
+    fetch: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> BibImportReport:
+    from reading_list.services import bib_import
+
+    return bib_import.import_bib(lib, path, fetch=fetch, on_progress=on_progress)
 
 
 # ---- rekey ---------------------------------------------------------------------------------
@@ -537,6 +556,9 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
     """Regenerate citekeys on request only: (paper id, old key, new key) for each change.
 
     One transaction (all or nothing), papers read in batches so 100k fit in memory."""
+    from reading_list.citekeys import base_citekey, unique_citekey
+    from reading_list.services.papers import check_filter
+
     if pattern:
         lib.citekey_pattern = pattern
     flt = check_filter(lib, flt)
