@@ -62,6 +62,8 @@ class ExportResult:
     chunks: Iterator[str]
     warnings: list[str] = field(default_factory=list)
     count: int = 0
+    # The library's export generation the text is of (store/exports.py), once it is read.
+    generation: int = 0
 
 
 def cited_keys(path: Path, warnings: list[str] | None = None) -> set[str] | None:
@@ -174,7 +176,7 @@ def _export_chunks(
     with lib.store.snapshot():
         # The first read: it fixes the snapshot, so entries rendered from it are of this
         # generation of the library.
-        generation = lib.store.exports.generation()
+        generation = result.generation = lib.store.exports.generation()
         wanted: set[str] | None = None
         if keys is not None and cited_only is not None:
             present = {

@@ -133,10 +133,12 @@ class Exports:
             return self._sql.rows(sql + " ORDER BY id")
         return self._sql.rows(sql + " WHERE generation < ? ORDER BY id", [behind])
 
-    def any_behind(self, generation: int) -> bool:
+    def any_behind(self) -> bool:
+        """Whether the library changed since a kept export was last written."""
         return bool(
             self._sql.scalar(
-                "SELECT EXISTS (SELECT 1 FROM kept_exports WHERE generation < ?)", [generation]
+                "SELECT EXISTS (SELECT 1 FROM kept_exports k, export_generation g "
+                "WHERE g.id = 1 AND k.generation < g.generation)"
             )
         )
 
