@@ -79,7 +79,10 @@ class Exports:
         with self._patience(FILL_PATIENCE_MS), self._sql.transaction():
             if self.generation() != generation:
                 return False
-            self._sql.run("DELETE FROM export_cache WHERE renderer != ?", [renderer])
+            # Two ranges of the renderer index, where "!=" would read the whole table.
+            self._sql.run(
+                "DELETE FROM export_cache WHERE renderer < ? OR renderer > ?", [renderer, renderer]
+            )
             pending: list[tuple[str, str, str, str, str, str]] = []
             for paper_id, entry, warnings in entries:
                 pending.append((paper_id, fmt, options, renderer, entry, warnings))
