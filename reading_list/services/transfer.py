@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import pickle
@@ -178,10 +179,20 @@ def _export_chunks(
         # generation of the library.
         generation = result.generation = lib.store.exports.generation()
         wanted: set[str] | None = None
+        selection: PaperFilter | None = flt
         if keys is not None and cited_only is not None:
+            # Only the papers the document names are read, however large the library.
+            ids = {i for k in keys if (i := lib.store.papers.find_id(k)) is not None}
+            if flt.ids:
+                ids &= set(flt.ids)
+            selection = dataclasses.replace(flt, ids=sorted(ids)) if ids else None
             present = {
                 key.lower()
-                for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
+                for p in (
+                    lib.store.papers.iter(selection, with_abstract=False, with_tags=False)
+                    if selection is not None
+                    else ()
+                )
                 for key in (p.citekey, *p.aliases)
             }
             result.warnings += [
@@ -195,8 +206,10 @@ def _export_chunks(
         with_tags = fmt in ("csv", "json")
 
         def selected() -> Iterator[Paper]:
+            if selection is None:
+                return
             for paper in lib.store.papers.iter(
-                flt, with_abstract=with_abstract, with_tags=with_tags
+                selection, with_abstract=with_abstract, with_tags=with_tags
             ):
                 if wanted is None:
                     result.count += 1
