@@ -86,6 +86,8 @@ def export_kept(
 
     if str(output) == "-":
         raise UsageError("--keep needs a file to keep in sync: -o FILE")
+    # Checked first: a library that cannot record the registration must not get the file.
+    lib.store.sql.writable()
     path = Path(output).absolute()
     cited = None if cited_only is None else Path(cited_only).absolute()
     result = export(lib, flt, fmt, cited_only=cited, prefer=prefer)

@@ -409,8 +409,9 @@ def m008_records(db: Database) -> None:
         db.execute(statement)
 
 
-# The tables whose rows a paper's exported entry is rendered from, with the column naming the
-# paper: a change to any of them, by any writer, drops that paper's cached entries (m009).
+# The tables besides papers whose rows (each naming its paper in paper_id) a paper's exported
+# entry is rendered from: a change to any of them, by any writer, drops that paper's cached
+# entries (m009).
 _M009_RENDERED = ("paper_tags", "paper_aliases", "work_records", "paper_identities")
 # Tables that change what a kept export selects or writes without changing an entry.
 _M009_SELECTING = ("list_items", "bib_preambles")
