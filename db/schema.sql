@@ -157,7 +157,7 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 CREATE UNIQUE INDEX idx_export_cache_key
             ON export_cache (paper_id, format, options, renderer);
-CREATE INDEX idx_export_cache_renderer ON export_cache (renderer);
+CREATE INDEX idx_export_cache_renderer ON export_cache (renderer, format, options);
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
 CREATE INDEX idx_paper_aliases_paper_id ON paper_aliases (paper_id);

@@ -304,8 +304,8 @@ def _cached_export(
             texts = texts_for(ids) if texts_for is not None and ids else None
             yield rows_of(ids), texts, fmt, prefer
 
-    parallel = (os.cpu_count() or 1) > 1 and exports.missing(
-        flt, fmt, options, renderer
+    parallel = (os.cpu_count() or 1) > 1 and _likely_missing(
+        lib, flt, fmt, options, renderer
     ) >= PARALLEL_FROM
     with contextlib.ExitStack() as stack:
         if parallel:
@@ -328,6 +328,17 @@ def _cached_export(
                     result.warnings += json.loads(warnings or "[]")
                 parts.append(entry)
             yield ("\n" if n else "") + "\n".join(parts)
+
+
+def _likely_missing(lib: Library, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:
+    """About how many of the selection's entries are not cached, to choose between rendering
+    here and in worker processes: read from two counts, not from a pass over the selection
+    (the cached entries counted may include papers outside it)."""
+    narrowed = (flt.ids, flt.statuses, flt.tags, flt.list_name, flt.since, flt.query, flt.limit)
+    size = lib.store.papers.count(flt if any(v not in (None, (), []) for v in narrowed) else None)
+    if size < PARALLEL_FROM:
+        return size
+    return size - lib.store.exports.cached_count(fmt, options, renderer)
 
 
 class _EntrySpool:

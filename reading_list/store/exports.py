@@ -50,11 +50,15 @@ class Exports:
         for rows in self._sql.batches(sql, params, batch):
             yield [(str(i), entry, warnings) for i, entry, warnings in rows]
 
-    def missing(self, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:
-        """How many of the selection's papers have no cached entry."""
-        join, params = self._join(fmt, options, renderer)
-        sql, params = _select(flt, "p.id, c.paper_id IS NULL AS missing", join, params)
-        return int(self._sql.scalar(f"SELECT coalesce(sum(missing), 0) FROM ({sql})", params))
+    def cached_count(self, fmt: str, options: str, renderer: str) -> int:
+        """How many entries of this format, options and renderer are cached (of any paper)."""
+        return int(
+            self._sql.scalar(
+                "SELECT count(*) FROM export_cache WHERE renderer = ? AND format = ? "
+                "AND options = ?",
+                [renderer, fmt, options],
+            )
+        )
 
     @contextmanager
     def _patience(self, milliseconds: int) -> Iterator[None]:

@@ -438,8 +438,9 @@ def m009_export_cache(db: Database) -> None:
         )""",
         """CREATE UNIQUE INDEX idx_export_cache_key
             ON export_cache (paper_id, format, options, renderer)""",
-        # Entries of an older renderer are found without reading every entry.
-        "CREATE INDEX idx_export_cache_renderer ON export_cache (renderer)",
+        # Entries of an older renderer are found, and those of a format counted, without
+        # reading every entry.
+        "CREATE INDEX idx_export_cache_renderer ON export_cache (renderer, format, options)",
         """CREATE TABLE export_generation (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             generation INTEGER NOT NULL
