@@ -2,6 +2,7 @@
 
     python bench/benchmark.py                      # 1k, 10k, 100k; writes .bench/results.json
     python bench/benchmark.py --sizes 1000 --runs 3
+    python bench/benchmark.py --sizes 10000 --ops export   # the libraries of an earlier run
 
 Each tool lives in its own venv under .bench/ (created on first use from PyPI: pubs needs
 bibtexparser==1.4.4 pinned to run at all). Every figure is a whole process, the median of
@@ -294,6 +295,11 @@ def main() -> None:
     parser.add_argument("--import-timeout", type=float, default=600)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--papis-max", type=int, default=10000)
+    parser.add_argument(
+        "--ops",
+        default=",".join(OPS),
+        help="the operations to measure; without import, the libraries of an earlier run",
+    )
     parser.add_argument("--out", type=Path, default=WORK / "results.json")
     parser.add_argument(
         "--render",
@@ -328,9 +334,13 @@ def main() -> None:
                 continue
             tool = tools[name](size, bib)
             row: dict[str, Any] = {}
-            print(f"[{size}] {name}: import", file=sys.stderr, flush=True)
-            row["import"] = measure_import(tool, args.runs, args.import_timeout).summary()
-            for op in OPS[1:]:
+            ops = [op for op in OPS if op in args.ops.split(",")]
+            if "import" in ops:
+                print(f"[{size}] {name}: import", file=sys.stderr, flush=True)
+                row["import"] = measure_import(tool, args.runs, args.import_timeout).summary()
+            elif not tool.home.is_dir():
+                sys.exit(f"no {tool.home} from an earlier run: measure import first")
+            for op in (o for o in ops if o != "import"):
                 print(f"[{size}] {name}: {op}", file=sys.stderr, flush=True)
                 row[op] = measure(tool, op, args.runs, args.timeout).summary()
             results["results"].setdefault(str(size), {})[name] = row

@@ -9,6 +9,29 @@ CREATE TABLE bib_preambles (
             source TEXT NOT NULL,
             added_at TEXT NOT NULL
         );
+CREATE TABLE export_cache (
+            paper_id TEXT NOT NULL,
+            format TEXT NOT NULL,
+            options TEXT NOT NULL,
+            renderer TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]'
+        );
+CREATE TABLE export_generation (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        );
+CREATE TABLE kept_exports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            filter TEXT NOT NULL,
+            options TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            written_at TEXT NOT NULL
+        );
 CREATE TABLE list_items (
             id INTEGER PRIMARY KEY,
             list_name TEXT NOT NULL REFERENCES lists (name) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -141,6 +164,9 @@ CREATE TABLE work_records (
         );
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+CREATE UNIQUE INDEX idx_export_cache_key
+            ON export_cache (paper_id, format, options, renderer);
+CREATE INDEX idx_export_cache_renderer ON export_cache (renderer, format, options);
 CREATE INDEX idx_list_items_paper_id ON list_items (paper_id);
 CREATE INDEX idx_notes_paper_id ON notes (paper_id);
 CREATE INDEX idx_paper_aliases_paper_id ON paper_aliases (paper_id);
@@ -155,6 +181,12 @@ CREATE INDEX idx_papers_status ON papers (status);
 CREATE INDEX idx_papers_year ON papers (year);
 CREATE INDEX idx_status_events_paper_id ON status_events (paper_id);
 CREATE INDEX idx_status_events_status_at ON status_events (status, at);
+CREATE TRIGGER bib_preambles_export_delete AFTER DELETE ON bib_preambles BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER bib_preambles_export_insert AFTER INSERT ON bib_preambles BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER bib_preambles_export_update AFTER UPDATE ON bib_preambles BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER list_items_export_delete AFTER DELETE ON list_items BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER list_items_export_insert AFTER INSERT ON list_items BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER list_items_export_update AFTER UPDATE ON list_items BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
 CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
             UPDATE papers_fts SET notes = coalesce((SELECT group_concat(text, ' ') FROM notes WHERE paper_id = old.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = old.paper_id);
@@ -168,10 +200,28 @@ CREATE TRIGGER notes_fts_update AFTER UPDATE OF text ON notes BEGIN
                 (SELECT group_concat(text, ' ') FROM notes WHERE paper_id = new.paper_id), '')
             WHERE rowid = (SELECT rowid FROM papers WHERE id = new.paper_id);
         END;
+CREATE TRIGGER paper_aliases_export_delete AFTER DELETE ON paper_aliases BEGIN
+                DELETE FROM export_cache WHERE paper_id = old.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_aliases_export_insert AFTER INSERT ON paper_aliases BEGIN
+                DELETE FROM export_cache WHERE paper_id = new.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_aliases_export_update AFTER UPDATE ON paper_aliases BEGIN
+                DELETE FROM export_cache WHERE paper_id IN (old.paper_id, new.paper_id); UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
 CREATE TRIGGER paper_aliases_insert BEFORE INSERT ON paper_aliases
         WHEN EXISTS (SELECT 1 FROM papers WHERE citekey = new.citekey) BEGIN
             SELECT RAISE(ABORT, 'UNIQUE constraint failed: an alias is a paper''s citekey');
         END;
+CREATE TRIGGER paper_identities_export_delete AFTER DELETE ON paper_identities BEGIN
+                DELETE FROM export_cache WHERE paper_id = old.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_identities_export_insert AFTER INSERT ON paper_identities BEGIN
+                DELETE FROM export_cache WHERE paper_id = new.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_identities_export_update AFTER UPDATE ON paper_identities BEGIN
+                DELETE FROM export_cache WHERE paper_id IN (old.paper_id, new.paper_id); UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
 CREATE VIEW paper_overview AS
             SELECT p.id, p.title,
                 (SELECT group_concat(a.value, ', ') FROM json_each(p.authors) a) AS authors,
@@ -184,6 +234,15 @@ CREATE VIEW paper_overview AS
                 p.rating, p.priority, p.citekey, p.kind, p.primary_category, p.url, p.added_at,
                 p.status_changed_at, p.rowid AS rowid
             FROM papers p;
+CREATE TRIGGER paper_tags_export_delete AFTER DELETE ON paper_tags BEGIN
+                DELETE FROM export_cache WHERE paper_id = old.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_tags_export_insert AFTER INSERT ON paper_tags BEGIN
+                DELETE FROM export_cache WHERE paper_id = new.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER paper_tags_export_update AFTER UPDATE ON paper_tags BEGIN
+                DELETE FROM export_cache WHERE paper_id IN (old.paper_id, new.paper_id); UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
 CREATE TRIGGER paper_tags_list_delete AFTER DELETE ON paper_tags BEGIN
             UPDATE papers SET tag_list = (SELECT coalesce(group_concat(label, ','), '') FROM (SELECT label FROM paper_tags WHERE paper_id = old.paper_id ORDER BY tag))
             WHERE id = old.paper_id;
@@ -202,6 +261,13 @@ CREATE TRIGGER papers_citekey_update BEFORE UPDATE OF citekey ON papers
         ) BEGIN
             SELECT RAISE(ABORT, 'UNIQUE constraint failed: a citekey is another''s alias');
         END;
+CREATE TRIGGER papers_export_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM export_cache WHERE paper_id = old.id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+        END;
+CREATE TRIGGER papers_export_insert AFTER INSERT ON papers BEGIN UPDATE export_generation SET generation = generation + 1 WHERE id = 1; END;
+CREATE TRIGGER papers_export_update AFTER UPDATE ON papers BEGIN
+            DELETE FROM export_cache WHERE paper_id IN (old.id, new.id); UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+        END;
 CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
             DELETE FROM papers_fts WHERE rowid = old.rowid;
         END;
@@ -214,3 +280,12 @@ CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON pap
             UPDATE papers_fts SET title = new.title, abstract = coalesce(new.abstract, ''),
                 authors = new.authors WHERE rowid = new.rowid;
         END;
+CREATE TRIGGER work_records_export_delete AFTER DELETE ON work_records BEGIN
+                DELETE FROM export_cache WHERE paper_id = old.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER work_records_export_insert AFTER INSERT ON work_records BEGIN
+                DELETE FROM export_cache WHERE paper_id = new.paper_id; UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;
+CREATE TRIGGER work_records_export_update AFTER UPDATE ON work_records BEGIN
+                DELETE FROM export_cache WHERE paper_id IN (old.paper_id, new.paper_id); UPDATE export_generation SET generation = generation + 1 WHERE id = 1;
+            END;

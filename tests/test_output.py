@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from reading_list.cli.output import write_output
 from reading_list.errors import Interrupted, InvalidInput, Terminated
+from reading_list.services.output import write_output
 from tests.arxiv_stub import StubServer
 from tests.conftest import ROOT, Run
 

@@ -68,7 +68,6 @@ def test_ctrl_c_during_rekey_changes_no_key(
 ) -> None:
     import reading_list.citekeys
     from reading_list.formats.dump import dump_line
-    from reading_list.services import transfer
     from tests.test_restore import _write
     from tests.test_terminal_and_csv import paper_row
 
@@ -84,7 +83,8 @@ def test_ctrl_c_during_rekey_changes_no_key(
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(transfer, "base_citekey", interrupt_on_third)
+    # rekey takes it from citekeys when it runs.
+    monkeypatch.setattr(reading_list.citekeys, "base_citekey", interrupt_on_third)
     result = run("rekey", "--yes")
     assert result.exit_code == 130
     assert "no citekey changed" in result.stderr and "saved" not in result.stderr

@@ -107,12 +107,20 @@ def test_export_sees_the_library_as_of_its_first_read(library: Library, fmt: str
 def test_parallel_export_is_the_serial_export(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for fmt in transfer.PARALLEL_FORMATS:
+    def uncached() -> None:
+        with library.store.write():
+            library.store.sql.run("DELETE FROM export_cache")
+
+    for fmt in transfer.CACHED_FORMATS:
+        uncached()
         parallel = "".join(transfer.export(library, PaperFilter(sort="citekey"), fmt).chunks)
+        uncached()
         monkeypatch.setattr(transfer, "PARALLEL_FROM", 10**9)
         serial = "".join(transfer.export(library, PaperFilter(sort="citekey"), fmt).chunks)
         monkeypatch.setattr(transfer, "PARALLEL_FROM", 10)
         assert parallel == serial, fmt
+        # And the export from the cache is the same text.
+        assert "".join(transfer.export(library, PaperFilter(sort="citekey"), fmt).chunks) == serial
 
 
 def test_dump_is_one_moment(library: Library, tmp_path: Path) -> None:

@@ -247,6 +247,10 @@ def test_a_read_only_file_is_listed_and_writes_are_one_line(library: Path) -> No
         listed = _cli("--db", str(library), "list", "--json", prefix=prefix)
         assert listed.returncode == 0, listed.stderr
         assert len(json.loads(listed.stdout)) == 3
+        # Exports render what the cache cannot hold, and say nothing of it.
+        exported = _cli("--db", str(library), "export", prefix=prefix)
+        assert (exported.returncode, exported.stderr) == (0, "")
+        assert exported.stdout.count("@") == 3
         for args in (["status", "key1", "read"], ["rm", "key1", "--yes"], ["tag", "key1", "+x"]):
             result = _cli("--db", str(library), *args, prefix=prefix)
             _one_line_error(result.stderr, result.returncode, "read-only", "writable")
@@ -279,6 +283,9 @@ def test_a_library_on_a_read_only_mount_is_listed_and_writes_are_one_line(
     listed = _cli("--db", str(library), "list", "--json", prefix=prefix)
     assert listed.returncode == 0, listed.stderr
     assert _ids(listed.stdout) == ["manual:key0", "manual:key1", "manual:key2"]
+    exported = _cli("--db", str(library), "export", "-F", "ris", prefix=prefix)
+    assert (exported.returncode, exported.stderr) == (0, "")
+    assert exported.stdout.count("TY  - ") == 3
     for args in (["status", "key1", "read"], ["note", "key1", "hello"]):
         result = _cli("--db", str(library), *args, prefix=prefix)
         _one_line_error(result.stderr, result.returncode, "read-only", "folder")

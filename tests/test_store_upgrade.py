@@ -487,6 +487,25 @@ def test_m008_keeps_aliases_apart_from_citekeys(run: Run, tmp_path: Path) -> Non
     store.close()
 
 
+def test_m010_caches_exports_and_forgets_what_changed(run: Run, tmp_path: Path) -> None:
+    old = tmp_path / "v9.db"
+    build_library(old, NAMES.index("m010_export_cache"))
+    exported = run("--db", str(old), "export", "-F", "biblatex")
+    assert exported.exit_code == 0, exported.stderr
+    store = open_db(old)
+    cached = store.exports.cache_size()
+    assert cached == len(PAPERS)
+    generation = store.exports.generation()
+    with store.write():
+        store.tags.add("1703.05175", ["cached"])
+    assert store.exports.cache_size() == cached - 1
+    assert store.exports.generation() > generation
+    with store.write():
+        store.papers.delete("1611.01989")
+    assert store.exports.cache_size() == cached - 2
+    store.close()
+
+
 def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: Path) -> None:
     dumped = tmp_path / "library.jsonl"
     assert run("--db", str(current), "dump", "-o", str(dumped)).exit_code == 0
@@ -502,6 +521,7 @@ def test_a_dump_restores_to_the_same_library(run: Run, current: Path, tmp_path: 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION), ids=lambda v: f"after-{NAMES[v - 1]}")
 def test_an_older_library_upgrades_with_nothing_lost(
     run: Run,
+    current: Path,
     current_without_edits: Path,
     current_without_records: Path,
     current_without_link: Path,
@@ -510,7 +530,9 @@ def test_an_older_library_upgrades_with_nothing_lost(
 ) -> None:
     old = tmp_path / f"v{version}.db"
     build_library(old, version)
-    if version >= WITH_RECORDS:
+    if version >= WITH_EDITS:
+        reference = current
+    elif version >= WITH_RECORDS:
         reference = current_without_edits
     else:
         reference = current_without_records if version >= 4 else current_without_link

@@ -117,8 +117,8 @@ def present(
 
 
 def write_output(chunks: Iterable[str], output: Path | None) -> None:
-    """Write to stdout, or to ``output`` whole or not at all (cli/output.py)."""
-    from reading_list.cli import output as out
+    """Write to stdout, or to ``output`` whole or not at all (services/output.py)."""
+    from reading_list.services import output as out
 
     if out.write_output(chunks, output) is not None:
         say(f"wrote {output}")

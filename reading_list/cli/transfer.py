@@ -68,6 +68,14 @@ def export_cmd(
             "CSL keyword).",
         ),
     ] = False,
+    keep: Annotated[
+        bool,
+        typer.Option(
+            "--keep",
+            help="Keep FILE in sync: every later change to these entries rewrites it "
+            "(`exports` lists and removes what is kept).",
+        ),
+    ] = False,
 ) -> None:
     """Export references: BibTeX (default, compiles warning-free), biblatex, CSL-JSON, RIS, CSV.
 
@@ -75,12 +83,30 @@ def export_cmd(
     Examples:
       reading-list export --list google-brain-ama-2017 -o refs.bib
       reading-list export --cited-only paper.tex -F biblatex
+      reading-list export --cited-only paper.aux -o refs.bib --keep
     """
-    from reading_list.services.transfer import export
-
     flt = paper_filter(
         ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
     )
+    if keep:
+        from reading_list.services.kept import export_kept
+
+        if output is None:
+            raise typer.BadParameter("--keep needs -o FILE, the file to keep in sync")
+        with library(ctx) as lib:
+            result = export_kept(
+                lib,
+                flt,
+                fmt.value,
+                output,
+                cited_only=cited_only,
+                prefer=prefer.value,
+                keywords=not no_keywords,
+            )
+        render(views.exported(result, output, kept=True))
+        return
+    from reading_list.services.transfer import export
+
     with library(ctx) as lib:
         result = export(
             lib,
@@ -92,6 +118,35 @@ def export_cmd(
         )
         write_output(result.chunks, output)
     render(views.exported(result, output))
+
+
+@commands.command("exports")
+def exports_cmd(
+    ctx: typer.Context,
+    remove: Annotated[
+        str | None,
+        typer.Option(
+            "--remove", metavar="PATH|N", help="Stop keeping this file in sync (it stays)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the files `export --keep` keeps in sync with the library, or stop keeping one.
+
+    \b
+    Examples:
+      reading-list exports
+      reading-list exports --remove refs.bib
+    """
+    from reading_list.services.kept import kept_exports, remove_kept
+
+    with library(ctx) as lib:
+        if remove is not None:
+            removed = remove_kept(lib, remove)
+            render(views.kept_removed(removed))
+            return
+        kept = kept_exports(lib)
+    present(kept, as_json, views.kept_exports)
 
 
 @commands.command("import-bib")

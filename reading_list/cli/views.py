@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         SourceLookup,
         Stats,
     )
+    from reading_list.services.kept import KeptExport
     from reading_list.services.transfer import ExportResult
     from reading_list.works import Identity, WorkRecord
 from reading_list.cli.screen import (
@@ -442,11 +443,42 @@ def unlinked(ref: str, other: str) -> Screen:
 # ---- transfer ------------------------------------------------------------------------------
 
 
-def exported(result: ExportResult, output: Path | None) -> Screen:
+def exported(result: ExportResult, output: Path | None, *, kept: bool = False) -> Screen:
     notes = [f"warning: {w}" for w in result.warnings]
     if output is not None:
         notes.append(f"{result.count} entr{'y' if result.count == 1 else 'ies'}")
+    if kept:
+        notes.append(f"kept in sync: every change to these entries rewrites {output}")
     return Screen(notes=notes)
+
+
+def kept_exports(kept: Sequence[KeptExport]) -> Screen:
+    if not kept:
+        return Screen(notes=["no file is kept in sync; `export -o FILE --keep` keeps one"])
+    rows = [[str(k.number), k.path, k.format, _kept_selection(k), k.written_at] for k in kept]
+    cols = [
+        Col("N", right=True),
+        Col("file", flex=True, least=20),
+        Col("format"),
+        Col("entries", least=10),
+        Col("written"),
+    ]
+    return Screen(Grid(cols, rows))
+
+
+def _kept_selection(kept: KeptExport) -> str:
+    parts = [f"{name}={value}" for name, value in kept.selection.items() if name != "sort"]
+    if kept.cited_only:
+        parts.append(f"cited in {kept.cited_only}")
+    if kept.prefer != "published":
+        parts.append(f"prefer={kept.prefer}")
+    if not kept.keywords:
+        parts.append("no keywords")
+    return ", ".join(parts) or "all"
+
+
+def kept_removed(kept: KeptExport) -> Screen:
+    return Screen(notes=[f"{kept.path} is no longer kept in sync (the file stays)"])
 
 
 def bib_imported(report: BibImportReport, source: Path | str, *, fetched: bool) -> Screen:

@@ -108,9 +108,29 @@ class Library:
         return counts
 
     def close(self) -> None:
-        if self._store is not None:
+        """Done with the library: the files kept in sync with it are brought up to date
+        (services/kept.py), then it is closed."""
+        if self._store is None:
+            return
+        try:
+            if self._kept_behind():
+                from reading_list.services.kept import sync
+
+                sync(self)
+        finally:
             self._store.close()
             self._store = None
+
+    def _kept_behind(self) -> bool:
+        from reading_list.errors import ReadingListError
+
+        store = self.store
+        if store.sql.access.read_only is not None or store.sql.access.newer is not None:
+            return False
+        try:
+            return store.exports.any_behind()
+        except ReadingListError:
+            return False
 
 
 def create_library(lib: Library) -> bool:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import json
 import os
-import re
+import pickle
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from reading_list.citekeys import base_citekey, unique_citekey
-from reading_list.errors import Interrupted, InvalidInput, UsageError
-from reading_list.formats import CitedVersion, ExportFormat, tabular
-from reading_list.models import Paper
+from reading_list.errors import Interrupted, InvalidInput, StorageError, UsageError
+from reading_list.formats import CitedVersion, ExportFormat
 from reading_list.selection import PaperFilter
-from reading_list.services import bib_import
 from reading_list.services.inputs import (
     MAX_LIBRARY_BYTES,
     MAX_TEXT_BYTES,
@@ -23,10 +25,13 @@ from reading_list.services.inputs import (
     read_input,
 )
 from reading_list.services.library import Library
-from reading_list.services.papers import check_filter
-from reading_list.workers import ordered_map, worker_pool
 
+# An export from the cache imports little: the models, renderers and worker processes only
+# when there is something to render.
 if TYPE_CHECKING:
+    from reading_list.formats.citations import Citations
+    from reading_list.models import BibImportReport, Paper
+    from reading_list.store.exports import CachedBatch
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
@@ -38,16 +43,20 @@ if TYPE_CHECKING:
 
 FORMATS = tuple(f.value for f in ExportFormat)
 PREFER = tuple(v.value for v in CitedVersion)
-# Formats whose output is a plain concatenation of entries, so batches can render in parallel.
-PARALLEL_FORMATS = ("bibtex", "biblatex", "ris")
+# Formats whose output is a plain concatenation of entries, so each paper's entry is cached
+# (store/exports.py) and batches of those not cached render in parallel.
+CACHED_FORMATS = ("bibtex", "biblatex", "ris")
+# Every citation format types a work by its record (an imported entry, dblp, Crossref).
 RECORD_FORMATS = ("bibtex", "biblatex", "ris", "csl-json")
 PARALLEL_FROM = 5000
+# Entries rendered by an export wait in memory up to this size, then in a temporary file.
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
 RENDER_BATCH = 1000
 DUMP_BATCH = 1000
 RESTORE_BATCH = 1000
 REKEY_BATCH = 1000
-_CITE = re.compile(r"\\(?:no)?cite[a-zA-Z]*\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
-_AUX_CITATION = re.compile(r"\\citation\{([^}]*)\}")
+# Files a document reads in (\\input, \\include, an .aux's \\@input) followed at most.
+MAX_CITED_FILES = 200
 
 
 @dataclass
@@ -57,17 +66,77 @@ class ExportResult:
     chunks: Iterator[str]
     warnings: list[str] = field(default_factory=list)
     count: int = 0
+    # The library's export generation the text is of (store/exports.py), once it is read.
+    generation: int = 0
 
 
-def cited_keys(path: Path) -> set[str] | None:
-    """Citation keys a .tex or .aux file uses; None when it cites everything (``\\nocite{*}``)."""
-    text = read_input(path, limit=MAX_TEXT_BYTES).decode("utf-8", errors="replace")
-    pattern = _AUX_CITATION if path.suffix == ".aux" else _CITE
-    text = re.sub(r"(?<!\\)%.*", "", text)
-    keys = {k.strip() for m in pattern.finditer(text) for k in m.group(1).split(",") if k.strip()}
-    if "*" in keys:
+def cited_keys(path: Path, warnings: list[str] | None = None) -> set[str] | None:
+    """Citation keys a .tex or .aux file uses (and the files it reads in); None
+    when it cites everything (``\\nocite{*}``). A file that is not TeX, or cites nothing, is
+    an error: an empty export would only hide the mistake."""
+    from reading_list.formats.citations import looks_like_bib
+
+    keys: dict[str, None] = {}
+    everything = False
+    commands = 0
+    seen: set[Path] = set()
+    pending = [path]
+    head = ""
+    budget = MAX_TEXT_BYTES
+    while pending and len(seen) < MAX_CITED_FILES:
+        current = pending.pop(0)
+        found, text = _citations_in(current, limit=budget)
+        budget -= len(text)
+        if current == path:
+            head = text[:65536]
+        seen.add(current.resolve())
+        commands += found.commands
+        everything = everything or found.everything
+        keys.update(dict.fromkeys(found.keys))
+        for name in found.inputs:
+            child = _input_path(path.parent, name)
+            if child is None:
+                if current.suffix.lower() == ".aux" and warnings is not None:
+                    warnings.append(f"{current.name} reads {name}, which is not beside it")
+            elif child.resolve() not in seen and child not in pending:
+                pending.append(child)
+    if everything:
         return None
-    return keys
+    if keys:
+        return set(keys)
+    if looks_like_bib(head):
+        raise InvalidInput(
+            f"{path} cites nothing: it looks like a .bib file; give the .tex or .aux of the "
+            "document"
+        )
+    if commands == 0:
+        raise InvalidInput(f"{path} is not a LaTeX file: it holds no TeX command")
+    raise InvalidInput(
+        f"{path} cites nothing: no natbib or biblatex citation command, no \\citation or "
+        "\\abx@aux@cite (compile the document first for its .aux)"
+    )
+
+
+def _citations_in(path: Path, *, limit: int) -> tuple[Citations, str]:
+    from reading_list.formats.citations import looks_binary, parse_aux, parse_tex
+
+    data = read_input(path, limit=max(limit, 0))
+    if looks_binary(data):
+        raise InvalidInput(f"{path} is not a LaTeX file: it is binary")
+    text = data.decode("utf-8", errors="replace")
+    parse = parse_aux if path.suffix.lower() == ".aux" else parse_tex
+    return parse(text), text
+
+
+def _input_path(folder: Path, name: str) -> Path | None:
+    """The file ``\\input{name}`` reads, found as TeX finds it from the document's folder
+    (with ``.tex`` added to a name without it); None when there is none there (a file of the
+    TeX installation, such as ``glyphtounicode``)."""
+    base = folder / name
+    for candidate in (base, Path(f"{base}.tex")):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def export(
@@ -90,9 +159,11 @@ def export(
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
     if prefer not in PREFER:
         raise UsageError(f"--prefer takes {' or '.join(PREFER)}, not {prefer!r}")
+    from reading_list.services.papers import check_filter
+
     flt = check_filter(lib, flt)
-    keys = cited_keys(cited_only) if cited_only is not None else None
     result = ExportResult(chunks=iter(()))
+    keys = cited_keys(cited_only, result.warnings) if cited_only is not None else None
     result.chunks = _export_chunks(lib, flt, fmt, prefer, keys, cited_only, result, keywords)
     return result
 
@@ -107,12 +178,26 @@ def _export_chunks(
     result: ExportResult,
     keywords: bool = True,
 ) -> Iterator[str]:
+    spool = _EntrySpool()
     with lib.store.snapshot():
+        # The first read: it fixes the snapshot, so entries rendered from it are of this
+        # generation of the library.
+        generation = result.generation = lib.store.exports.generation()
         wanted: set[str] | None = None
+        selection: PaperFilter | None = flt
         if keys is not None and cited_only is not None:
+            # Only the papers the document names are read, however large the library.
+            ids = {i for k in keys if (i := lib.store.papers.find_id(k)) is not None}
+            if flt.ids:
+                ids &= set(flt.ids)
+            selection = dataclasses.replace(flt, ids=sorted(ids)) if ids else None
             present = {
                 key.lower()
-                for p in lib.store.papers.iter(flt, with_abstract=False, with_tags=False)
+                for p in (
+                    lib.store.papers.iter(selection, with_abstract=False, with_tags=False)
+                    if selection is not None
+                    else ()
+                )
                 for key in (p.citekey, *p.aliases)
             }
             result.warnings += [
@@ -126,8 +211,10 @@ def _export_chunks(
         with_tags = fmt in ("csv", "json") or keywords
 
         def selected() -> Iterator[Paper]:
+            if selection is None:
+                return
             for paper in lib.store.papers.iter(
-                flt, with_abstract=with_abstract, with_tags=with_tags
+                selection, with_abstract=with_abstract, with_tags=with_tags
             ):
                 if wanted is None:
                     result.count += 1
@@ -138,42 +225,180 @@ def _export_chunks(
                     result.count += 1
                     yield from _as_cited(paper, cited, fmt)
 
-        parallel = (
-            fmt in PARALLEL_FORMATS
-            and wanted is None
-            and (os.cpu_count() or 1) > 1
-            and lib.store.papers.count(flt) >= PARALLEL_FROM
-        )
-        # Every citation format types a work by its record (an imported entry, dblp, Crossref).
         records_for = lib.store.identities.records_for if fmt in RECORD_FORMATS else None
-        if fmt in ("bibtex", "biblatex"):
+        stored = lib.store.identities.preambles() if fmt in ("bibtex", "biblatex") else []
+        if stored:
             from reading_list.formats.bibrecord import render_preambles
 
-            preambles, notes = render_preambles(lib.store.identities.preambles())
+            preambles, notes = render_preambles(stored)
             result.warnings += notes
             if preambles:
                 yield preambles + "\n"
-        if parallel:
-            batches = lib.store.papers.row_batches(
-                flt, batch=RENDER_BATCH, with_abstract=with_abstract, with_tags=with_tags
-            )
-            # The records go as stored JSON: the workers build them, not this process.
-            texts_for = lib.store.identities.record_texts_for if records_for else None
-            jobs = (
-                (
-                    batch,
-                    texts_for([r["id"] for r in batch[0]]) if texts_for else None,
-                    fmt,
-                    prefer,
-                    keywords,
-                )
-                for batch in _counted(batches, result)
-            )
-            yield from _render_parallel(jobs, result.warnings)
+        if fmt in CACHED_FORMATS and wanted is None:
+            rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
+            yield from _cached_export(lib, flt, fmt, prefer, keywords, rows, result, spool)
         else:
             yield from _render_stream(
                 selected(), fmt, result.warnings, records_for, prefer, keywords
             )
+    # After the snapshot: a write inside it would be rolled back with it.
+    spool.store(lib, fmt, _cache_options(fmt, prefer, keywords), generation)
+
+
+def _cache_options(fmt: str, prefer: str, keywords: bool) -> str:
+    """What, besides the format, an entry's text depends on."""
+    options = [f"prefer={prefer}"] if fmt in ("bibtex", "biblatex") else []
+    if not keywords:
+        options.append("keywords=no")
+    return ";".join(options)
+
+
+def renderer_version() -> str:
+    """Cached entries are used only by the renderers that wrote them: the formats' own
+    version (bumped when they change) and the release's (in case a bump was forgotten)."""
+    from reading_list import __version__
+    from reading_list.formats import RENDERER_VERSION
+
+    return f"{RENDERER_VERSION}/{__version__}"
+
+
+@dataclass
+class _RowsOf:
+    """The rows (and tags) of the papers a batch has no cached entry for, from the snapshot."""
+
+    lib: Library
+    with_abstract: bool
+    with_tags: bool
+
+    def __call__(self, ids: list[str]) -> RowBatch:
+        if not ids:
+            return [], {}
+        batch = PaperFilter(ids=ids, sort="id")
+        records: list[dict[str, Any]] = []
+        tags: dict[str, list[str]] = {}
+        for more, more_tags in self.lib.store.papers.row_batches(
+            batch,
+            batch=len(ids),
+            with_abstract=self.with_abstract,
+            with_tags=self.with_tags,
+        ):
+            records += more
+            tags.update(more_tags)
+        order = {paper_id: n for n, paper_id in enumerate(ids)}
+        records.sort(key=lambda r: order[r["id"]])
+        return records, tags
+
+
+def _cached_export(
+    lib: Library,
+    flt: PaperFilter,
+    fmt: str,
+    prefer: str,
+    keywords: bool,
+    rows_of: _RowsOf,
+    result: ExportResult,
+    spool: _EntrySpool,
+) -> Iterator[str]:
+    """The selection's entries in order: cached ones as stored, the others rendered (in
+    worker processes when there are many) and spooled, to be cached after the snapshot."""
+    options = _cache_options(fmt, prefer, keywords)
+    renderer = renderer_version()
+    exports = lib.store.exports
+    texts_for = lib.store.identities.record_texts_for if fmt in RECORD_FORMATS else None
+    waiting: deque[CachedBatch] = deque()
+
+    def jobs() -> Iterator[RenderJob]:
+        for batch in exports.cached(flt, fmt, options, renderer, RENDER_BATCH):
+            result.count += len(batch)
+            ids = [paper_id for paper_id, entry, _ in batch if entry is None]
+            waiting.append(batch)
+            texts = texts_for(ids) if texts_for is not None and ids else None
+            yield rows_of(ids), texts, fmt, prefer, keywords
+
+    parallel = (os.cpu_count() or 1) > 1 and _likely_missing(
+        lib, flt, fmt, options, renderer
+    ) >= PARALLEL_FROM
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            from reading_list.workers import ordered_map, worker_pool
+
+            workers = min(2, os.cpu_count() or 1)
+            pool = stack.enter_context(worker_pool(workers))
+            rendered = ordered_map(pool, _render_batch, jobs(), ahead=2 * workers)
+        else:
+            rendered = map(_render_batch, jobs())
+        for n, entries in enumerate(rendered):
+            fresh = iter(entries)
+            parts = []
+            for paper_id, entry, warnings in waiting.popleft():
+                if entry is None:
+                    entry, new_warnings = next(fresh)
+                    spool.add(paper_id, entry, new_warnings)
+                    result.warnings += new_warnings
+                elif warnings != "[]":
+                    result.warnings += json.loads(warnings or "[]")
+                parts.append(entry)
+            yield ("\n" if n else "") + "\n".join(parts)
+
+
+def _likely_missing(lib: Library, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:
+    """About how many of the selection's entries are not cached, to choose between rendering
+    here and in worker processes: read from two counts, not from a pass over the selection
+    (the cached entries counted may include papers outside it)."""
+    narrowed = (flt.ids, flt.statuses, flt.tags, flt.list_name, flt.since, flt.query, flt.limit)
+    size = lib.store.papers.count(flt if any(v not in (None, (), []) for v in narrowed) else None)
+    if size < PARALLEL_FROM:
+        return size
+    return size - lib.store.exports.cached_count(fmt, options, renderer)
+
+
+class _EntrySpool:
+    """Entries rendered during an export, to be cached once its snapshot is closed: kept in a
+    temporary file past a few megabytes, so a first export of 100k papers stays small."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._batch: list[tuple[str, str, str]] = []
+
+    def add(self, paper_id: str, entry: str, warnings: list[str]) -> None:
+        self._batch.append((paper_id, entry, json.dumps(warnings)))
+        if len(self._batch) >= RENDER_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._batch:
+            return
+        if self._file is None:
+            self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        pickle.dump(self._batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._batch = []
+
+    def _entries(self) -> Iterator[tuple[str, str, str]]:
+        if self._file is not None:
+            self._file.seek(0)
+            while True:
+                try:
+                    batch: list[tuple[str, str, str]] = pickle.load(self._file)
+                except EOFError:
+                    break
+                yield from batch
+        yield from self._batch
+
+    def store(self, lib: Library, fmt: str, options: str, generation: int) -> None:
+        """Cache the entries, unless the library cannot be written or changed since they were
+        rendered (the next export renders them again): never a reason for the export to fail
+        or wait."""
+        try:
+            if self._file is None and not self._batch:
+                return
+            lib.store.exports.fill(self._entries(), fmt, options, renderer_version(), generation)
+        except StorageError:
+            pass
+        finally:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+            self._batch = []
 
 
 def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
@@ -187,17 +412,15 @@ def _as_cited(paper: Paper, cited: list[str], fmt: str) -> Iterator[Paper]:
         yield paper.model_copy(update={"citekey": key})
 
 
-def _counted(batches: Iterator[RowBatch], result: ExportResult) -> Iterator[RowBatch]:
-    for batch in batches:
-        result.count += len(batch[0])
-        yield batch
-
-
-def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
+def _render_batch(job: RenderJob) -> list[tuple[str, list[str]]]:
+    """(entry, warnings) of each paper of the job's rows, in order: one paper at a time, so
+    that each entry can be cached on its own (the export is their concatenation)."""
+    (rows, tags), texts, fmt, prefer, keywords = job
+    if not rows:
+        return []
     from reading_list.store.rows import papers_from_rows
     from reading_list.works import export_record
 
-    (rows, tags), texts, fmt, prefer, keywords = job
     known = {
         paper_id: {role: export_record(text) for role, text in roles.items()}
         for paper_id, roles in (texts or {}).items()
@@ -206,24 +429,12 @@ def _render_batch(job: RenderJob) -> tuple[str, list[str]]:
     def records_for(ids: list[str]) -> dict[str, dict[str, WorkRecord]]:
         return {i: known[i] for i in ids if i in known}
 
-    papers = papers_from_rows(rows, tags)
-    warnings: list[str] = []
-    text = "".join(_render_stream(papers, fmt, warnings, records_for, prefer, keywords))
-    return text, warnings
-
-
-def _render_parallel(jobs: Iterator[RenderJob], warnings: list[str]) -> Iterator[str]:
-    """Large exports: this process reads the rows (and the records from other sources) from
-    its snapshot and hands them in batches to worker processes, which build the models and
-    render them (the cost); batches are written in order, a few in flight at a time, so
-    memory stays bounded and the output is the serial one."""
-    workers = min(2, os.cpu_count() or 1)
-    with worker_pool(workers) as pool:
-        for n, (text, batch_warnings) in enumerate(
-            ordered_map(pool, _render_batch, jobs, ahead=2 * workers)
-        ):
-            warnings += batch_warnings
-            yield ("\n" if n else "") + text
+    out = []
+    for paper in papers_from_rows(rows, tags):
+        warnings: list[str] = []
+        text = "".join(_render_stream(iter([paper]), fmt, warnings, records_for, prefer, keywords))
+        out.append((text, warnings))
+    return out
 
 
 def _batches(papers: Iterator[Paper], size: int = RENDER_BATCH) -> Iterator[list[Paper]]:
@@ -274,8 +485,12 @@ def _render_stream(
         render = iter_csl_json if fmt == "csl-json" else iter_ris
         yield from render(with_records(), records=known, prefer=prefer, keywords=keywords)
     elif fmt == "csv":
+        from reading_list.formats import tabular
+
         yield from tabular.iter_papers_csv(papers)
     else:
+        from reading_list.formats import tabular
+
         yield from tabular.iter_json(papers)
 
 
@@ -369,7 +584,17 @@ def _store_dumped(
 
 # ---- import an existing .bib library: services/bib_import.py --------------------------------
 
-import_bib = bib_import.import_bib
+
+def import_bib(
+    lib: Library,
+    path: Path,
+    *,
+    fetch: bool = False,
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> BibImportReport:
+    from reading_list.services import bib_import
+
+    return bib_import.import_bib(lib, path, fetch=fetch, on_progress=on_progress)
 
 
 # ---- rekey ---------------------------------------------------------------------------------
@@ -379,6 +604,9 @@ def rekey(lib: Library, flt: PaperFilter, pattern: str | None) -> list[tuple[str
     """Regenerate citekeys on request only: (paper id, old key, new key) for each change.
 
     One transaction (all or nothing), papers read in batches so 100k fit in memory."""
+    from reading_list.citekeys import base_citekey, unique_citekey
+    from reading_list.services.papers import check_filter
+
     if pattern:
         lib.citekey_pattern = pattern
     flt = check_filter(lib, flt)

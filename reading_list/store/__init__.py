@@ -2,8 +2,9 @@
 
 ``open_db(path)`` gives a ``Store``: one connection, its transactions, and one repository per
 concern over that connection (``papers``, ``tags``, ``lists``, ``reading``, ``checks``,
-``dump``, and ``identities``: a work's identities, source records and lookups), so that a call
-site names what it touches: ``store.papers.get(id)``, ``store.lists.items(name)``.
+``dump``, ``exports``: the cache of rendered entries and the files kept in sync, and
+``identities``: a work's identities, source records and lookups), so that a call site names
+what it touches: ``store.papers.get(id)``, ``store.lists.items(name)``.
 Repositories share nothing but the connection.
 """
 
@@ -29,6 +30,7 @@ from reading_list.store.tags import Tags
 if TYPE_CHECKING:
     from reading_list.store.checks import Checks
     from reading_list.store.dump import Dump
+    from reading_list.store.exports import Exports
     from reading_list.store.identities import WorkIdentities
     from reading_list.store.lists import Lists
     from reading_list.store.reading import Reading
@@ -72,6 +74,12 @@ class Store:
         from reading_list.store.identities import WorkIdentities
 
         return WorkIdentities(self.sql)
+
+    @cached_property
+    def exports(self) -> Exports:
+        from reading_list.store.exports import Exports
+
+        return Exports(self.sql)
 
     @property
     def path(self) -> Path:

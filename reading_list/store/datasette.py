@@ -2,7 +2,8 @@
 schema (tables, columns, the search index), so it lives with the schema. No I/O.
 
 The database opens in Datasette as it is; this only adds labels, facets (status, tags, list,
-year) and full-text search on papers, and hides the search index's shadow tables.
+year) and full-text search on papers, and hides the search index's shadow tables and the
+exports' cache.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ HIDDEN = [
     "papers_fts_data",
     "papers_fts_docsize",
     "papers_fts_idx",
+    # Rendered entries and their change counter (m010): the exports' own bookkeeping.
+    "export_cache",
+    "export_generation",
 ]
 
 

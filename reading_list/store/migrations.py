@@ -427,3 +427,82 @@ def m009_paper_edits(db: Database) -> None:
     ]
     for statement in statements:
         db.execute(statement)
+
+
+# The tables besides papers whose rows (each naming its paper in paper_id) a paper's exported
+# entry is rendered from: a change to any of them, by any writer, drops that paper's cached
+# entries (m010).
+_M010_RENDERED = ("paper_tags", "paper_aliases", "work_records", "paper_identities")
+# Tables that change what a kept export selects or writes without changing an entry.
+_M010_SELECTING = ("list_items", "bib_preambles")
+
+
+@migrations()
+def m010_export_cache(db: Database) -> None:
+    # Exports are mostly concatenation: each paper's rendered entry is stored per format,
+    # options (the version cited) and renderer version, filled by the exports that render it.
+    # Triggers drop a paper's entries whenever anything it is rendered from changes, and count
+    # every change an export could show (``export_generation``), so that kept exports (a .bib
+    # registered with `export --keep`) are rewritten only when their library changed.
+    bump = "UPDATE export_generation SET generation = generation + 1 WHERE id = 1;"
+    statements = [
+        # A rowid table with its key in an index of its own: which entries are cached is then
+        # read from the index, without the entries' pages.
+        """CREATE TABLE export_cache (
+            paper_id TEXT NOT NULL,
+            format TEXT NOT NULL,
+            options TEXT NOT NULL,
+            renderer TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            warnings TEXT NOT NULL DEFAULT '[]'
+        )""",
+        """CREATE UNIQUE INDEX idx_export_cache_key
+            ON export_cache (paper_id, format, options, renderer)""",
+        # Entries of an older renderer are found, and those of a format counted, without
+        # reading every entry.
+        "CREATE INDEX idx_export_cache_renderer ON export_cache (renderer, format, options)",
+        """CREATE TABLE export_generation (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL
+        )""",
+        "INSERT INTO export_generation (id, generation) VALUES (1, 0)",
+        # Files `export --keep` keeps in sync: what was exported (format, filter and options
+        # as JSON), the generation and digest of the text last written there.
+        """CREATE TABLE kept_exports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            format TEXT NOT NULL,
+            filter TEXT NOT NULL,
+            options TEXT NOT NULL,
+            generation INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            written_at TEXT NOT NULL
+        )""",
+        f"""CREATE TRIGGER papers_export_insert AFTER INSERT ON papers BEGIN {bump} END""",
+        f"""CREATE TRIGGER papers_export_update AFTER UPDATE ON papers BEGIN
+            DELETE FROM export_cache WHERE paper_id IN (old.id, new.id); {bump}
+        END""",
+        f"""CREATE TRIGGER papers_export_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM export_cache WHERE paper_id = old.id; {bump}
+        END""",
+    ]
+    for table in _M010_RENDERED:
+        statements += [
+            f"""CREATE TRIGGER {table}_export_insert AFTER INSERT ON {table} BEGIN
+                DELETE FROM export_cache WHERE paper_id = new.paper_id; {bump}
+            END""",
+            f"""CREATE TRIGGER {table}_export_update AFTER UPDATE ON {table} BEGIN
+                DELETE FROM export_cache WHERE paper_id IN (old.paper_id, new.paper_id); {bump}
+            END""",
+            f"""CREATE TRIGGER {table}_export_delete AFTER DELETE ON {table} BEGIN
+                DELETE FROM export_cache WHERE paper_id = old.paper_id; {bump}
+            END""",
+        ]
+    for table in _M010_SELECTING:
+        statements += [
+            f"CREATE TRIGGER {table}_export_{op.lower()} AFTER {op} ON {table} BEGIN {bump} END"
+            for op in ("INSERT", "UPDATE", "DELETE")
+        ]
+    for statement in statements:
+        db.execute(statement)

@@ -438,13 +438,16 @@ class Papers:
         return self._sql.stream(sql, params, 5000)
 
 
-def _select(flt: PaperFilter, columns: str) -> tuple[str, list[Any]]:
+def _select(
+    flt: PaperFilter, columns: str, join: str = "", join_params: Sequence[Any] = ()
+) -> tuple[str, list[Any]]:
+    """The selection's query; ``join`` (with its parameters) joins another table to it."""
     where: list[str] = []
-    params: list[Any] = []
-    joins = ""
+    params: list[Any] = list(join_params)
+    joins = join
     order = SORT_COLUMNS.get(flt.sort, SORT_COLUMNS["added"])
     if flt.list_name is not None:
-        joins = " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
+        joins += " JOIN list_items li ON li.paper_id = p.id AND li.list_name = ?"
         params.append(flt.list_name)
         if flt.sort == "added":
             order = "min(li.position), min(li.part)"
