@@ -88,9 +88,13 @@ def test_exports_remove_stops_keeping_a_file(
     _seeded(run, tmp_path)
     one, two = tmp_path / "one.bib", tmp_path / "two.bib"
     run("export", KEY, "-o", str(one), "--keep", ok=True)
-    run("export", KEY, "-F", "biblatex", "-o", str(two), "--keep", ok=True)
+    run("export", KEY, "-F", "biblatex", "-o", str(two), "--keep", "--no-keywords", ok=True)
     listing = run("exports", ok=True).stdout
     assert str(one) in listing and str(two) in listing
+    # The selection reads as what narrows it, and the options as given.
+    assert "reverse" not in listing and "no keywords" in listing
+    run("tag", KEY, "+kept", ok=True)
+    assert "kept" in one.read_text() and "keywords" not in two.read_text()
     assert "no longer kept" in run("exports", "--remove", "1", ok=True).stderr
     monkeypatch.chdir(tmp_path)
     run("exports", "--remove", "two.bib", ok=True)

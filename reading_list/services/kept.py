@@ -123,7 +123,12 @@ def _kept(row: dict[str, Any]) -> KeptExport:
         number=row["id"],
         path=row["path"],
         format=row["format"],
-        selection={k: v for k, v in json.loads(row["filter"]).items() if v not in (None, [], ())},
+        # What narrows the selection: unset options and the default order say nothing.
+        selection={
+            k: v
+            for k, v in json.loads(row["filter"]).items()
+            if v not in (None, [], ()) and v is not False
+        },
         prefer=options["prefer"],
         keywords=options.get("keywords", True),
         cited_only=options["cited_only"],
