@@ -93,6 +93,9 @@ def test_exports_remove_stops_keeping_a_file(
     assert str(one) in listing and str(two) in listing
     # The selection reads as what narrows it, and the options as given.
     assert "reverse" not in listing and "no keywords" in listing
+    run("export", "--tag", "few-shot", "-o", str(tmp_path / "tagged.bib"), "--keep", ok=True)
+    assert "tags=few-shot" in run("exports", ok=True).stdout
+    run("exports", "--remove", "3", ok=True)
     run("tag", KEY, "+kept", ok=True)
     assert "kept" in one.read_text() and "keywords" not in two.read_text()
     assert "no longer kept" in run("exports", "--remove", "1", ok=True).stderr

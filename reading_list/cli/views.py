@@ -467,7 +467,11 @@ def kept_exports(kept: Sequence[KeptExport]) -> Screen:
 
 
 def _kept_selection(kept: KeptExport) -> str:
-    parts = [f"{name}={value}" for name, value in kept.selection.items() if name != "sort"]
+    parts = [
+        f"{name}={','.join(map(str, value)) if isinstance(value, list) else value}"
+        for name, value in kept.selection.items()
+        if name != "sort"
+    ]
     if kept.cited_only:
         parts.append(f"cited in {kept.cited_only}")
     if kept.prefer != "published":
