@@ -39,6 +39,7 @@ _TEX_ACCENT = re.compile(r"\{?\\([`'^\"~=.]|[uvHck](?![A-Za-z]))\s*\{?\\?([A-Za-
 _TEX_LETTER = re.compile(r"\{?\\(ss|ae|AE|oe|OE|aa|AA|L|l|O|o|i|j)(?![A-Za-z])\s*\}?")
 _TEX_STYLE = re.compile(r"\\(?:text(?:bf|it|tt|sf|sc|rm|up|normal)|emph|mathrm)\s*\{([^{}]*)\}")
 _TEX_ESCAPED = re.compile(r"\\([&%#_$])")
+_TEX_BRACE = re.compile(r"\\([{}])|[{}]")
 _MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
 
 
@@ -51,9 +52,8 @@ def _decode_text(text: str) -> str:
     for _ in range(3):
         text = _TEX_STYLE.sub(r"\1", text)
     # Bare braces are TeX grouping (case protection we redo ourselves); \{ \} are literal.
-    text = text.replace("\\{", "\x00").replace("\\}", "\x01")
-    text = text.replace("{", "").replace("}", "")
-    text = text.replace("\x00", "{").replace("\x01", "}")
+    # One pass, no placeholder characters: metadata can hold any character, NUL included.
+    text = _TEX_BRACE.sub(lambda m: m.group(1) or "", text)
     return _TEX_ESCAPED.sub(r"\1", text)
 
 

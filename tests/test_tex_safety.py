@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from reading_list.tex import tex_to_unicode
 from reading_list.tex_safety import as_printed_text, braces_balanced, math_is_safe, safe_tex
 
 
@@ -71,3 +72,15 @@ def test_math_spans_are_judged_on_their_own() -> None:
     mixed = safe_tex(r"Fast $O(n)$ and $\input x$ together")
     assert "$O(n)$" in mixed
     assert r"\$\textbackslash{}input x\$" in mixed
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"{CNN}s and \{braces\}", "CNNs and {braces}"),
+        ("{a}\x00b \x01c", "a\x00b \x01c"),  # characters once used as placeholders stay as given
+        ("{\x00}\\}", "\x00}"),
+    ],
+)
+def test_decoding_keeps_every_character_it_does_not_decode(tex: str, text: str) -> None:
+    assert tex_to_unicode(tex) == text
