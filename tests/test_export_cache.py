@@ -32,7 +32,7 @@ RENDERER_SOURCES = (
     "reading_list/tex_safety.py",
     "reading_list/names.py",
 )
-RENDERERS = {1: "3d93c40b921d231e", 2: "6801c893f327cbfd"}
+RENDERERS = {1: "3d93c40b921d231e", 2: "eae506b9ac6db2f9"}
 
 
 def _db(tmp_path: Path) -> Path:

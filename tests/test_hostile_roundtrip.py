@@ -454,6 +454,8 @@ def _run(source: str, formats: tuple[str, ...], values: list[str]) -> dict[str, 
 @given(values=st.lists(HOSTILE, min_size=9, max_size=9))
 # Found by the search: an escaped brace in a title is printed as \textbraceright{}.
 @example(values=["Attention\\}Deep", *["plain"] * 8])
+# ... and a control character in an imported title parts two words, as a space would.
+@example(values=["Deep\x14}w=Networks", *["plain"] * 8])
 def test_hostile_input_adds_nothing_to_any_format(source: str, fmt: str, values: list[str]) -> None:
     failures = _run(source, (fmt,), values)
     assert not failures, failures[fmt]

@@ -44,11 +44,11 @@ def _encode_non_ascii(text: str) -> str:
 
 
 _CONTROL_CHARS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))]
-# Controls and bidi marks go (a bidi mark becomes a space: it may be all that parts two
-# words); what an escape sequence carried stays, as the text it is.
+# Controls and bidi marks become spaces (one may be all that parts two words); what an
+# escape sequence carried stays, as the text it is.
 _KEEP_LAYOUT = str.maketrans(
     {
-        **dict.fromkeys(c for c in _CONTROL_CHARS if c not in "\n\t"),
+        **dict.fromkeys((c for c in _CONTROL_CHARS if c not in "\n\t"), " "),
         **dict.fromkeys(BIDI_CONTROLS, " "),
     }
 )
@@ -70,7 +70,8 @@ def one_line(text: str) -> str:
 
 
 def without_controls(text: str) -> str:
-    """``text`` with its line breaks and tabs, but no other control or bidi mark."""
+    """``text`` with its line breaks and tabs, but no other control or bidi mark (each a
+    space)."""
     return text if text.isprintable() else text.translate(_KEEP_LAYOUT)
 
 
