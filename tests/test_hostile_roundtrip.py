@@ -18,6 +18,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 import tempfile
 import urllib.parse
@@ -96,8 +97,13 @@ BENIGN_AUTHORS = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstr
 BENIGN_CATEGORIES = ["cs.LG", "cs.AI", "cs.CL", "cs.CV"]
 NEIGHBOUR_TITLE = "Neighbour Paper About Attention"
 # No shrinking: the examples are small already, and shrinking a failure costs minutes.
+# The same examples on every run, so a gate never fails on a case it has not seen before:
+# READING_LIST_EXPLORE=1 searches afresh (and more) to find new ones, as the search that found
+# the explicit examples below did.
+_EXPLORE = bool(os.environ.get("READING_LIST_EXPLORE"))
 SETTINGS = settings(
-    max_examples=15,
+    max_examples=60 if _EXPLORE else 15,
+    derandomize=not _EXPLORE,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
