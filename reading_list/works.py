@@ -58,25 +58,6 @@ NAME_FIELDS = (
     "shortauthor",
     "shorteditor",
 )
-# The BibTeX fields a record carries, in the order an entry prints them.
-FIELD_ORDER = (
-    "journal",
-    "booktitle",
-    "series",
-    "volume",
-    "number",
-    "pages",
-    "publisher",
-    "address",
-    "school",
-    "institution",
-    "edition",
-    "month",
-    "isbn",
-    "issn",
-    "doi",
-    "url",
-)
 
 
 class Model(BaseModel):
