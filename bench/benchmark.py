@@ -82,12 +82,21 @@ def timed(cmd: list[str], env: dict[str, str], cwd: Path, timeout: float) -> tup
     return elapsed, usage.ru_maxrss / 1024
 
 
-def venv(name: str, packages: list[str]) -> Path:
+def venv(name: str, packages: list[str], *, refresh: list[str] | None = None) -> Path:
+    """The venv's bin folder, created with ``packages`` on first use; ``refresh`` is
+    reinstalled every time (the checkout's own code, which changes between runs)."""
     path = WORK / f"venv-{name}"
     if not (path / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
         subprocess.run([str(path / "bin" / "pip"), "install", "-q", *packages], check=True)
+    elif refresh and name not in _REFRESHED:
+        pip = [str(path / "bin" / "pip"), "install", "-q", "--no-deps", "--force-reinstall"]
+        subprocess.run([*pip, *refresh], check=True)
+    _REFRESHED.add(name)
     return path / "bin"
+
+
+_REFRESHED: set[str] = set()
 
 
 class Tool:
@@ -125,7 +134,7 @@ class Ours(Tool):
 
     def __init__(self, size: int, bib: Path) -> None:
         super().__init__(size, bib)
-        self.bin = venv("ours", [str(ROOT)])
+        self.bin = venv("ours", [str(ROOT)], refresh=[str(ROOT)])
         self.db = self.home / "library.db"
         self.key = next(entries(1))["eprint"]
 

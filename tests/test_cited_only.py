@@ -224,3 +224,67 @@ def test_a_document_that_cites_nothing_or_is_not_tex_is_an_error(
     result = run("export", "--cited-only", str(binary), "-o", str(tmp_path / "out.bib"))
     assert result.exit_code == 1 and "binary" in result.stderr
     assert not (tmp_path / "out.bib").exists()
+
+
+CROSSREF_BIB = """
+@inproceedings{zeta2017child, author = {Ann Author}, title = {A Child Paper},
+  crossref = {alpha2017proc}, pages = {1--9}}
+@inproceedings{beta2017sibling, author = {Bo Writer}, title = {A Sibling Paper},
+  crossref = {ALPHA2017proc}, pages = {10--19}}
+@article{gamma2018, author = {Cy Other}, title = {Unrelated}, journal = {Journal of Tests},
+  year = {2018}}
+@proceedings{alpha2017proc, title = {Proceedings of the Alpha Workshop},
+  booktitle = {Proceedings of the Alpha Workshop}, editor = {Ed Itor}, publisher = {Pub},
+  year = {2017}}
+"""
+
+
+def test_parents_come_after_their_children_and_with_the_cited_ones(
+    run: Run, tmp_path: Path
+) -> None:
+    bib = tmp_path / "in.bib"
+    bib.write_text(CROSSREF_BIB)
+    run("import-bib", str(bib), ok=True)
+    # BibTeX takes a parent's fields only from an entry after the child, whatever the order
+    # of the keys; the cache (second export) keeps that order.
+    order = ["beta2017sibling", "gamma2018", "zeta2017child", "alpha2017proc"]
+    first = run("export", ok=True).stdout
+    assert exported_keys(first) == order
+    assert run("export", ok=True).stdout == first
+    assert exported_keys(run("export", "-F", "biblatex", ok=True).stdout) == order
+
+    tex = tmp_path / "paper.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}\\cite{zeta2017child}\n")
+    for flavour in ("bibtex", "biblatex"):
+        cited = run("export", "-F", flavour, "--cited-only", str(tex), ok=True)
+        assert exported_keys(cited.stdout) == ["zeta2017child", "alpha2017proc"], flavour
+    tex.write_text("\\documentclass{article}\\begin{document}\\cite{gamma2018}\n")
+    assert exported_keys(run("export", "--cited-only", str(tex), ok=True).stdout) == ["gamma2018"]
+
+
+def test_a_cited_child_takes_its_parents_fields_in_bibtex(run: Run, tmp_path: Path) -> None:
+    import subprocess
+
+    if shutil.which("pdflatex") is None or shutil.which("bibtex") is None:
+        pytest.skip("pdflatex or bibtex is not installed")
+    bib = tmp_path / "in.bib"
+    bib.write_text(CROSSREF_BIB)
+    run("import-bib", str(bib), ok=True)
+    tex = tmp_path / "paper.tex"
+    tex.write_text(
+        "\\documentclass{article}\\begin{document}\\cite{zeta2017child}\n"
+        "\\bibliographystyle{plain}\\bibliography{refs}\\end{document}\n"
+    )
+    subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "paper.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    run("export", "--cited-only", str(tmp_path / "paper.aux"), "-o", str(tmp_path / "refs.bib"))
+    subprocess.run(["bibtex", "paper"], cwd=tmp_path, capture_output=True, timeout=120)
+    blg = (tmp_path / "paper.blg").read_text(errors="replace")
+    assert "Warning--" not in blg and "error" not in blg.lower(), blg
+    bbl = " ".join((tmp_path / "paper.bbl").read_text().split())
+    assert "Proceedings of the Alpha Workshop" in bbl and "2017" in bbl, bbl

@@ -167,7 +167,7 @@ def test_an_entry_changed_during_an_export_is_not_cached_stale(
     _raw(
         db, "UPDATE papers SET title = 'Changed Meanwhile' WHERE citekey = 'snell2017prototypical'"
     )
-    text = first + "".join(chunks)
+    text = (first + b"".join(chunks)).decode()
     lib.close()
     assert "Changed Meanwhile" not in text  # the export is of one moment
     assert _cache(db) == []  # whose entries are no longer all current

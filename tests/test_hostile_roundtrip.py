@@ -444,7 +444,7 @@ def _run(source: str, formats: tuple[str, ...], values: list[str]) -> dict[str, 
         lib = Library.open(db)
         for fmt in formats:
             try:
-                text = "".join(export(lib, PaperFilter(sort="citekey"), fmt).chunks)
+                text = export(lib, PaperFilter(sort="citekey"), fmt).text()
                 check(fmt, papers, text, _own_fields(folder))
             except (
                 AssertionError,

@@ -2,18 +2,22 @@
 errors become a line on stderr and an exit code.
 
 Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (try again later).
-Each family's module imports only Typer at load time, so that ``--help`` stays instant.
+Each family's module imports only Typer at load time, and only the command being run is built
+from its signature, so that ``--help`` and quick commands stay instant.
 """
-
-from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator, KeysView
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+# Typer vendors click: its commands are that click's.
+from typer._click import Command as ClickCommand
 from typer.core import TyperGroup
+from typer.main import get_command_from_info, get_command_name
 
 from reading_list import __version__
 from reading_list.cli import lists, maintenance, papers, reading, transfer
@@ -28,10 +32,49 @@ EXIT_CODES_HELP = (
 )
 
 
+class _CommandTable(dict[str, ClickCommand]):
+    """The commands by name, each built from its signature when it is first looked up: Typer
+    would build all of them on every run, which costs more than some commands take."""
+
+    def __missing__(self, name: str) -> ClickCommand:
+        if name not in _COMMAND_INFOS:
+            raise KeyError(name)
+        command = get_command_from_info(
+            _COMMAND_INFOS[name], pretty_exceptions_short=True, rich_markup_mode=None
+        )
+        self[name] = command
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in _COMMAND_INFOS else default
+
+    def __contains__(self, name: object) -> bool:
+        return name in _COMMAND_INFOS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_COMMAND_INFOS)
+
+    def __len__(self) -> int:
+        return len(_COMMAND_INFOS)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return _COMMAND_INFOS.keys()
+
+    def items(self) -> list[tuple[str, ClickCommand]]:  # type: ignore[override]
+        return [(name, self[name]) for name in _COMMAND_INFOS]
+
+    def values(self) -> list[ClickCommand]:  # type: ignore[override]
+        return [self[name] for name in _COMMAND_INFOS]
+
+
 class _Commands(TyperGroup):
     """Maps the project's errors, raised anywhere below, to one line and their exit code."""
 
-    def invoke(self, ctx: ClickContext) -> Any:
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = _CommandTable()
+
+    def invoke(self, ctx: "ClickContext") -> Any:
         from reading_list.errors import ReadingListError
 
         try:
@@ -89,10 +132,17 @@ def main_options(
     ctx.obj = GlobalOptions(db=db)
 
 
-for family in (papers, lists, transfer, maintenance, reading):
-    app.registered_commands += family.commands.registered_commands
+_REGISTERED = [
+    info
+    for family in (papers, lists, transfer, maintenance, reading)
+    for info in family.commands.registered_commands
+]
 # `--help` has always listed `web` last, after the reading commands.
-app.registered_commands.sort(key=lambda command: command.name == "web")
+_REGISTERED.sort(key=lambda command: command.name == "web")
+_COMMAND_INFOS = {
+    info.name or get_command_name(getattr(info.callback, "__name__", "")): info
+    for info in _REGISTERED
+}
 
 
 def _terminate(_signum: int, _frame: object) -> None:

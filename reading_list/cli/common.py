@@ -116,7 +116,7 @@ def present(
         raise SourceUnavailable(unavailable)
 
 
-def write_output(chunks: Iterable[str], output: Path | None) -> None:
+def write_output(chunks: Iterable[str] | Iterable[bytes], output: Path | None) -> None:
     """Write to stdout, or to ``output`` whole or not at all (services/output.py)."""
     from reading_list.services import output as out
 

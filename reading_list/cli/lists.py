@@ -1,7 +1,5 @@
 """Commands on lists: seed, import, resolve, why, lists, list-rename, list-rm, review."""
 
-from __future__ import annotations
-
 import sys
 from functools import partial
 from pathlib import Path
@@ -9,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reading_list.cli import list_views as views
 from reading_list.cli.common import (
     JsonOpt,
     ListOpt,
@@ -35,9 +32,11 @@ commands = typer.Typer()
 
 
 def _present_items(
-    report: ImportReport, as_json: bool, view: Callable[[ImportReport], Screen]
+    report: "ImportReport", as_json: bool, view: "Callable[[ImportReport], Screen]"
 ) -> None:
     # Where a seed's works came from (dblp or the shipped metadata): both modes.
+    from reading_list.cli import list_views as views
+
     notes = [*report.notes, *views.line_counts(report.counts)]
     # Offline, a seed is built from its own metadata: complete, so not an exit 3 (the view
     # says so; scripts get it on stderr).
@@ -73,6 +72,7 @@ def seed_cmd(
       reading-list seed --list
       reading-list seed google-brain-ama-2017
     """
+    from reading_list.cli import list_views as views
     from reading_list.errors import UsageError
     from reading_list.services import lists as curation
 
@@ -123,6 +123,7 @@ def import_cmd(
     Example:
       reading-list import papers.md --list thesis
     """
+    from reading_list.cli import list_views as views
     from reading_list.errors import UsageError
     from reading_list.services import lists as curation
 
@@ -150,6 +151,7 @@ def resolve_cmd(
     Example:
       reading-list resolve citations.json --json
     """
+    from reading_list.cli import list_views as views
     from reading_list.services import lists as curation
 
     with library(ctx) as lib, progress_bar("resolving") as update:
@@ -172,6 +174,7 @@ def why_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     Example:
       reading-list why 1611.01989
     """
+    from reading_list.cli import list_views as views
     from reading_list.services import review
 
     with library(ctx) as lib:
@@ -188,6 +191,7 @@ def lists_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example:
       reading-list lists
     """
+    from reading_list.cli import list_views as views
     from reading_list.services import review
 
     with library(ctx) as lib:
@@ -207,6 +211,7 @@ def list_rename_cmd(
     Example:
       reading-list list-rename google-brain-ama-2017 ama
     """
+    from reading_list.cli import list_views as views
     from reading_list.services import review
 
     with library(ctx) as lib:
@@ -241,6 +246,7 @@ def list_rm_cmd(
       reading-list list-rm thesis --keep-papers
       reading-list list-rm thesis --item 3
     """
+    from reading_list.cli import list_views as views
     from reading_list.errors import UsageError
     from reading_list.services import review
 
@@ -274,8 +280,9 @@ def _authors(text: str | None) -> list[str] | None:
     return [a.strip() for a in text.replace(";", ",").split(",") if a.strip()]
 
 
-def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
+def _ask_manual(lib: "Library", entry: "ListItem") -> "ListItem":
     """The manual entry's fields, asked one by one with the citation's as defaults."""
+    from reading_list.cli import list_views as views
     from reading_list.errors import ReadingListError
     from reading_list.services import review
 
@@ -311,8 +318,9 @@ def _ask_manual(lib: Library, entry: ListItem) -> ListItem:
     )
 
 
-def _review_one(lib: Library, entry: ListItem) -> bool:
+def _review_one(lib: "Library", entry: "ListItem") -> bool:
     """Ask about one item until the answer is one that can be acted on; False to stop."""
+    from reading_list.cli import list_views as views
     from reading_list.errors import ReadingListError
     from reading_list.services import review
 
@@ -381,6 +389,7 @@ def review_cmd(
       reading-list review --list thesis --item 3 --accept 1703.05175
       reading-list review --list thesis --item 4 --not-on-arxiv --url https://example.org/p
     """
+    from reading_list.cli import list_views as views
     from reading_list.errors import UsageError
     from reading_list.services import review
 

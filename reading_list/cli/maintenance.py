@@ -1,14 +1,11 @@
 """Commands that look after the library itself: doctor, web."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from reading_list.cli import views
 from reading_list.cli.common import JsonOpt, emit, library, present, render
 from reading_list.cli.screen import Screen
 
@@ -27,6 +24,7 @@ def init_cmd(ctx: typer.Context) -> None:
       reading-list init
       reading-list --db ~/papers/library.db init
     """
+    from reading_list.cli import views
     from reading_list.services.library import create_library
 
     with library(ctx, create=True) as lib:
@@ -49,6 +47,7 @@ def doctor_cmd(
     Example:
       reading-list doctor --fix
     """
+    from reading_list.cli import views
     from reading_list.services.doctor import diagnose
 
     with library(ctx) as lib:
@@ -83,6 +82,7 @@ def web_cmd(
     import shutil
     import subprocess
 
+    from reading_list.cli import views
     from reading_list.errors import InvalidInput
     from reading_list.services.web import datasette_metadata, prepare
 

@@ -1,7 +1,5 @@
 """Commands on papers: add, list, search, show, status, rate, priority, tag, note, rm, open."""
 
-from __future__ import annotations
-
 import sys
 from functools import partial
 from pathlib import Path
@@ -9,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import typer
 
-from reading_list.cli import views
 from reading_list.cli.common import (
     CsvOpt,
     JsonOpt,
@@ -36,7 +33,6 @@ from reading_list.cli.common import (
 )
 from reading_list.cli.screen import Screen
 from reading_list.dates import SINCE_HELP
-from reading_list.formats import tabular
 from reading_list.sort_keys import SortKey
 from reading_list.status import STATUSES, Status
 
@@ -140,6 +136,7 @@ def add_cmd(
       reading-list add --manual --title "Why Momentum Really Works" --author "Gabriel Goh" \\
         --year 2017 --venue Distill --url https://distill.pub/2017/momentum/
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services.papers import add_papers
 
@@ -168,6 +165,7 @@ def add_cmd(
 
 
 def _add_bibtex(ctx: typer.Context, source: str, as_json: bool) -> None:
+    from reading_list.cli import views
     from reading_list.services.bib_import import add_bibtex
     from reading_list.services.inputs import MAX_TEXT_BYTES, read_input
 
@@ -207,6 +205,7 @@ def _add_manual(ctx: typer.Context, given: ManualFields, as_json: bool) -> None:
     """The work's fields from the options; at a terminal, the ones left out are asked."""
     import re
 
+    from reading_list.cli import views
     from reading_list.cli.editor import interactive
     from reading_list.errors import UsageError
     from reading_list.models import ManualEntry
@@ -247,10 +246,12 @@ def _add_manual(ctx: typer.Context, given: ManualFields, as_json: bool) -> None:
 
 
 def _print_papers(
-    ctx: typer.Context, flt: PaperFilter, *, as_json: bool, csv_out: bool, wide: bool
+    ctx: typer.Context, flt: "PaperFilter", *, as_json: bool, csv_out: bool, wide: bool
 ) -> None:
     import itertools
 
+    from reading_list.cli import views
+    from reading_list.formats import tabular
     from reading_list.services.papers import list_paper_rows, stream_papers
 
     with library(ctx) as lib:
@@ -359,6 +360,7 @@ def show_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     Example:
       reading-list show 1703.05175
     """
+    from reading_list.cli import views
     from reading_list.services.papers import show_paper
 
     with library(ctx) as lib:
@@ -366,9 +368,11 @@ def show_cmd(ctx: typer.Context, ref: RefArg, as_json: JsonOpt = False) -> None:
     present(detail, as_json, views.paper_detail)
 
 
-def _changed(lib: Library, paper_id: str, as_json: bool, screen: Screen) -> None:
+def _changed(lib: "Library", paper_id: str, as_json: bool, screen: Screen) -> None:
     """After a change: scripts get the paper as it now is, people a line on stderr. The
     paper's model is built for JSON only: status and tag are the commands run most."""
+    from reading_list.cli import views
+
     if as_json:
         from reading_list.services.papers import show_paper
 
@@ -377,8 +381,9 @@ def _changed(lib: Library, paper_id: str, as_json: bool, screen: Screen) -> None
         render(screen)
 
 
-def _matching(lib: Library, query: str, question: str, yes: bool) -> list[str]:
+def _matching(lib: "Library", query: str, question: str, yes: bool) -> list[str]:
     """The papers ``-q QUERY`` selects, shown first and confirmed (unless ``--yes``)."""
+    from reading_list.cli import views
     from reading_list.errors import NotFound
     from reading_list.services.papers import select_papers
 
@@ -433,6 +438,7 @@ def status_cmd(
       reading-list status 1703.05175 read
       reading-list status -q 'tag:gan status:to-read' skimmed
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services.papers import parse_status, set_status, set_statuses
 
@@ -467,6 +473,7 @@ def rate_cmd(
       reading-list rate 1703.05175 5
       reading-list rate 1703.05175 --clear
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services.papers import clear_rating, set_priority_rating
 
@@ -498,6 +505,7 @@ def priority_cmd(
       reading-list priority 1703.05175 2
       reading-list priority 1703.05175 -1
     """
+    from reading_list.cli import views
     from reading_list.services.papers import set_priority_rating
 
     with library(ctx) as lib:
@@ -531,6 +539,7 @@ def tag_cmd(
       reading-list tag 1703.05175 +few-shot -todo
       reading-list tag -q 'title:gan' +generative-models
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services.papers import change_tags, change_tags_of
     from reading_list.tags import parse_changes
@@ -584,6 +593,7 @@ def note_cmd(
       echo "read section 3" | reading-list note 1703.05175 -
       reading-list note 1703.05175 --delete 2
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services import papers as service
 
@@ -636,6 +646,7 @@ def edit_cmd(
       reading-list edit blei2003latent
       reading-list edit blei2003latent --set volume=3 --set pages=993--1022 --set note=
     """
+    from reading_list.cli import views
     from reading_list.cli.editor import interactive
     from reading_list.errors import UsageError
     from reading_list.services import edit as service
@@ -650,7 +661,7 @@ def edit_cmd(
     present(result, as_json, views.entry_edited)
 
 
-def _edit_in_editor(lib: Library, ref: str) -> EditResult:
+def _edit_in_editor(lib: "Library", ref: str) -> "EditResult":
     """The entry edited until it is valid BibTeX, or the user leaves it as it was (exit 1)."""
     from reading_list.cli.editor import edit_text
     from reading_list.errors import InvalidInput, StaleEdit
@@ -716,6 +727,7 @@ def merge_cmd(
       reading-list merge 1703.05175 snell2017proto --dry-run
       reading-list merge 1703.05175 snell2017proto
     """
+    from reading_list.cli import views
     from reading_list.services.edit import merge
 
     with library(ctx) as lib:
@@ -744,6 +756,7 @@ def rm_cmd(
       reading-list rm 1703.05175 --yes
       reading-list rm -q 'status:abandoned'
     """
+    from reading_list.cli import views
     from reading_list.errors import UsageError
     from reading_list.services.papers import paper_ids, remove_papers, show_paper
 

@@ -1,12 +1,9 @@
 """Commands that keep a list alive: check, next, after, stats."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
 
-from reading_list.cli import views
 from reading_list.cli.common import (
     JsonOpt,
     ListOpt,
@@ -47,6 +44,7 @@ def check_cmd(
     Example:
       reading-list check --list google-brain-ama-2017
     """
+    from reading_list.cli import views
     from reading_list.services.reading import check
 
     flt = paper_filter(status=status, tag=tag, list_name=list_name)
@@ -69,6 +67,7 @@ def next_cmd(ctx: typer.Context, list_name: ListOpt = None, as_json: JsonOpt = F
     Example:
       reading-list next --list google-brain-ama-2017
     """
+    from reading_list.cli import views
     from reading_list.services.reading import next_paper
 
     with library(ctx) as lib:
@@ -100,6 +99,7 @@ def after_cmd(
       reading-list after 1703.05175 1606.04080
       reading-list after 1703.05175 1606.04080 --remove
     """
+    from reading_list.cli import views
     from reading_list.services.reading import link_after, unlink_after
 
     with library(ctx) as lib:
@@ -127,6 +127,7 @@ def stats_cmd(
     Example:
       reading-list stats --stale-weeks 4
     """
+    from reading_list.cli import views
     from reading_list.services.reading import stats
 
     with library(ctx) as lib:

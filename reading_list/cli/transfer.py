@@ -1,7 +1,5 @@
 """Commands that move data in and out: export, import-bib, dump, restore, rekey."""
 
-from __future__ import annotations
-
 import sys
 from functools import partial
 from pathlib import Path
@@ -9,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from reading_list.cli import views
 from reading_list.cli.common import (
     JsonOpt,
     ListOpt,
@@ -85,6 +82,8 @@ def export_cmd(
       reading-list export --cited-only paper.tex -F biblatex
       reading-list export --cited-only paper.aux -o refs.bib --keep
     """
+    from reading_list.cli import views
+
     flt = paper_filter(
         ids=ids, status=status, tag=tag, list_name=list_name, query=query, sort="citekey"
     )
@@ -138,6 +137,7 @@ def exports_cmd(
       reading-list exports
       reading-list exports --remove refs.bib
     """
+    from reading_list.cli import views
     from reading_list.services.kept import kept_exports, remove_kept
 
     with library(ctx) as lib:
@@ -166,6 +166,7 @@ def import_bib_cmd(
     Example:
       reading-list import-bib library.bib --fetch
     """
+    from reading_list.cli import views
     from reading_list.services.transfer import import_bib
 
     with library(ctx, create=True) as lib, progress_bar("importing") as update:
@@ -201,6 +202,7 @@ def restore_cmd(
     Example:
       reading-list --db new.db restore library.jsonl
     """
+    from reading_list.cli import views
     from reading_list.services.inputs import MAX_LIBRARY_BYTES, open_input
     from reading_list.services.transfer import restore
 
@@ -230,6 +232,7 @@ def rekey_cmd(
     Example:
       reading-list rekey --pattern "{auth}{year}" --yes
     """
+    from reading_list.cli import views
     from reading_list.services.transfer import rekey
 
     if not yes and not typer.confirm(views.REKEY_QUESTION, err=True):

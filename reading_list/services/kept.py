@@ -47,15 +47,15 @@ class _Unchanged(Exception):
 class _Digest:
     """The chunks of an export, passed on while their SHA-256 is computed."""
 
-    def __init__(self, chunks: Iterable[str], unchanged_if: str | None = None) -> None:
+    def __init__(self, chunks: Iterable[bytes], unchanged_if: str | None = None) -> None:
         self._chunks = chunks
         self._unchanged_if = unchanged_if
         self.hexdigest = ""
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[bytes]:
         digest = hashlib.sha256()
         for chunk in self._chunks:
-            digest.update(chunk.encode("utf-8"))
+            digest.update(chunk)
             yield chunk
         self.hexdigest = digest.hexdigest()
         if self.hexdigest == self._unchanged_if:

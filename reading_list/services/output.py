@@ -17,18 +17,20 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from reading_list.errors import Interrupted, InvalidInput
 from reading_list.formats.terminal import clean_text
 
 
-def write_output(chunks: Iterable[str], output: Path | None) -> Path | None:
-    """Write ``chunks`` to ``output`` (None or "-": stdout); the path written, if any."""
+def write_output(chunks: Iterable[str] | Iterable[bytes], output: Path | None) -> Path | None:
+    """Write ``chunks`` (text, or text encoded as UTF-8) to ``output`` (None or "-": stdout);
+    the path written, if any."""
     if output is None or str(output) == "-":
-        _write_stdout(chunks)
+        _write_stdout(_as_bytes(chunks))
         return None
+    encoded = _as_bytes(chunks)
     try:
         info = os.lstat(output)
     except FileNotFoundError:
@@ -38,19 +40,29 @@ def write_output(chunks: Iterable[str], output: Path | None) -> Path | None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise InvalidInput(f"cannot write {output}: it is a directory")
     if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-        _write_special(chunks, output)
+        _write_special(encoded, output)
     else:
-        _replace_atomically(chunks, output, info)
+        _replace_atomically(encoded, output, info)
     return output
 
 
-def _write_stdout(chunks: Iterable[str]) -> None:
-    # People at a terminal get text without escape sequences; pipes get the data as it is.
+def _as_bytes(chunks: Iterable[str] | Iterable[bytes]) -> Iterator[bytes]:
+    for chunk in chunks:
+        yield chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+
+
+def _write_stdout(chunks: Iterable[bytes]) -> None:
+    # People at a terminal get text without escape sequences; pipes get the bytes as they are.
     to_terminal = sys.stdout.isatty()
     try:
-        for chunk in chunks:
-            sys.stdout.write(clean_text(chunk) if to_terminal else chunk)
         sys.stdout.flush()
+        for chunk in chunks:
+            if to_terminal:
+                sys.stdout.write(clean_text(chunk.decode("utf-8")))
+            else:
+                sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        sys.stdout.buffer.flush()
     except BrokenPipeError:
         # The reader has gone (``| head``): stop quietly, and let the exit flush go nowhere.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -58,9 +70,9 @@ def _write_stdout(chunks: Iterable[str]) -> None:
         os.close(devnull)
 
 
-def _write_special(chunks: Iterable[str], output: Path) -> None:
+def _write_special(chunks: Iterable[bytes], output: Path) -> None:
     try:
-        with open(output, "w", encoding="utf-8") as handle:
+        with open(output, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
     except OSError as exc:
@@ -102,7 +114,7 @@ def _remove_stale_temporaries(output: Path) -> None:
             continue
 
 
-def _replace_atomically(chunks: Iterable[str], output: Path, info: os.stat_result | None) -> None:
+def _replace_atomically(chunks: Iterable[bytes], output: Path, info: os.stat_result | None) -> None:
     folder = output.parent
     _remove_stale_temporaries(output)
     try:
@@ -112,7 +124,7 @@ def _replace_atomically(chunks: Iterable[str], output: Path, info: os.stat_resul
     tmp = Path(tmp_name)
     mode = stat.S_IMODE(info.st_mode) if info and stat.S_ISREG(info.st_mode) else None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), _new_file_mode() if mode is None else mode)
             for chunk in chunks:
                 handle.write(chunk)

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from reading_list.errors import Interrupted, InvalidInput, StorageError, UsageError
 from reading_list.formats import CitedVersion, ExportFormat
@@ -61,13 +61,18 @@ MAX_CITED_FILES = 200
 
 @dataclass
 class ExportResult:
-    """Text chunks to write, in order; ``warnings`` fills in as the chunks are consumed."""
+    """The export's UTF-8 text in chunks, in order; ``warnings`` fills in as the chunks are
+    consumed."""
 
-    chunks: Iterator[str]
+    chunks: Iterator[bytes]
     warnings: list[str] = field(default_factory=list)
     count: int = 0
     # The library's export generation the text is of (store/exports.py), once it is read.
     generation: int = 0
+
+    def text(self) -> str:
+        """The whole export as one string (for callers that hold it in memory anyway)."""
+        return b"".join(self.chunks).decode("utf-8")
 
 
 def cited_keys(path: Path, warnings: list[str] | None = None) -> set[str] | None:
@@ -177,7 +182,7 @@ def _export_chunks(
     cited_only: Path | None,
     result: ExportResult,
     keywords: bool = True,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     spool = _EntrySpool()
     with lib.store.snapshot():
         # The first read: it fixes the snapshot, so entries rendered from it are of this
@@ -185,9 +190,12 @@ def _export_chunks(
         generation = result.generation = lib.store.exports.generation()
         wanted: set[str] | None = None
         selection: PaperFilter | None = flt
+        parents = _parents(lib, fmt)
         if keys is not None and cited_only is not None:
             # Only the papers the document names are read, however large the library.
             ids = {i for k in keys if (i := lib.store.papers.find_id(k)) is not None}
+            named = _with_parents(ids, parents)
+            ids |= set(named)
             if flt.ids:
                 ids &= set(flt.ids)
             selection = dataclasses.replace(flt, ids=sorted(ids)) if ids else None
@@ -205,7 +213,7 @@ def _export_chunks(
                 for k in sorted(keys)
                 if k.lower() not in present
             ]
-            wanted = {k.lower() for k in keys}
+            wanted = {k.lower() for k in keys} | {k.lower() for k in named.values()}
 
         with_abstract = fmt not in ("bibtex", "biblatex")
         with_tags = fmt in ("csv", "json") or keywords
@@ -233,16 +241,57 @@ def _export_chunks(
             preambles, notes = render_preambles(stored)
             result.warnings += notes
             if preambles:
-                yield preambles + "\n"
+                yield (preambles + "\n").encode("utf-8")
+        last = set(parents.values())
         if fmt in CACHED_FORMATS and wanted is None:
             rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
-            yield from _cached_export(lib, flt, fmt, prefer, keywords, rows, result, spool)
+            yield from _cached_export(lib, flt, fmt, prefer, keywords, rows, result, spool, last)
         else:
-            yield from _render_stream(
-                selected(), fmt, result.warnings, records_for, prefer, keywords
-            )
+            for chunk in _render_stream(
+                _parents_last(selected(), last), fmt, result.warnings, records_for, prefer, keywords
+            ):
+                yield chunk.encode("utf-8")
     # After the snapshot: a write inside it would be rolled back with it.
     spool.store(lib, fmt, _cache_options(fmt, prefer, keywords), generation)
+
+
+def _parents(lib: Library, fmt: str) -> dict[tuple[str, str], str]:
+    """(paper id, key its entry names in crossref, xdata or xref) -> the paper id of that
+    parent, for the formats in which entries name each other (BibTeX, biblatex)."""
+    if fmt not in ("bibtex", "biblatex"):
+        return {}
+    found: dict[tuple[str, str], str] = {}
+    for paper_id, keys in lib.store.identities.cross_references().items():
+        for key in keys:
+            if (parent := lib.store.papers.find_id(key)) is not None and parent != paper_id:
+                found[paper_id, key] = parent
+    return found
+
+
+def _with_parents(ids: set[str], parents: dict[tuple[str, str], str]) -> dict[str, str]:
+    """The parents ``ids`` name, and theirs in turn: parent id -> the key it is named by (an
+    entry whose parent is missing from the .bib loses the fields it takes from it)."""
+    named: dict[str, str] = {}
+    todo = set(ids)
+    while todo:
+        child = todo.pop()
+        for (paper_id, key), parent in parents.items():
+            if paper_id == child and parent not in named and parent not in ids:
+                named[parent] = key
+                todo.add(parent)
+    return named
+
+
+def _parents_last(papers: Iterator[Paper], last: set[str]) -> Iterator[Paper]:
+    """The papers, those other entries name (crossref, xdata, xref) moved to the end: BibTeX
+    takes a parent's fields only from an entry that comes after the child."""
+    held = []
+    for paper in papers:
+        if paper.id in last:
+            held.append(paper)
+        else:
+            yield paper
+    yield from held
 
 
 def _cache_options(fmt: str, prefer: str, keywords: bool) -> str:
@@ -298,9 +347,11 @@ def _cached_export(
     rows_of: _RowsOf,
     result: ExportResult,
     spool: _EntrySpool,
-) -> Iterator[str]:
+    last: set[str],
+) -> Iterator[bytes]:
     """The selection's entries in order: cached ones as stored, the others rendered (in
-    worker processes when there are many) and spooled, to be cached after the snapshot."""
+    worker processes when there are many) and spooled, to be cached after the snapshot. The
+    entries of papers in ``last`` (parents other entries name) come after all the others."""
     options = _cache_options(fmt, prefer, keywords)
     renderer = renderer_version()
     exports = lib.store.exports
@@ -327,18 +378,37 @@ def _cached_export(
             rendered = ordered_map(pool, _render_batch, jobs(), ahead=2 * workers)
         else:
             rendered = map(_render_batch, jobs())
-        for n, entries in enumerate(rendered):
-            fresh = iter(entries)
-            parts = []
-            for paper_id, entry, warnings in waiting.popleft():
-                if entry is None:
-                    entry, new_warnings = next(fresh)
-                    spool.add(paper_id, entry, new_warnings)
-                    result.warnings += new_warnings
-                elif warnings != "[]":
-                    result.warnings += json.loads(warnings or "[]")
-                parts.append(entry)
-            yield ("\n" if n else "") + "\n".join(parts)
+        started = False
+        held: list[bytes | None] = []
+        for entries in rendered:
+            batch = waiting.popleft()
+            for warnings in (w for _, _, w in batch if w is not None):
+                result.warnings += json.loads(warnings)
+            parts = [entry for _, entry, _ in batch]
+            if entries:
+                # Only here is there a loop over entries in Python: the cached ones of a batch
+                # go out joined as they were stored.
+                fresh = iter(entries)
+                for i, (paper_id, entry, _) in enumerate(batch):
+                    if entry is None:
+                        text, new_warnings = next(fresh)
+                        spool.add(paper_id, text, new_warnings)
+                        result.warnings += new_warnings
+                        parts[i] = text.encode("utf-8")
+            if last:
+                held += [
+                    e for (paper_id, _, _), e in zip(batch, parts, strict=True) if paper_id in last
+                ]
+                parts = [
+                    e
+                    for (paper_id, _, _), e in zip(batch, parts, strict=True)
+                    if paper_id not in last
+                ]
+            if parts:
+                yield (b"\n" if started else b"") + b"\n".join(cast("list[bytes]", parts))
+                started = True
+    if held:
+        yield (b"\n" if started else b"") + b"\n".join(cast("list[bytes]", held))
 
 
 def _likely_missing(lib: Library, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:

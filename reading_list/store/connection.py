@@ -32,7 +32,7 @@ from reading_list.errors import (
 BUSY_TIMEOUT_S = 30.0
 # The number of migrations in migrations.py, kept in PRAGMA user_version: an up-to-date
 # library opens without importing sqlite-utils (a test checks the two agree).
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # The sqlite-utils migration set whose rows in _sqlite_migrations mark a reading-list library.
 MIGRATION_SET = "reading_list"
 _LOG_OBJECTS = ("_sqlite_migrations", "idx__sqlite_migrations_migration_set_name")

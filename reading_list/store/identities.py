@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from reading_list.works import Identity, WorkRecord
 
 CHUNK = 500
+# The fields by which a .bib entry names another it takes fields from (m011 indexes them).
+CROSS_REFERENCE_FIELDS = ("crossref", "xdata", "xref")
 # An identity already held (by this paper or another) stays as it is.
 _INSERT_IDENTITY = (
     "INSERT OR IGNORE INTO paper_identities (kind, value, paper_id, source, added_at) "
@@ -100,6 +102,29 @@ class WorkIdentities:
             [paper_id],
         )
         return [Identity.model_validate(row) for row in rows]
+
+    # ---- entries that name a parent entry (crossref, xdata, xref) --------------------------
+
+    def cross_references(self, paper_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """paper id -> the keys its .bib entry names in crossref, xdata or xref (biblatex's
+        xdata may name several, comma-separated), as given; of every paper, or of
+        ``paper_ids``. Read from the indexes of m011."""
+        batches: list[list[str] | None] = (
+            [None]
+            if paper_ids is None
+            else [list(paper_ids[i : i + CHUNK]) for i in range(0, len(paper_ids), CHUNK)]
+        )
+        out: dict[str, list[str]] = {}
+        for name in CROSS_REFERENCE_FIELDS:
+            value = f"json_extract(record, '$.fields.{name}')"
+            for batch in batches:
+                sql = f"SELECT paper_id, {value} FROM work_records WHERE {value} IS NOT NULL"
+                if batch is not None:
+                    sql += f" AND paper_id IN ({','.join('?' * len(batch))})"
+                for paper_id, keys in self._sql.tuples(sql, batch or []):
+                    named = [k.strip() for k in str(keys).split(",") if k.strip()]
+                    out.setdefault(str(paper_id), []).extend(named)
+        return out
 
     # ---- records from sources --------------------------------------------------------------
 
