@@ -183,3 +183,27 @@ def test_sigterm_mid_command_unwinds_like_ctrl_c(tmp_path: Path, bib: Path, comm
     _wait_for(lambda: not _alive(workers))
     if command == "export":
         assert not [p for p in tmp_path.iterdir() if p.name.startswith((".out.bib", "out.bib"))]
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    # Several batches of entries, so that the command is mid-export when the reader leaves.
+    bib = tmp_path / "many.bib"
+    bib.write_text(
+        "\n".join(f"@misc{{key{i}, title = {{Title {i}}}, year = 2020}}" for i in range(2500))
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "READING_LIST_DB": str(tmp_path / "p.db")}
+    cli = [sys.executable, "-m", "reading_list"]
+    subprocess.run([*cli, "import-bib", str(bib)], env=env, capture_output=True, check=True)
+    # The first export renders its entries, the second reads the cache.
+    for command in ("export", "export", "dump", "list"):
+        # `reading-list export | head -1`: the reader leaves after one line.
+        proc = subprocess.Popen(
+            [*cli, command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline()
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+        assert proc.returncode == 0, (command, stderr)
+        assert "Traceback" not in stderr and "Exception" not in stderr, (command, stderr)

@@ -52,6 +52,11 @@ class _Digest:
         self._unchanged_if = unchanged_if
         self.hexdigest = ""
 
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if callable(close):
+            close()
+
     def __iter__(self) -> Iterator[bytes]:
         digest = hashlib.sha256()
         for chunk in self._chunks:

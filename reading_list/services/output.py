@@ -26,7 +26,18 @@ from reading_list.formats.terminal import clean_text
 
 def write_output(chunks: Iterable[str] | Iterable[bytes], output: Path | None) -> Path | None:
     """Write ``chunks`` (text, or text encoded as UTF-8) to ``output`` (None or "-": stdout);
-    the path written, if any."""
+    the path written, if any. ``chunks`` is closed however the writing ends (a reader gone,
+    an error), while what it reads from is still open: a generator left half-run would
+    otherwise be closed later by the garbage collector, after its library."""
+    try:
+        return _write(chunks, output)
+    finally:
+        close = getattr(chunks, "close", None)
+        if callable(close):
+            close()
+
+
+def _write(chunks: Iterable[str] | Iterable[bytes], output: Path | None) -> Path | None:
     if output is None or str(output) == "-":
         _write_stdout(_as_bytes(chunks))
         return None
