@@ -305,3 +305,24 @@ def test_version_answers_before_loading_the_cli_framework() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["reading-list 0.1.0", "LOADED="]
+
+
+def test_a_command_loads_its_views_and_is_built_only_when_run(tmp_path: Path) -> None:
+    """Typer would build every command from its signature on every run, and the families
+    would load every view: more than a quick command itself takes (cli/app.py)."""
+    db = tmp_path / "lazy.db"
+    code = (
+        "import sys\n"
+        "import reading_list.cli.app as app\n"
+        "views = ('reading_list.cli.views', 'reading_list.cli.list_views')\n"
+        "print('LOADED=' + ','.join(m for m in views if m in sys.modules))\n"
+        "built = []\n"
+        "real = app.get_command_from_info\n"
+        "app.get_command_from_info = lambda i, **kw: built.append(i.name) or real(i, **kw)\n"
+        f"sys.argv = ['reading-list', '--db', {str(db)!r}, 'init']\n"
+        "try:\n    app.main()\nexcept SystemExit:\n    pass\n"
+        "print('BUILT=' + ','.join(built))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    lines = out.stdout.strip().splitlines()
+    assert "LOADED=" in lines and "BUILT=init" in lines, out.stdout + out.stderr

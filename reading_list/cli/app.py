@@ -3,7 +3,9 @@ errors become a line on stderr and an exit code.
 
 Exit codes: 0 ok, 1 user or data error, 2 usage error, 3 arXiv unavailable (try again later).
 Each family's module imports only Typer at load time, and only the command being run is built
-from its signature, so that ``--help`` and quick commands stay instant.
+from its signature, so that ``--help`` and quick commands stay instant. The command modules
+do without ``from __future__ import annotations``: Typer would evaluate each string annotation
+twice, on every run.
 """
 
 import os
