@@ -253,6 +253,17 @@ def test_parents_come_after_their_children_and_with_the_cited_ones(
     assert run("export", ok=True).stdout == first
     assert exported_keys(run("export", "-F", "biblatex", ok=True).stdout) == order
 
+    # A selection without the parent gets it all the same, after its own entries.
+    run("tag", "zeta2017child", "+mine", ok=True)
+    run("tag", "gamma2018", "+mine", ok=True)
+    for _ in range(2):
+        tagged = run("export", "--tag", "mine", ok=True).stdout
+        assert exported_keys(tagged) == ["gamma2018", "zeta2017child", "alpha2017proc"]
+        assert "\n\n@proceedings{alpha2017proc," in tagged
+    # RIS has no cross-references: just the selection.
+    ris = run("export", "--tag", "mine", "-F", "ris", ok=True).stdout
+    assert re.findall(r"^ID  - (.+)$", ris, re.M) == ["gamma2018", "zeta2017child"]
+
     tex = tmp_path / "paper.tex"
     tex.write_text("\\documentclass{article}\\begin{document}\\cite{zeta2017child}\n")
     for flavour in ("bibtex", "biblatex"):

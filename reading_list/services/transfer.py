@@ -245,12 +245,30 @@ def _export_chunks(
         last = set(parents.values())
         if fmt in CACHED_FORMATS and wanted is None:
             rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
-            yield from _cached_export(lib, flt, fmt, prefer, keywords, rows, result, spool, last)
+            seen: set[str] | None = set() if parents else None
+            started = False
+            for chunk in _cached_export(
+                lib, flt, fmt, prefer, keywords, rows, result, spool, last, seen
+            ):
+                yield chunk
+                started = True
+            if seen is not None:
+                # The parents the selection's entries name, when the selection left them out
+                # (`export --tag x`): without them the entries lose the fields they inherit.
+                children = {child for child, _ in parents if child in seen}
+                missing = set(_with_parents(children, parents)) - seen
+                if missing:
+                    extra = PaperFilter(ids=sorted(missing), sort="citekey")
+                    if started:
+                        yield b"\n"
+                    yield from _cached_export(
+                        lib, extra, fmt, prefer, keywords, rows, result, spool, set(), None
+                    )
         else:
-            for chunk in _render_stream(
+            for text in _render_stream(
                 _parents_last(selected(), last), fmt, result.warnings, records_for, prefer, keywords
             ):
-                yield chunk.encode("utf-8")
+                yield text.encode("utf-8")
     # After the snapshot: a write inside it would be rolled back with it.
     spool.store(lib, fmt, _cache_options(fmt, prefer, keywords), generation)
 
@@ -348,10 +366,12 @@ def _cached_export(
     result: ExportResult,
     spool: _EntrySpool,
     last: set[str],
+    seen: set[str] | None,
 ) -> Iterator[bytes]:
     """The selection's entries in order: cached ones as stored, the others rendered (in
     worker processes when there are many) and spooled, to be cached after the snapshot. The
-    entries of papers in ``last`` (parents other entries name) come after all the others."""
+    entries of papers in ``last`` (parents other entries name) come after all the others; the
+    ids of those exported are added to ``seen``, when given."""
     options = _cache_options(fmt, prefer, keywords)
     renderer = renderer_version()
     exports = lib.store.exports
@@ -382,6 +402,8 @@ def _cached_export(
         held: list[bytes | None] = []
         for entries in rendered:
             batch = waiting.popleft()
+            if seen is not None:
+                seen.update(paper_id for paper_id, _, _ in batch)
             for warnings in (w for _, _, w in batch if w is not None):
                 result.warnings += json.loads(warnings)
             parts = [entry for _, entry, _ in batch]
