@@ -175,6 +175,7 @@ CREATE INDEX idx_paper_identities_paper_id ON paper_identities (paper_id);
 CREATE INDEX idx_paper_links_after_id ON paper_links (after_id);
 CREATE INDEX idx_paper_tags_tag ON paper_tags (tag);
 CREATE INDEX idx_papers_added_at ON papers (added_at);
+CREATE INDEX idx_papers_citekey_id ON papers (citekey COLLATE NOCASE, id);
 CREATE INDEX idx_papers_listing ON papers
             (added_at, id, status, year, title, first_author, author_count, tag_list);
 CREATE INDEX idx_papers_status ON papers (status);

@@ -9,7 +9,7 @@ import os
 import pickle
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -31,7 +31,6 @@ from reading_list.services.library import Library
 if TYPE_CHECKING:
     from reading_list.formats.citations import Citations
     from reading_list.models import BibImportReport, Paper
-    from reading_list.store.exports import CachedBatch
     from reading_list.store.papers import RowBatch
     from reading_list.works import WorkRecord
 
@@ -376,19 +375,28 @@ def _cached_export(
     renderer = renderer_version()
     exports = lib.store.exports
     texts_for = lib.store.identities.record_texts_for if fmt in RECORD_FORMATS else None
-    waiting: deque[CachedBatch] = deque()
+    # Each batch as columns (ids, stored entries, warnings): a batch read whole from the cache
+    # then goes out with no loop over its entries in Python.
+    waiting: deque[tuple[Sequence[str], Sequence[bytes | None], Sequence[str | None]]] = deque()
 
     def jobs() -> Iterator[RenderJob]:
         for batch in exports.cached(flt, fmt, options, renderer, RENDER_BATCH):
             result.count += len(batch)
-            ids = [paper_id for paper_id, entry, _ in batch if entry is None]
-            waiting.append(batch)
-            texts = texts_for(ids) if texts_for is not None and ids else None
-            yield rows_of(ids), texts, fmt, prefer, keywords
+            paper_ids, stored, warnings = zip(*batch, strict=True)
+            missing = (
+                [i for i, entry in zip(paper_ids, stored, strict=True) if entry is None]
+                if None in stored
+                else []
+            )
+            waiting.append((paper_ids, stored, warnings))
+            texts = texts_for(missing) if texts_for is not None and missing else None
+            yield rows_of(missing), texts, fmt, prefer, keywords
 
     parallel = (os.cpu_count() or 1) > 1 and _likely_missing(
         lib, flt, fmt, options, renderer
     ) >= PARALLEL_FROM
+    started = False
+    held: list[bytes] = []
     with contextlib.ExitStack() as stack:
         if parallel:
             from reading_list.workers import ordered_map, worker_pool
@@ -398,39 +406,36 @@ def _cached_export(
             rendered = ordered_map(pool, _render_batch, jobs(), ahead=2 * workers)
         else:
             rendered = map(_render_batch, jobs())
-        started = False
-        held: list[bytes | None] = []
         for entries in rendered:
-            batch = waiting.popleft()
+            paper_ids, stored, warnings = waiting.popleft()
             if seen is not None:
-                seen.update(paper_id for paper_id, _, _ in batch)
-            for warnings in (w for _, _, w in batch if w is not None):
-                result.warnings += json.loads(warnings)
-            parts = [entry for _, entry, _ in batch]
+                seen.update(paper_ids)
+            if any(warnings):
+                for noted in filter(None, warnings):
+                    result.warnings += json.loads(noted)
+            parts = list(stored)
             if entries:
-                # Only here is there a loop over entries in Python: the cached ones of a batch
-                # go out joined as they were stored.
                 fresh = iter(entries)
-                for i, (paper_id, entry, _) in enumerate(batch):
-                    if entry is None:
+                for i, paper_id in enumerate(paper_ids):
+                    if parts[i] is None:
                         text, new_warnings = next(fresh)
                         spool.add(paper_id, text, new_warnings)
                         result.warnings += new_warnings
                         parts[i] = text.encode("utf-8")
+            out = cast("list[bytes]", parts)
             if last:
-                held += [
-                    e for (paper_id, _, _), e in zip(batch, parts, strict=True) if paper_id in last
-                ]
-                parts = [
-                    e
-                    for (paper_id, _, _), e in zip(batch, parts, strict=True)
-                    if paper_id not in last
-                ]
-            if parts:
-                yield (b"\n" if started else b"") + b"\n".join(cast("list[bytes]", parts))
+                held += [e for i, e in zip(paper_ids, out, strict=True) if i in last]
+                out = [e for i, e in zip(paper_ids, out, strict=True) if i not in last]
+            if out:
+                # The separator on its own: prefixing it would copy the batch's megabytes.
+                if started:
+                    yield b"\n"
+                yield b"\n".join(out)
                 started = True
     if held:
-        yield (b"\n" if started else b"") + b"\n".join(cast("list[bytes]", held))
+        if started:
+            yield b"\n"
+        yield b"\n".join(held)
 
 
 def _likely_missing(lib: Library, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:
