@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -171,11 +172,20 @@ def test_cited_only_reads_both_dialects_and_included_files(
     assert run("export", "--cited-only", str(aux), ok=True).stdout == everything
 
 
+def _pdflatex(tex: Path) -> None:
+    """Compile ``tex`` once, for the .aux it writes (errors are the test's to find)."""
+    subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", tex.name],
+        cwd=tex.parent,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+
+
 def test_a_real_compiled_aux_when_tex_is_installed(
     stub: StubServer, run: Run, tmp_path: Path
 ) -> None:
-    import subprocess
-
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed")
     _seeded(run)
@@ -184,13 +194,7 @@ def test_a_real_compiled_aux_when_tex_is_installed(
         "\\citet*{snell2017prototypical} \\citealp[p.~2]{balog2016deepcoder}\n"
         "\\bibliographystyle{plainnat}\\bibliography{refs}\\end{document}\n"
     )
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "paper.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
+    _pdflatex(tmp_path / "paper.tex")
     result = run("export", "--cited-only", str(tmp_path / "paper.aux"), ok=True)
     assert exported_keys(result.stdout) == ["balog2016deepcoder", "snell2017prototypical"]
 
@@ -274,8 +278,6 @@ def test_parents_come_after_their_children_and_with_the_cited_ones(
 
 
 def test_a_cited_child_takes_its_parents_fields_in_bibtex(run: Run, tmp_path: Path) -> None:
-    import subprocess
-
     if shutil.which("pdflatex") is None or shutil.which("bibtex") is None:
         pytest.skip("pdflatex or bibtex is not installed")
     bib = tmp_path / "in.bib"
@@ -286,13 +288,7 @@ def test_a_cited_child_takes_its_parents_fields_in_bibtex(run: Run, tmp_path: Pa
         "\\documentclass{article}\\begin{document}\\cite{zeta2017child}\n"
         "\\bibliographystyle{plain}\\bibliography{refs}\\end{document}\n"
     )
-    subprocess.run(
-        ["pdflatex", "-interaction=nonstopmode", "paper.tex"],
-        cwd=tmp_path,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
+    _pdflatex(tmp_path / "paper.tex")
     run("export", "--cited-only", str(tmp_path / "paper.aux"), "-o", str(tmp_path / "refs.bib"))
     subprocess.run(["bibtex", "paper"], cwd=tmp_path, capture_output=True, timeout=120)
     blg = (tmp_path / "paper.blg").read_text(errors="replace")
