@@ -387,7 +387,7 @@ def render_table(results: dict[str, Any]) -> str:
     ]
     for size, tools in results["results"].items():
         for op in OPS:
-            cells, seconds = [], {}
+            cells, seconds, at_least = [], {}, {}
             for name in ("reading-list", "pubs", "papis"):
                 entry = tools.get(name, {}).get(op)
                 if entry is None:
@@ -395,13 +395,20 @@ def render_table(results: dict[str, Any]) -> str:
                     continue
                 if entry["median_s"] is None:
                     cells.append(entry["note"].split(";")[0] or "–")
+                    if entry["note"].startswith("> "):
+                        # Killed at the timeout: the timeout is a lower bound of its time.
+                        at_least[name] = float(entry["note"][2:].split()[0])
                     continue
                 seconds[name] = entry["median_s"]
                 note = f" ({entry['note'].split(';')[0]})" if entry["note"] else ""
                 cells.append(f"{entry['median_s']:.3f} s / {entry['peak_rss_mb']:.0f} MB{note}")
             ours = seconds.get("reading-list")
             ratios = [
-                f"{seconds[n] / ours:.1f}x" if ours and n in seconds else "–"
+                f"{seconds[n] / ours:.1f}x"
+                if ours and n in seconds
+                else f"> {at_least[n] / ours:.0f}x"
+                if ours and n in at_least
+                else "–"
                 for n in ("pubs", "papis")
             ]
             lines.append(f"| {int(size):,} | {op} | " + " | ".join(cells + ratios) + " |")
