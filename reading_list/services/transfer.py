@@ -241,7 +241,7 @@ def _export_chunks(
             result.warnings += notes
             if preambles:
                 yield (preambles + "\n").encode("utf-8")
-        last = set(parents.values())
+        last = {parent for named in parents.values() for parent in named.values()}
         if fmt in CACHED_FORMATS and wanted is None:
             rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
             seen: set[str] | None = set() if parents else None
@@ -254,8 +254,7 @@ def _export_chunks(
             if seen is not None:
                 # The parents the selection's entries name, when the selection left them out
                 # (`export --tag x`): without them the entries lose the fields they inherit.
-                children = {child for child, _ in parents if child in seen}
-                missing = set(_with_parents(children, parents)) - seen
+                missing = _with_parents(seen, parents)
                 if missing:
                     extra = PaperFilter(ids=sorted(missing), sort="citekey")
                     if started:
@@ -272,30 +271,34 @@ def _export_chunks(
     spool.store(lib, fmt, _cache_options(fmt, prefer, keywords), generation)
 
 
-def _parents(lib: Library, fmt: str) -> dict[tuple[str, str], str]:
-    """(paper id, key its entry names in crossref, xdata or xref) -> the paper id of that
-    parent, for the formats in which entries name each other (BibTeX, biblatex)."""
+def _parents(lib: Library, fmt: str) -> dict[str, dict[str, str]]:
+    """paper id -> {key its entry names in crossref, xdata or xref: that parent's paper id},
+    for the formats in which entries name each other (BibTeX, biblatex)."""
     if fmt not in ("bibtex", "biblatex"):
         return {}
-    found: dict[tuple[str, str], str] = {}
+    # Many entries name the same parent (a proceedings volume): each key is looked up once.
+    found: dict[str, str | None] = {}
+    parents: dict[str, dict[str, str]] = {}
     for paper_id, keys in lib.store.identities.cross_references().items():
         for key in keys:
-            if (parent := lib.store.papers.find_id(key)) is not None and parent != paper_id:
-                found[paper_id, key] = parent
-    return found
+            if key not in found:
+                found[key] = lib.store.papers.find_id(key)
+            parent = found[key]
+            if parent is not None and parent != paper_id:
+                parents.setdefault(paper_id, {})[key] = parent
+    return parents
 
 
-def _with_parents(ids: set[str], parents: dict[tuple[str, str], str]) -> dict[str, str]:
+def _with_parents(ids: set[str], parents: dict[str, dict[str, str]]) -> dict[str, str]:
     """The parents ``ids`` name, and theirs in turn: parent id -> the key it is named by (an
     entry whose parent is missing from the .bib loses the fields it takes from it)."""
     named: dict[str, str] = {}
-    todo = set(ids)
+    todo = list(ids & parents.keys())
     while todo:
-        child = todo.pop()
-        for (paper_id, key), parent in parents.items():
-            if paper_id == child and parent not in named and parent not in ids:
+        for key, parent in parents.get(todo.pop(), {}).items():
+            if parent not in named and parent not in ids:
                 named[parent] = key
-                todo.add(parent)
+                todo.append(parent)
     return named
 
 

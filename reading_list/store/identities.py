@@ -105,25 +105,16 @@ class WorkIdentities:
 
     # ---- entries that name a parent entry (crossref, xdata, xref) --------------------------
 
-    def cross_references(self, paper_ids: Sequence[str] | None = None) -> dict[str, list[str]]:
+    def cross_references(self) -> dict[str, list[str]]:
         """paper id -> the keys its .bib entry names in crossref, xdata or xref (biblatex's
-        xdata may name several, comma-separated), as given; of every paper, or of
-        ``paper_ids``. Read from the indexes of m011."""
-        batches: list[list[str] | None] = (
-            [None]
-            if paper_ids is None
-            else [list(paper_ids[i : i + CHUNK]) for i in range(0, len(paper_ids), CHUNK)]
-        )
+        xdata may name several, comma-separated), as given. Read from the indexes of m011."""
         out: dict[str, list[str]] = {}
         for name in CROSS_REFERENCE_FIELDS:
             value = f"json_extract(record, '$.fields.{name}')"
-            for batch in batches:
-                sql = f"SELECT paper_id, {value} FROM work_records WHERE {value} IS NOT NULL"
-                if batch is not None:
-                    sql += f" AND paper_id IN ({','.join('?' * len(batch))})"
-                for paper_id, keys in self._sql.tuples(sql, batch or []):
-                    named = [k.strip() for k in str(keys).split(",") if k.strip()]
-                    out.setdefault(str(paper_id), []).extend(named)
+            sql = f"SELECT paper_id, {value} FROM work_records WHERE {value} IS NOT NULL"
+            for paper_id, keys in self._sql.tuples(sql):
+                named = [k.strip() for k in str(keys).split(",") if k.strip()]
+                out.setdefault(str(paper_id), []).extend(named)
         return out
 
     # ---- records from sources --------------------------------------------------------------
