@@ -245,23 +245,20 @@ def _export_chunks(
         if fmt in CACHED_FORMATS and wanted is None:
             rows = _RowsOf(lib, with_abstract=with_abstract, with_tags=with_tags)
             seen: set[str] | None = set() if parents else None
-            started = False
-            for chunk in _cached_export(
-                lib, flt, fmt, prefer, keywords, rows, result, spool, last, seen
-            ):
-                yield chunk
-                started = True
-            if seen is not None:
-                # The parents the selection's entries name, when the selection left them out
-                # (`export --tag x`): without them the entries lose the fields they inherit.
-                missing = _with_parents(seen, parents)
-                if missing:
+
+            def with_missing_parents() -> Iterator[bytes]:
+                yield from _cached_export(
+                    lib, flt, fmt, prefer, keywords, rows, result, spool, last, seen
+                )
+                if seen is not None and (missing := _with_parents(seen, parents)):
+                    # The parents the selection's entries name, when the selection left them
+                    # out (`export --tag x`): without them the entries lose what they inherit.
                     extra = PaperFilter(ids=sorted(missing), sort="citekey")
-                    if started:
-                        yield b"\n"
                     yield from _cached_export(
                         lib, extra, fmt, prefer, keywords, rows, result, spool, set(), None
                     )
+
+            yield from _separated(with_missing_parents())
         else:
             for text in _render_stream(
                 _parents_last(selected(), last), fmt, result.warnings, records_for, prefer, keywords
@@ -370,10 +367,11 @@ def _cached_export(
     last: set[str],
     seen: set[str] | None,
 ) -> Iterator[bytes]:
-    """The selection's entries in order: cached ones as stored, the others rendered (in
-    worker processes when there are many) and spooled, to be cached after the snapshot. The
-    entries of papers in ``last`` (parents other entries name) come after all the others; the
-    ids of those exported are added to ``seen``, when given."""
+    """The selection's entries in order, in batches to be joined by ``_separated``: cached ones
+    as stored, the others rendered (in worker processes when there are many) and spooled, to
+    be cached after the snapshot. The entries of papers in ``last`` (parents other entries
+    name) come after all the others; the ids of those exported are added to ``seen``, when
+    given."""
     options = _cache_options(fmt, prefer, keywords)
     renderer = renderer_version()
     exports = lib.store.exports
@@ -398,7 +396,6 @@ def _cached_export(
     parallel = (os.cpu_count() or 1) > 1 and _likely_missing(
         lib, flt, fmt, options, renderer
     ) >= PARALLEL_FROM
-    started = False
     held: list[bytes] = []
     with contextlib.ExitStack() as stack:
         if parallel:
@@ -430,15 +427,18 @@ def _cached_export(
                 held += [e for i, e in zip(paper_ids, out, strict=True) if i in last]
                 out = [e for i, e in zip(paper_ids, out, strict=True) if i not in last]
             if out:
-                # The separator on its own: prefixing it would copy the batch's megabytes.
-                if started:
-                    yield b"\n"
                 yield b"\n".join(out)
-                started = True
     if held:
-        if started:
-            yield b"\n"
         yield b"\n".join(held)
+
+
+def _separated(batches: Iterator[bytes]) -> Iterator[bytes]:
+    """Batches of entries with the newline between each two that the entries of a batch have
+    between them. It goes out on its own: prefixing it would copy a batch's megabytes."""
+    for n, batch in enumerate(batches):
+        if n:
+            yield b"\n"
+        yield batch
 
 
 def _likely_missing(lib: Library, flt: PaperFilter, fmt: str, options: str, renderer: str) -> int:
