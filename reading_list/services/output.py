@@ -72,8 +72,8 @@ def _write_stdout(chunks: Iterable[bytes]) -> None:
                 sys.stdout.write(clean_text(chunk.decode("utf-8")))
             else:
                 sys.stdout.buffer.write(chunk)
+        # Flushes the text layer and the bytes under it.
         sys.stdout.flush()
-        sys.stdout.buffer.flush()
     except BrokenPipeError:
         # The reader has gone (``| head``): stop quietly, and let the exit flush go nowhere.
         devnull = os.open(os.devnull, os.O_WRONLY)
